@@ -1,0 +1,51 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let package = Package(
+    name: "WistDNS",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "wistdns", targets: ["wistdns"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-collections", exact: "1.6.0"),
+    ],
+    targets: [
+        // Pure wire codec: names, records, messages. No I/O, standard library only.
+        .target(name: "DNSWire"),
+        // Master-file (RFC 1035 section 5) parser producing DNSWire records.
+        .target(name: "ZoneFile", dependencies: ["DNSWire"]),
+        // Immutable zone snapshots and the authoritative answer logic.
+        .target(
+            name: "AuthEngine",
+            dependencies: [
+                "DNSWire",
+                .product(name: "Collections", package: "swift-collections"),
+            ]
+        ),
+        // What Glibc does not export to Swift: recvmmsg/sendmmsg, CMSG helpers, packet info.
+        .target(name: "CSocketShims"),
+        // POSIX UDP/TCP listeners on dedicated threads.
+        .target(
+            name: "DNSServer",
+            dependencies: [
+                "AuthEngine", "DNSWire", "CSocketShims",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "wistdns",
+            dependencies: [
+                "DNSWire", "ZoneFile", "AuthEngine", "DNSServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "DNSWireTests", dependencies: ["DNSWire"]),
+        .testTarget(name: "ZoneFileTests", dependencies: ["ZoneFile", "DNSWire"]),
+        .testTarget(name: "AuthEngineTests", dependencies: ["AuthEngine", "ZoneFile", "DNSWire"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["DNSWire"]),
+    ]
+)

@@ -1,0 +1,250 @@
+/// A domain name held in uncompressed wire form: length-prefixed labels ending with the root's zero octet.
+///
+/// Labels are bytes, not text. Equality and hashing are exact (case-sensitive); lookups use
+/// `lowercased()` keys so that the name as written in a zone or a query is kept for output.
+public struct Name: Hashable, Sendable, CustomStringConvertible, Comparable {
+    /// The longest name in wire form (RFC 1035 section 3.1).
+    public static let maxWireLength = 255
+    /// The longest label (RFC 1035 section 2.3.4).
+    public static let maxLabelLength = 63
+    /// How many compression pointers a name may follow before it is rejected.
+    public static let maxPointerHops = 32
+
+    /// The root name `.`.
+    public static let root = Name(uncheckedWire: [0])
+
+    /// The uncompressed wire form, ending with a zero octet.
+    public let wire: [UInt8]
+
+    /// Wraps wire bytes already known to be a valid uncompressed name.
+    public init(uncheckedWire: [UInt8]) {
+        self.wire = uncheckedWire
+    }
+
+    /// Validates and wraps uncompressed wire bytes.
+    public init(wire: [UInt8]) throws(WireError) {
+        var position = 0
+        while true {
+            guard position < wire.count else { throw WireError(.truncated, field: "name", offset: position) }
+            let length = Int(wire[position])
+            guard length <= Name.maxLabelLength else { throw WireError(.badLabel, field: "name", offset: position) }
+            position += 1 + length
+            if length == 0 { break }
+        }
+        guard position == wire.count else { throw WireError(.badText, field: "name", offset: position) }
+        guard wire.count <= Name.maxWireLength else { throw WireError(.nameTooLong, field: "name", offset: 0) }
+        self.wire = wire
+    }
+
+    /// Builds a name from labels (without the empty root label).
+    public init(labels: [[UInt8]]) throws(WireError) {
+        var wire: [UInt8] = []
+        for label in labels {
+            guard !label.isEmpty, label.count <= Name.maxLabelLength else {
+                throw WireError(.badLabel, field: "name", offset: wire.count)
+            }
+            wire.append(UInt8(label.count))
+            wire.append(contentsOf: label)
+        }
+        wire.append(0)
+        guard wire.count <= Name.maxWireLength else { throw WireError(.nameTooLong, field: "name", offset: 0) }
+        self.wire = wire
+    }
+
+    /// Parses presentation format (`mail.example.com.`, with `\.`, `\\` and `\DDD` escapes).
+    /// A name without a trailing dot is relative and is appended to `origin`; `@` is the origin itself.
+    public init(_ text: String, origin: Name? = nil) throws(WireError) {
+        if text == "@" {
+            guard let origin else { throw WireError(.badText, field: "name", offset: 0) }
+            self = origin
+            return
+        }
+        if text == "." {
+            self = .root
+            return
+        }
+        let bytes = Array(text.utf8)
+        guard !bytes.isEmpty else { throw WireError(.badText, field: "name", offset: 0) }
+        var labels: [[UInt8]] = []
+        var label: [UInt8] = []
+        var absolute = false
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: ".") {
+                guard !label.isEmpty else { throw WireError(.badLabel, field: "name", offset: index) }
+                labels.append(label)
+                label = []
+                if index == bytes.count - 1 { absolute = true }
+                index += 1
+            } else if byte == UInt8(ascii: "\\") {
+                guard index + 1 < bytes.count else { throw WireError(.badText, field: "name", offset: index) }
+                if let value = Name.decimalEscape(bytes, at: index + 1) {
+                    label.append(value)
+                    index += 4
+                } else {
+                    let next = bytes[index + 1]
+                    guard !(next >= UInt8(ascii: "0") && next <= UInt8(ascii: "9")) else {
+                        throw WireError(.badText, field: "name", offset: index)
+                    }
+                    label.append(next)
+                    index += 2
+                }
+            } else {
+                label.append(byte)
+                index += 1
+            }
+            guard label.count <= Name.maxLabelLength else { throw WireError(.badLabel, field: "name", offset: index) }
+        }
+        if !label.isEmpty { labels.append(label) }
+        var name = try Name(labels: labels)
+        if !absolute {
+            guard let origin else { throw WireError(.badText, field: "name", offset: 0) }
+            name = try name.appending(origin)
+        }
+        self = name
+    }
+
+    /// Reads a `\DDD` escape's value (0-255) starting at the first digit, or nil when it is not one.
+    static func decimalEscape(_ bytes: [UInt8], at index: Int) -> UInt8? {
+        guard index + 3 <= bytes.count else { return nil }
+        var value = 0
+        for byte in bytes[index ..< index + 3] {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            value = value * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        return value <= 255 ? UInt8(value) : nil
+    }
+
+    /// The name with `suffix` appended (this name must be relative, i.e. is treated as its labels only).
+    public func appending(_ suffix: Name) throws(WireError) -> Name {
+        var wire = Array(self.wire.dropLast())
+        wire.append(contentsOf: suffix.wire)
+        guard wire.count <= Name.maxWireLength else { throw WireError(.nameTooLong, field: "name", offset: 0) }
+        return Name(uncheckedWire: wire)
+    }
+
+    /// The name with ASCII letters folded to lower case: the key for lookups and comparisons.
+    public func lowercased() -> Name {
+        var copy = wire
+        Name.foldCase(&copy)
+        return Name(uncheckedWire: copy)
+    }
+
+    /// Folds ASCII upper-case letters in uncompressed wire bytes to lower case, leaving length octets intact.
+    public static func foldCase(_ wire: inout [UInt8]) {
+        var position = 0
+        while position < wire.count {
+            let length = Int(wire[position])
+            if length == 0 { break }
+            var index = position + 1
+            let end = min(position + 1 + length, wire.count)
+            while index < end {
+                let byte = wire[index]
+                if byte >= 0x41 && byte <= 0x5A { wire[index] = byte | 0x20 }
+                index += 1
+            }
+            position = end
+        }
+    }
+
+    /// True for the root name.
+    public var isRoot: Bool { wire.count == 1 }
+
+    /// The number of labels, not counting the root.
+    public var labelCount: Int {
+        var count = 0
+        var position = 0
+        while wire[position] != 0 {
+            count += 1
+            position += 1 + Int(wire[position])
+        }
+        return count
+    }
+
+    /// The labels from left to right, not counting the root.
+    public var labels: [[UInt8]] {
+        var result: [[UInt8]] = []
+        var position = 0
+        while wire[position] != 0 {
+            let length = Int(wire[position])
+            result.append(Array(wire[(position + 1) ... (position + length)]))
+            position += 1 + length
+        }
+        return result
+    }
+
+    /// The name with its leftmost label removed, or nil for the root.
+    public var parent: Name? {
+        guard !isRoot else { return nil }
+        return Name(uncheckedWire: Array(wire[(1 + Int(wire[0]))...]))
+    }
+
+    /// True when the leftmost label is `*`.
+    public var isWildcard: Bool { wire.count >= 3 && wire[0] == 1 && wire[1] == UInt8(ascii: "*") }
+
+    /// The name with its leftmost `count` labels removed.
+    public func dropping(labels count: Int) -> Name {
+        var position = 0
+        for _ in 0 ..< count where wire[position] != 0 {
+            position += 1 + Int(wire[position])
+        }
+        return Name(uncheckedWire: Array(wire[position...]))
+    }
+
+    /// True when this name equals `other` or lies below it, compared without regard to ASCII case.
+    public func isSubdomain(of other: Name) -> Bool {
+        let extra = labelCount - other.labelCount
+        guard extra >= 0 else { return false }
+        let tail = dropping(labels: extra)
+        return tail.wire.count == other.wire.count && Name.equalIgnoringCase(tail.wire[...], other.wire[...])
+    }
+
+    /// Compares two wire forms without regard to ASCII case.
+    public static func equalIgnoringCase(_ a: ArraySlice<UInt8>, _ b: ArraySlice<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        for (x, y) in zip(a, b) where x != y {
+            let lx = (x >= 0x41 && x <= 0x5A) ? x | 0x20 : x
+            let ly = (y >= 0x41 && y <= 0x5A) ? y | 0x20 : y
+            if lx != ly { return false }
+        }
+        return true
+    }
+
+    /// Canonical DNS order (RFC 4034 section 6.1): by labels from the right, case-insensitively.
+    public static func < (lhs: Name, rhs: Name) -> Bool {
+        let left = lhs.lowercased().labels, right = rhs.lowercased().labels
+        for (l, r) in zip(left.reversed(), right.reversed()) where l != r {
+            return l.lexicographicallyPrecedes(r)
+        }
+        return left.count < right.count
+    }
+
+    /// Presentation format, absolute, with special characters escaped.
+    public var description: String {
+        if isRoot { return "." }
+        var text = ""
+        for label in labels {
+            for byte in label {
+                switch byte {
+                case UInt8(ascii: "."), UInt8(ascii: "\\"), UInt8(ascii: "\""), UInt8(ascii: ";"),
+                     UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "@"), UInt8(ascii: "$"):
+                    text.append("\\")
+                    text.append(Character(Unicode.Scalar(byte)))
+                case 0x21 ... 0x7E:
+                    text.append(Character(Unicode.Scalar(byte)))
+                default:
+                    text.append(Name.decimalEscapeText(byte))
+                }
+            }
+            text.append(".")
+        }
+        return text
+    }
+
+    /// `\DDD` for a byte.
+    static func decimalEscapeText(_ byte: UInt8) -> String {
+        let digits = String(byte)
+        return "\\" + String(repeating: "0", count: 3 - digits.count) + digits
+    }
+}

@@ -1,0 +1,74 @@
+/// A query as the server's hot path reads it: the header, the single question and the EDNS parameters,
+/// without decoding anything else and without copying the question name's case away.
+public struct Query: Sendable {
+    /// What the client sent in its EDNS OPT record.
+    public struct EDNSRequest: Hashable, Sendable {
+        public var udpPayloadSize: UInt16
+        public var version: UInt8
+        public var dnssecOK: Bool
+    }
+
+    public var header: Header
+    /// The question, with the name exactly as sent (0x20 case preserved).
+    public var question: Question
+    /// The offset just past the question in the original message.
+    public var questionEnd: Int
+    /// The client's EDNS parameters, or nil without an OPT record.
+    public var edns: EDNSRequest?
+
+    /// Reads a query message. Throws `WireError` when the question cannot be read, when QDCOUNT is not 1,
+    /// when a record is short, or when there is more than one OPT record (all answered with FORMERR).
+    public init(parsing buffer: UnsafeRawBufferPointer) throws(WireError) {
+        guard let header = Header(buffer) else { throw WireError(.truncated, field: "header", offset: 0) }
+        guard header.questionCount == 1 else { throw WireError(.badRData, field: "qdcount", offset: 4) }
+        var reader = WireReader(buffer, offset: Header.size)
+        let name = try reader.readName("qname")
+        let type = RecordType(try reader.readUInt16("qtype"))
+        let rclass = RecordClass(try reader.readUInt16("qclass"))
+        self.header = header
+        self.question = Question(name: name, type: type, rclass: rclass)
+        self.questionEnd = reader.offset
+        self.edns = nil
+        let records = Int(header.answerCount) + Int(header.authorityCount)
+        for _ in 0 ..< records {
+            try Query.skipRecord(&reader)
+        }
+        for _ in 0 ..< header.additionalCount {
+            let start = reader.offset
+            let owner = try reader.readUInt8("owner")
+            if owner != 0 {
+                reader.offset = start
+                _ = try reader.readName("owner")
+            }
+            let type = try reader.readUInt16("type")
+            let rclass = try reader.readUInt16("class")
+            let ttl = try reader.readUInt32("ttl")
+            let length = Int(try reader.readUInt16("rdlength"))
+            let rdataStart = reader.offset
+            try reader.skip(length, "rdata")
+            guard type == RecordType.opt.rawValue else { continue }
+            guard owner == 0, edns == nil else { throw WireError(.badOPT, field: "OPT", offset: start) }
+            try Query.validateOptions(reader.message, from: rdataStart, length: length)
+            edns = EDNSRequest(udpPayloadSize: rclass, version: UInt8((ttl >> 16) & 0xFF), dnssecOK: ttl & 0x8000 != 0)
+        }
+    }
+
+    private static func skipRecord(_ reader: inout WireReader) throws(WireError) {
+        _ = try reader.readName("owner")
+        try reader.skip(8, "record header")
+        let length = Int(try reader.readUInt16("rdlength"))
+        try reader.skip(length, "rdata")
+    }
+
+    /// Checks that OPT RDATA is a well-formed sequence of options (their content is ignored).
+    private static func validateOptions(_ message: UnsafeRawBufferPointer, from start: Int, length: Int) throws(WireError) {
+        var index = start
+        let end = start + length
+        while index < end {
+            guard index + 4 <= end else { throw WireError(.badOPT, field: "OPT option", offset: index) }
+            let optionLength = Int(message[index + 2]) << 8 | Int(message[index + 3])
+            index += 4 + optionLength
+            guard index <= end else { throw WireError(.badOPT, field: "OPT option", offset: index) }
+        }
+    }
+}
