@@ -22,7 +22,7 @@ let package = Package(
             name: "AuthEngine",
             dependencies: [
                 "DNSWire",
-                .product(name: "Collections", package: "swift-collections"),
+                .product(name: "HashTreeCollections", package: "swift-collections"),
             ]
         ),
         // What Glibc does not export to Swift: recvmmsg/sendmmsg, CMSG helpers, packet info.

@@ -10,6 +10,13 @@ public struct Name: Hashable, Sendable, CustomStringConvertible, Comparable {
     /// How many compression pointers a name may follow before it is rejected.
     public static let maxPointerHops = 32
 
+    public static func == (lhs: Name, rhs: Name) -> Bool { lhs.wire == rhs.wire }
+
+    /// Hashes the wire bytes in one call rather than octet by octet.
+    public func hash(into hasher: inout Hasher) {
+        wire.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+
     /// The root name `.`.
     public static let root = Name(uncheckedWire: [0])
 

@@ -1,1 +1,1 @@
-print("wistdns")
+WistDNSCommand.main()

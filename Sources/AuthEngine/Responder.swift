@@ -1,0 +1,69 @@
+import DNSWire
+
+/// Turns a query message into a response message: header checks, EDNS, the lookup, and the sections with
+/// truncation. Thread-safe: every call reads the snapshot published at the time of the call.
+public struct Responder: Sendable {
+    public let store: ZoneStore
+    public let options: ResponderOptions
+
+    public init(store: ZoneStore, options: ResponderOptions = ResponderOptions()) {
+        self.store = store
+        self.options = options
+    }
+
+    /// Writes the response to `query` into `response` (whose limit the caller set to the transport's maximum).
+    /// Returns false when the message gets no answer at all: it is not a readable query (shorter than a
+    /// header, or QR set).
+    public func respond(to query: UnsafeRawBufferPointer, over transport: Transport,
+                        into response: inout MessageWriter) -> Bool {
+        // Habit: look at the header before anything else (miekg/dns acceptfunc).
+        guard let header = Header(query), !header.isResponse else { return false }
+        guard header.opcode == .query else {
+            let parsed = try? Query(parsing: query)
+            writeError(.notImp, header: header, query: parsed, to: &response, transport: transport)
+            return true
+        }
+        let parsed: Query
+        do {
+            parsed = try Query(parsing: query)
+        } catch {
+            writeError(.formErr, header: header, query: nil, to: &response, transport: transport)
+            return true
+        }
+        if let edns = parsed.edns, edns.version > 0 {
+            writeError(.badVers, header: header, query: parsed, to: &response, transport: transport)
+            return true
+        }
+        let question = parsed.question
+        if question.type == .opt {
+            writeError(.formErr, header: header, query: parsed, to: &response, transport: transport)
+            return true
+        }
+        if question.type == .axfr || question.type == .ixfr {
+            // Zone transfers are not offered, and never over UDP (RFC 5936 section 4.2).
+            writeError(.refused, header: header, query: parsed, to: &response, transport: transport)
+            return true
+        }
+        if question.type.isMetaType && question.type != .any {
+            writeError(.notImp, header: header, query: parsed, to: &response, transport: transport)
+            return true
+        }
+        guard question.rclass == .in || question.rclass == .any else {
+            writeError(.refused, header: header, query: parsed, to: &response, transport: transport)
+            return true
+        }
+        let outcome = Lookup(zones: store.snapshot).find(question.name, question.type)
+        ResponseBuilder(query: parsed, transport: transport, options: options).write(outcome, to: &response)
+        return true
+    }
+
+    /// An answer with no records: the question echoed when it could be read, and OPT when the client sent it.
+    private func writeError(_ rcode: Rcode, header: Header, query: Query?, to response: inout MessageWriter,
+                            transport: Transport) {
+        if let query {
+            ResponseBuilder(query: query, transport: transport, options: options).writeEmpty(rcode, to: &response)
+        } else {
+            ResponseBuilder.writeBare(rcode, header: header, to: &response)
+        }
+    }
+}

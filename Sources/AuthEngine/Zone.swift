@@ -1,0 +1,109 @@
+import DNSWire
+
+/// Why a set of records cannot be served as a zone.
+public struct ZoneError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let zone: String
+    public let message: String
+    public var description: String { "zone \(zone): \(message)" }
+}
+
+/// One authoritative zone, immutable once built. Names are looked up by their lowercased wire form.
+public final class Zone: Sendable {
+    /// The apex, lowercased.
+    public let origin: Name
+    /// The apex SOA set.
+    public let soa: RRSet
+    /// The SOA serial.
+    public var serial: UInt32 { if case .soa(let value) = soa.rdata[0] { value.serial } else { 0 } }
+    /// The TTL of negative answers: the lesser of the SOA's TTL and its MINIMUM field (RFC 2308 section 5).
+    let negativeTTL: UInt32
+    /// Every name of the zone (including empty non-terminals) by lowercased name.
+    let nodes: [Name: ZoneNode]
+    /// True when the zone delegates any name below its apex, so lookups must look for zone cuts.
+    let hasCuts: Bool
+    /// The number of records the zone was built from.
+    public let recordCount: Int
+
+    /// Builds a zone from its records. Exactly one SOA at the apex is required, at least one NS at the apex,
+    /// and every record must lie at or below the apex. Records of one RRset take the first record's TTL.
+    public init(origin: Name, records: [Record]) throws(ZoneError) {
+        let origin = origin.lowercased()
+        let zoneName = origin.description
+        func fail(_ message: String) -> ZoneError { ZoneError(zone: zoneName, message: message) }
+
+        // Group records by owner and type, keeping file order and dropping exact duplicates.
+        var grouped: [Name: [(type: RecordType, owner: Name, ttl: UInt32, rdata: [RData])]] = [:]
+        for record in records {
+            guard record.name.isSubdomain(of: origin) else { throw fail("\(record.name) is outside the zone") }
+            let key = record.name.lowercased()
+            var sets = grouped[key, default: []]
+            if let index = sets.firstIndex(where: { $0.type == record.type }) {
+                if !sets[index].rdata.contains(record.rdata) { sets[index].rdata.append(record.rdata) }
+            } else {
+                sets.append((record.type, record.name, record.ttl, [record.rdata]))
+            }
+            grouped[key] = sets
+        }
+        guard let apexSets = grouped[origin], let soaSet = apexSets.first(where: { $0.type == .soa }) else {
+            throw fail("no SOA record at the apex")
+        }
+        guard soaSet.rdata.count == 1, case .soa(let soaData) = soaSet.rdata[0] else {
+            throw fail("more than one SOA record at the apex")
+        }
+        guard apexSets.contains(where: { $0.type == .ns }) else { throw fail("no NS records at the apex") }
+        for (name, sets) in grouped where name != origin && sets.contains(where: { $0.type == .soa }) {
+            throw fail("SOA record at \(name), below the apex")
+        }
+
+        // First pass: RRsets without additional data, so address sets can be attached in the second.
+        var plain: [Name: [RRSet]] = [:]
+        var cuts = false
+        for (name, sets) in grouped {
+            plain[name] = sets.map { RRSet(owner: $0.owner, type: $0.type, ttl: $0.ttl, rdata: $0.rdata) }
+            if name != origin && sets.contains(where: { $0.type == .ns }) { cuts = true }
+        }
+        func addresses(of target: Name) -> [RRSet] {
+            guard let sets = plain[target.lowercased()] else { return [] }
+            return sets.filter { $0.type == .a || $0.type == .aaaa }
+        }
+        var nodes: [Name: ZoneNode] = [:]
+        nodes.reserveCapacity(plain.count)
+        for (name, sets) in plain {
+            let prepared = sets.map { set -> RRSet in
+                let targets = set.rdata.compactMap(\.additionalName)
+                guard !targets.isEmpty else { return set }
+                return set.with(additional: targets.flatMap(addresses(of:)))
+            }
+            nodes[name] = ZoneNode(rrsets: prepared)
+        }
+        // Empty non-terminals: every ancestor between a name and the apex exists as a node.
+        for name in plain.keys {
+            var ancestor = name.parent
+            while let current = ancestor, current.labelCount > origin.labelCount, nodes[current] == nil {
+                nodes[current] = ZoneNode(rrsets: [])
+                ancestor = current.parent
+            }
+        }
+        self.origin = origin
+        self.soa = nodes[origin]!.rrset(.soa)!
+        self.negativeTTL = min(soaSet.ttl, soaData.minimum)
+        self.nodes = nodes
+        self.hasCuts = cuts
+        self.recordCount = records.count
+    }
+
+    /// The node at a lowercased name.
+    func node(_ name: Name) -> ZoneNode? { nodes[name] }
+
+    /// Every record of the zone, SOA first, then by owner in canonical order.
+    public var records: [Record] {
+        let owners = nodes.keys.sorted()
+        var result = soa.records
+        for owner in owners {
+            for set in nodes[owner]!.rrsets where set.type != .soa || owner != origin {
+                result.append(contentsOf: set.records)
+            }
+        }
+        return result
+    }
+}
