@@ -1,0 +1,43 @@
+import AuthEngine
+import DNSWire
+import Testing
+import ZoneFile
+
+@Suite("Zone snapshots: building, replacing and publishing")
+struct ZoneSetTests {
+    @Test("a zone without SOA or NS at the apex, or with data outside it, is rejected")
+    func invalidZones() throws {
+        let origin = try Name("example.com.")
+        let soa = Record(name: origin, type: .soa, ttl: 60, rdata: .soa(SOA(
+            mname: try Name("ns.example.com."), rname: try Name("h.example.com."), serial: 1, refresh: 2, retry: 3,
+            expire: 4, minimum: 5)))
+        let ns = Record(name: origin, type: .ns, ttl: 60, rdata: .ns(try Name("ns.example.com.")))
+        let outside = Record(name: try Name("example.org."), type: .a, ttl: 60, rdata: .a([192, 0, 2, 1]))
+        #expect(throws: ZoneError.self) { try Zone(origin: origin, records: [ns]) }
+        #expect(throws: ZoneError.self) { try Zone(origin: origin, records: [soa]) }
+        #expect(throws: ZoneError.self) { try Zone(origin: origin, records: [soa, ns, outside]) }
+        #expect(try Zone(origin: origin, records: [soa, ns]).serial == 1)
+    }
+
+    @Test("inserting and removing makes new snapshots and leaves the old ones intact")
+    func persistence() throws {
+        let store = try makeStore([("example.com.", exampleZone)])
+        let before = store.snapshot
+        let child = try #require(try makeStore([("child.example.com.", childZone)]).snapshot.allZones.first)
+        store.update { $0.inserting(child) }
+        #expect(before.count == 1)
+        #expect(store.snapshot.count == 2)
+        #expect(try ask(store, "www.child.example.com.", .a).header.isAuthoritative)
+        store.update { $0.removing(origin: child.origin) }
+        #expect(store.snapshot.count == 1)
+        #expect(!(try ask(store, "www.child.example.com.", .a).header.isAuthoritative))
+    }
+
+    @Test("zone origins are matched without regard to case")
+    func caseInsensitiveOrigins() throws {
+        let zone = "@ 60 SOA ns hostmaster 1 2 3 4 5\n@ 60 NS ns\nWeb 60 A 192.0.2.80\n"
+        let store = try makeStore([("Example.COM.", zone)])
+        #expect(try ask(store, "WEB.example.com.", .a).answers.count == 1)
+        #expect(store.snapshot.zone(origin: try Name("EXAMPLE.com.")) != nil)
+    }
+}

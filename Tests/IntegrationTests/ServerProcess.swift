@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+
+/// A real `wistdns serve` process on loopback, with its own copy of a zones folder, stopped when released.
+final class ServerProcess: @unchecked Sendable {
+    // @unchecked: the process and pipe are only touched from the test that owns this object.
+    let port: Int
+    let zonesDirectory: URL
+    let process = Process()
+    private let errorPipe = Pipe()
+    private let logLock = NSLock()
+    private var logText = ""
+
+    /// The built `wistdns` next to the test bundle (`.build/<config>/wistdns`).
+    static var binary: URL {
+        if let path = ProcessInfo.processInfo.environment["WISTDNS_BINARY"] { return URL(fileURLWithPath: path) }
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        return executable.deletingLastPathComponent().appendingPathComponent("wistdns")
+    }
+
+    /// The repository's `zones/` folder.
+    static var repositoryZones: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("zones")
+    }
+
+    /// Starts the server on a free port of 127.0.0.1 and ::1 with a copy of `zones` (default: the repository's).
+    init(zones: URL = ServerProcess.repositoryZones, extraArguments: [String] = []) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("wistdns-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: zones, to: folder)
+        zonesDirectory = folder
+        var lastError: Error?
+        for _ in 0 ..< 5 {
+            let candidate = Int.random(in: 20000 ..< 60000)
+            do {
+                try ServerProcess.launch(process, port: candidate, zones: folder, extra: extraArguments,
+                                         errorPipe: errorPipe)
+                port = candidate
+                errorPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
+                    let data = handle.availableData
+                    guard let self, !data.isEmpty else { return }
+                    self.logLock.withLock { self.logText += String(decoding: data, as: UTF8.self) }
+                }
+                try waitFor("listening", timeout: 20)
+                return
+            } catch {
+                lastError = error
+                if process.isRunning { process.terminate() }
+            }
+        }
+        throw lastError ?? ServerError.message("could not start wistdns")
+    }
+
+    private static func launch(_ process: Process, port: Int, zones: URL, extra: [String], errorPipe: Pipe) throws {
+        process.executableURL = binary
+        process.arguments = ["serve", "--zones", zones.path, "--dns-listen", "127.0.0.1:\(port)",
+                             "--dns-listen", "[::1]:\(port)", "--workers", "2"] + extra
+        process.standardError = errorPipe
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    /// What the server has logged so far.
+    var log: String { logLock.withLock { logText } }
+
+    /// Waits until the log contains `text`.
+    func waitFor(_ text: String, timeout: Double = 10) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if log.contains(text) { return }
+            guard process.isRunning else { throw ServerError.message("wistdns exited: \(log)") }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        throw ServerError.message("timed out waiting for '\(text)' in: \(log)")
+    }
+
+    /// Sends a signal to the server.
+    func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
+
+    deinit {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(at: zonesDirectory)
+    }
+}
+
+enum ServerError: Error { case message(String) }
+
+/// Runs a command and returns its standard output (and error, merged) and exit status.
+@discardableResult
+func run(_ tool: String, _ arguments: [String]) throws -> (output: String, status: Int32) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = [tool] + arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (String(decoding: data, as: UTF8.self), process.terminationStatus)
+}
+
+/// `dig` against the server, without recursion and with short timeouts; returns its full output.
+func dig(_ server: ServerProcess, _ arguments: String..., address: String = "127.0.0.1") throws -> String {
+    try run("dig", ["@\(address)", "-p", "\(server.port)", "+norec", "+time=2", "+tries=1"] + arguments).output
+}
+
+/// `dig +short`: the data of the answer section, one record per line.
+func digShort(_ server: ServerProcess, _ name: String, _ type: String) throws -> [String] {
+    try dig(server, "+short", name, type).split(separator: "\n").map(String.init)
+}
