@@ -100,6 +100,7 @@ struct RDataRoundTripTests {
         (.aaaa(hex("00000000000000000000000000000000")), .aaaa, "::"),
         (.aaaa(hex("20010db8000000010000000000000001")), .aaaa, "2001:db8:0:1::1"),
         (.aaaa(hex("20010db8000000010001000100010001")), .aaaa, "2001:db8:0:1:1:1:1:1"),
+        (.aaaa(hex("20010db8000000000001000000000001")), .aaaa, "2001:db8::1:0:0:1"), // RFC 5952 4.2.3: first of equal runs
         (.mx(preference: 0, exchange: .root), .mx, "0 ."),
         (.txt([Array(#"a"b\c"#.utf8), [0x0A]]), .txt, #""a\"b\\c" "\010""#),
         (.caa(flags: 128, tag: Array("iodef".utf8), value: Array("mailto:a@example.com".utf8)), .caa,
