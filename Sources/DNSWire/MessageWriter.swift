@@ -135,9 +135,11 @@ public struct MessageWriter {
                 hops += 1
                 guard hops < Name.maxPointerHops, cursor + 1 < bytes.count else { return false }
                 cursor = (length & 0x3F) << 8 | Int(bytes[cursor + 1])
+                // Registered bytes may come from a client (a copied question): stay inside what is written.
+                guard cursor < bytes.count else { return false }
                 length = Int(bytes[cursor])
             }
-            guard length == Int(wire[position]) else { return false }
+            guard length == Int(wire[position]), cursor + length < bytes.count else { return false }
             if length == 0 { return true }
             for index in 1 ... length {
                 var x = wire[position + index], y = bytes[cursor + index]

@@ -1,0 +1,216 @@
+import DNSWire
+import Testing
+
+@Suite("RFC 1035 4.1.4 message compression: writing names")
+struct MessageWriterCompressionTests {
+    @Test("the RFC 1035 4.1.4 example encodes to the exact octets")
+    func rfcExample() throws {
+        var writer = MessageWriter(limit: 512)
+        writer.writeHeader(Header())
+        writer.writeName(name("F.ISI.ARPA."), compress: true)
+        writer.writeName(name("FOO.F.ISI.ARPA."), compress: true)
+        writer.writeName(name("ARPA."), compress: true)
+        writer.writeName(.root, compress: true)
+        #expect(writer.bytes == NameDecompressionTests.rfcExample)
+        #expect(try readName(writer.bytes, at: 24).0 == name("FOO.F.ISI.ARPA."))
+    }
+
+    @Test("a small MX response encodes to the exact octets")
+    func smallResponse() throws {
+        let zone = name("example.com.")
+        let message = Message(header: Header(id: 0x1234, flags: 0x8400),
+                              questions: [Question(name: zone, type: .mx)],
+                              answers: [Record(name: zone, type: .mx, ttl: 3600,
+                                               rdata: .mx(preference: 10, exchange: name("mail.example.com.")))])
+        let expected = hex("""
+            1234 8400 0001 0001 0000 0000
+            07 6578616d706c65 03 636f6d 00 000f 0001
+            c00c 000f 0001 00000e10 0009 000a 04 6d61696c c00c
+            """)
+        #expect(message.encoded() == expected)
+        #expect(try Message(parsing: expected).answers == message.answers)
+    }
+
+    @Test("compression matches names without regard to case")
+    func caseInsensitive() {
+        var writer = MessageWriter(limit: 512)
+        writer.writeHeader(Header())
+        writer.writeName(name("example.com."), compress: true)
+        let second = writer.count
+        writer.writeName(name("EXAMPLE.COM."), compress: true)
+        #expect(Array(writer.bytes[second...]) == [0xC0, 12])
+        let third = writer.count
+        writer.writeName(name("Mail.ExAmple.cOm."), compress: true)
+        #expect(Array(writer.bytes[third...]) == [4] + Array("Mail".utf8) + [0xC0, 12])
+        let fourth = writer.count
+        writer.writeName(name("MAIL.example.com."), compress: true)
+        #expect(Array(writer.bytes[fourth...]) == [0xC0, UInt8(third)])
+    }
+
+    @Test("names are written in full when compression is off")
+    func noCompression() {
+        var writer = MessageWriter(limit: 512, compression: false)
+        writer.writeName(name("example.com."), compress: true)
+        writer.writeName(name("example.com."), compress: true)
+        #expect(writer.bytes == wire("example", "com") + wire("example", "com"))
+        var perName = MessageWriter(limit: 512)
+        perName.writeHeader(Header())
+        perName.writeName(name("example.com."), compress: true)
+        perName.writeName(name("example.com."), compress: false)
+        #expect(Array(perName.bytes[25...]) == wire("example", "com"))
+    }
+
+    @Test("SRV target is never compressed (RFC 2782, RFC 3597 section 4); MX exchange is")
+    func srvTargetNotCompressed() throws {
+        let zone = name("example.com.")
+        let message = Message(header: Header(id: 1, flags: 0x8400),
+                              questions: [Question(name: name("_sip._tcp.example.com."), type: .srv)],
+                              answers: [
+                                  Record(name: name("_sip._tcp.example.com."), type: .srv, ttl: 60,
+                                         rdata: .srv(priority: 1, weight: 2, port: 5060, target: name("sip.example.com."))),
+                                  Record(name: zone, type: .mx, ttl: 60,
+                                         rdata: .mx(preference: 5, exchange: name("sip.example.com."))),
+                              ])
+        let bytes = message.encoded()
+        let question = 12 + 23 + 4
+        // SRV record: owner pointer (2) + fixed fields (10) + priority/weight/port (6), then the full target.
+        let target = question + 2 + 10 + 6
+        #expect(Array(bytes[target ..< target + 17]) == wire("sip", "example", "com"))
+        // The MX exchange, written after, may point at the SRV target.
+        #expect(Array(bytes.suffix(2)) == [0xC0, UInt8(target)])
+        let parsed = try Message(parsing: bytes)
+        #expect(parsed.answers == message.answers)
+        #expect(RData.srv(priority: 1, weight: 2, port: 3, target: zone).uncompressedWire
+            == [0, 1, 0, 2, 0, 3] + wire("example", "com"))
+    }
+
+    @Test("a name registered in copied bytes becomes a compression target")
+    func registerName() {
+        var writer = MessageWriter(limit: 512)
+        writer.writeHeader(Header())
+        writer.append(wire("Example", "com") + [0, 1, 0, 1])
+        writer.registerName(at: 12)
+        let start = writer.count
+        writer.writeName(name("www.example.com."), compress: true)
+        #expect(Array(writer.bytes[start...]) == [3] + Array("www".utf8) + [0xC0, 12])
+        let next = writer.count
+        writer.writeName(name("com."), compress: true)
+        #expect(Array(writer.bytes[next...]) == [0xC0, 20])
+    }
+
+    @Test("no pointer is made to a name past offset 0x3FFF")
+    func pointerRange() throws {
+        var writer = MessageWriter(limit: 65535)
+        writer.writeHeader(Header())
+        writer.append(Array(repeating: 0, count: 0x4000))
+        let first = writer.count
+        writer.writeName(name("example.com."), compress: true)
+        writer.writeName(name("example.com."), compress: true)
+        #expect(Array(writer.bytes[first...]) == wire("example", "com") + wire("example", "com"))
+    }
+}
+
+@Suite("RFC 2181 9 truncation support: writer marks and roll-back")
+struct MessageWriterRollbackTests {
+    @Test("rollBack removes the bytes written after the mark")
+    func removesBytes() {
+        var writer = MessageWriter(limit: 40)
+        writer.writeHeader(Header(id: 9))
+        writer.writeQuestion(Question(name: name("example.com."), type: .a))
+        let before = writer.bytes
+        let mark = writer.mark()
+        writer.writeRecord(Record(name: name("example.com."), type: .txt, ttl: 1,
+                                  rdata: .txt([Array(repeating: 0x61, count: 40)])))
+        #expect(writer.overflowed)
+        writer.rollBack(to: mark)
+        #expect(writer.bytes == before)
+        #expect(!writer.overflowed)
+    }
+
+    @Test("a name written after a roll-back never points into removed bytes")
+    func removesTargets() throws {
+        var writer = MessageWriter(limit: 512)
+        writer.writeHeader(Header(id: 9, flags: 0x8400, questionCount: 1, answerCount: 1))
+        writer.writeQuestion(Question(name: name("example.com."), type: .ns))
+        let mark = writer.mark()
+        let removedStart = writer.count
+        writer.writeRecord(Record(name: name("example.com."), type: .ns, ttl: 1, rdata: .ns(name("ns1.example.org."))))
+        writer.writeName(name("ns1.example.org."), compress: true)
+        // Before the roll-back the RDATA name at 41 is a target.
+        #expect(Array(writer.bytes.suffix(2)) == [0xC0, 41])
+        writer.rollBack(to: mark)
+        #expect(writer.count == removedStart)
+
+        // After the roll-back: the question is still a target, the removed ns1.example.org. is not.
+        writer.writeRecord(Record(name: name("www.example.com."), type: .ns, ttl: 1, rdata: .ns(name("ns1.example.org."))))
+        let bytes = writer.bytes
+        #expect(Array(bytes[removedStart ..< removedStart + 6]) == [3] + Array("www".utf8) + [0xC0, 12])
+        #expect(Array(bytes.suffix(17)) == wire("ns1", "example", "org"))
+        let message = try Message(parsing: bytes)
+        #expect(message.answers.map(\.rdata) == [.ns(name("ns1.example.org."))])
+        #expect(message.answers.map(\.name) == [name("www.example.com.")])
+    }
+
+    @Test("nested marks roll back independently")
+    func nestedMarks() throws {
+        var writer = MessageWriter(limit: 512)
+        writer.writeHeader(Header())
+        let outer = writer.mark()
+        writer.writeName(name("a.example."), compress: true)
+        let inner = writer.mark()
+        writer.writeName(name("b.example."), compress: true)
+        writer.rollBack(to: inner)
+        #expect(writer.bytes == [UInt8](repeating: 0, count: 12) + wire("a", "example"))
+        writer.writeName(name("c.b.example."), compress: true)
+        #expect(Array(writer.bytes.suffix(6)) == [1, 99, 1, 98, 0xC0, 14])
+        writer.rollBack(to: outer)
+        writer.writeName(name("example."), compress: true)
+        #expect(writer.bytes == [UInt8](repeating: 0, count: 12) + wire("example"))
+    }
+
+    @Test("reset empties the writer and its targets; patchCounts rewrites the header")
+    func resetAndPatch() {
+        var writer = MessageWriter(limit: 512)
+        writer.writeHeader(Header())
+        writer.writeName(name("example."), compress: true)
+        writer.reset(limit: 100)
+        #expect(writer.count == 0 && writer.limit == 100)
+        writer.writeHeader(Header())
+        writer.writeName(name("example."), compress: true)
+        #expect(Array(writer.bytes[12...]) == wire("example"))
+        writer.patchCounts(answer: 1, authority: 2, additional: 0x0304)
+        #expect(Array(writer.bytes[6 ..< 12]) == [0, 1, 0, 2, 3, 4])
+    }
+}
+
+@Suite("Regression: compression matching stays inside the written bytes")
+struct CompressionMatchBoundsRegressionTests {
+    /// A client may compress its QNAME with a pointer into the header (the query parser accepts it). When a
+    /// response copies that question verbatim and registers it, following the pointer lands in the *response's*
+    /// header, whose octets can claim a label running past the end of the bytes written so far. Matching a
+    /// candidate name against it must return "no match", not read out of bounds (this used to trap).
+    @Test("a registered question whose pointer leads to a label past the end does not trap")
+    func pointerIntoHeaderPastEnd() throws {
+        var writer = MessageWriter(limit: 512)
+        writer.writeHeader(Header(id: 0x0014)) // octet 1 is 20: read as a 20-octet label
+        let question: [UInt8] = [1, 0x61, 0xC0, 0x01, 0, 1, 0, 1] // "a" + pointer to offset 1
+        writer.append(question)
+        writer.registerName(at: 12)
+        #expect(writer.count == 20)
+        // "a" followed by a 20-octet label equal to octets 2 ... 19 and then two more: the match runs off the end.
+        let label = Array(writer.bytes[2 ..< 20]) + [0, 0]
+        let candidate = try Name(labels: [[0x61], label])
+        writer.writeName(candidate, compress: true)
+        #expect(Array(writer.bytes[20...]) == candidate.wire)
+    }
+
+    @Test("a pointer in registered bytes that leads past the end is not followed")
+    func pointerPastEnd() throws {
+        var writer = MessageWriter(limit: 512)
+        writer.writeHeader(Header())
+        writer.append([1, 0x61, 0xC0, 0x40]) // "a" + pointer to 64, beyond what is written
+        writer.registerName(at: 12)
+        writer.writeName(name("a.b."), compress: true)
+        #expect(Array(writer.bytes[16...]) == wire("a", "b"))
+    }
+}

@@ -1,0 +1,217 @@
+import DNSWire
+import Testing
+
+@Suite("RFC 1035 5.1 presentation names")
+struct NamePresentationTests {
+    @Test func absoluteName() throws {
+        let parsed = try Name("mail.example.com.")
+        #expect(parsed.wire == wire("mail", "example", "com"))
+        #expect(parsed.labelCount == 3)
+        #expect(parsed.description == "mail.example.com.")
+    }
+
+    @Test("escapes: \\. \\\\ and \\DDD")
+    func escapes() throws {
+        #expect(try Name(#"a\.b.example."#).labels == [Array("a.b".utf8), Array("example".utf8)])
+        #expect(try Name(#"back\\slash.example."#).labels.first == Array(#"back\slash"#.utf8))
+        #expect(try Name(#"\065bc.example."#).labels.first == Array("Abc".utf8))
+        #expect(try Name(#"\000\255.example."#).labels.first == [0, 255])
+        #expect(try Name(#"\"q\".example."#).labels.first == Array(#""q""#.utf8))
+        // An escaped final dot does not make the name absolute.
+        #expect(try Name(#"end\."#, origin: name("example.")).wire == wire("end.", "example"))
+    }
+
+    @Test("bad escapes are rejected", arguments: [#"a\"#, #"\25"#, #"\256.example."#, #"\1a.example."#, #"\12.x."#])
+    func badEscapes(text: String) {
+        expectWireError(.badText, Comment(rawValue: text)) { _ = try Name(text) }
+    }
+
+    @Test("relative names take the origin; @ is the origin")
+    func relativeAndOrigin() throws {
+        let origin = name("example.com.")
+        #expect(try Name("www", origin: origin) == name("www.example.com."))
+        #expect(try Name("a.b", origin: origin) == name("a.b.example.com."))
+        #expect(try Name("@", origin: origin) == origin)
+        #expect(try Name("www.example.org.", origin: origin) == name("www.example.org."))
+        #expect(try Name("www", origin: .root) == name("www."))
+        expectWireError(.badText, "relative without origin") { _ = try Name("www") }
+        expectWireError(.badText, "@ without origin") { _ = try Name("@") }
+    }
+
+    @Test("the root")
+    func root() throws {
+        let root = try Name(".")
+        #expect(root == .root)
+        #expect(root.isRoot)
+        #expect(root.wire == [0])
+        #expect(root.labelCount == 0)
+        #expect(root.parent == nil)
+        #expect(root.description == ".")
+        #expect(try Name(wire: [0]) == .root)
+        #expect(try Name(labels: []) == .root)
+    }
+
+    @Test("empty labels are rejected", arguments: ["", "..", "a..b.", ".a.", "a.b.."])
+    func emptyLabels(text: String) {
+        #expect(throws: WireError.self) { _ = try Name(text, origin: .root) }
+    }
+}
+
+@Suite("RFC 1035 2.3.4 size limits")
+struct NameLimitTests {
+    static let label63 = String(repeating: "a", count: 63)
+    static let label64 = String(repeating: "a", count: 64)
+
+    @Test("63-octet label accepted, 64 rejected (text, labels, wire)")
+    func labelLength() throws {
+        #expect(try Name("\(Self.label63).example.").labels.first?.count == 63)
+        expectWireError(.badLabel) { _ = try Name("\(Self.label64).example.") }
+        #expect(try Name(labels: [Array(Self.label63.utf8)]).wire.count == 65)
+        expectWireError(.badLabel) { _ = try Name(labels: [Array(Self.label64.utf8)]) }
+        expectWireError(.badLabel) { _ = try Name(labels: [[]]) }
+        #expect(try Name(wire: [63] + Array(Self.label63.utf8) + [0]).labelCount == 1)
+        expectWireError(.badLabel) { _ = try Name(wire: [64] + Array(Self.label64.utf8) + [0]) }
+        // 64 octets written with escapes is still 64 octets.
+        expectWireError(.badLabel) { _ = try Name(String(repeating: #"\097"#, count: 64) + ".") }
+    }
+
+    /// Three 63-octet labels and one of `last` octets: 3 * 64 + 1 + last + 1 octets in wire form.
+    static func longName(last: Int) -> String {
+        [label63, label63, label63, String(repeating: "b", count: last)].joined(separator: ".") + "."
+    }
+
+    @Test("255-octet name accepted, 256 rejected")
+    func nameLength() throws {
+        let longest = try Name(Self.longName(last: 61))
+        #expect(longest.wire.count == 255)
+        expectWireError(.nameTooLong) { _ = try Name(Self.longName(last: 62)) }
+        let labels = try Name(Self.longName(last: 61)).labels
+        #expect(try Name(labels: labels).wire.count == 255)
+        expectWireError(.nameTooLong) { _ = try Name(labels: Array(labels.dropLast()) + [Array(repeating: 98, count: 62)]) }
+        #expect(try Name(wire: longest.wire) == longest)
+        expectWireError(.nameTooLong) {
+            _ = try Name(wire: Array(longest.wire.dropLast(1 + 1 + 61)) + [62] + Array(repeating: 98, count: 62) + [0])
+        }
+        // Relative text plus origin goes through the same limit.
+        let origin = try Name(Self.longName(last: 60))
+        #expect(origin.wire.count == 254)
+        expectWireError(.nameTooLong) { _ = try Name("x", origin: origin) }
+        expectWireError(.nameTooLong) { _ = try name("x.").appending(origin) }
+    }
+
+    @Test("malformed uncompressed wire is rejected")
+    func badWire() {
+        expectWireError(.truncated) { _ = try Name(wire: []) }
+        expectWireError(.truncated) { _ = try Name(wire: [3, 97, 98, 99]) }
+        expectWireError(.truncated) { _ = try Name(wire: [5, 97, 0]) }
+        expectWireError(.badText) { _ = try Name(wire: [1, 97, 0, 0]) }
+        expectWireError(.badLabel) { _ = try Name(wire: [0xC0, 0x0C]) }
+        expectWireError(.badLabel) { _ = try Name(wire: [0x41, 0]) }
+    }
+}
+
+@Suite("RFC 4343 case insensitivity and name structure")
+struct NameStructureTests {
+    @Test func lowercased() throws {
+        let mixed = name("WwW.ExAmPlE.CoM.")
+        #expect(mixed.lowercased() == name("www.example.com."))
+        #expect(mixed.lowercased().description == "www.example.com.")
+        // Only A-Z fold: '@' (0x40), '[' (0x5B), digits and high octets stay.
+        let edges = try Name(wire: [5, 0x40, 0x5B, 0x41, 0x5A, 0xC1, 0])
+        #expect(edges.lowercased().wire == [5, 0x40, 0x5B, 0x61, 0x7A, 0xC1, 0])
+        // Equality is exact; lookups use lowercased keys.
+        #expect(mixed != name("www.example.com."))
+    }
+
+    @Test("isSubdomain ignores case and respects label boundaries", arguments: [
+        ("www.example.com.", "example.com.", true),
+        ("WWW.EXAMPLE.COM.", "example.com.", true),
+        ("example.com.", "EXAMPLE.com.", true),
+        ("a.b.example.com.", "b.ExAmPlE.com.", true),
+        ("example.com.", ".", true),
+        (".", ".", true),
+        ("badexample.com.", "example.com.", false),
+        ("com.", "example.com.", false),
+        ("example.org.", "example.com.", false),
+        ("example.com.", "www.example.com.", false),
+        (".", "com.", false),
+    ])
+    func isSubdomain(child: String, parent: String, expected: Bool) {
+        #expect(name(child).isSubdomain(of: name(parent)) == expected)
+    }
+
+    @Test func parentChain() {
+        var current: Name? = name("www.Example.com.")
+        var seen: [String] = []
+        while let name = current {
+            seen.append(name.description)
+            current = name.parent
+        }
+        #expect(seen == ["www.Example.com.", "Example.com.", "com.", "."])
+    }
+
+    @Test(arguments: [(".", 0), ("com.", 1), ("example.com.", 2), (#"a\.b.example.com."#, 3), ("*.x.y.z.", 4)])
+    func labelCount(text: String, count: Int) {
+        #expect(name(text).labelCount == count)
+        #expect(name(text).labels.count == count)
+    }
+
+    @Test func wildcardAndDropping() {
+        #expect(name("*.example.com.").isWildcard)
+        #expect(!name("a.*.example.com.").isWildcard)
+        #expect(!name(#"\*x.example.com."#).isWildcard)
+        #expect(name("a.b.example.com.").dropping(labels: 2) == name("example.com."))
+        #expect(name("a.b.").dropping(labels: 5) == .root)
+    }
+
+    @Test("description escapes special octets exactly")
+    func descriptionEscapes() throws {
+        let special = try Name(labels: [Array(#"a.b\c"d;e(f)g@h$i"#.utf8), [0x20, 0x00, 0x7F, 0xFF, 0x0A], Array("ok".utf8)])
+        #expect(special.description == #"a\.b\\c\"d\;e\(f\)g\@h\$i.\032\000\127\255\010.ok."#)
+        #expect(try Name(special.description) == special)
+    }
+
+    @Test("description round-trips any label octets (seeded random names)")
+    func descriptionRoundTrip() throws {
+        var random = SplitMix64(seed: 0x5EED_0001)
+        for _ in 0 ..< 300 {
+            let labelCount = Int.random(in: 1 ... 4, using: &random)
+            let labels: [[UInt8]] = (0 ..< labelCount).map { _ in
+                (0 ..< Int.random(in: 1 ... 20, using: &random)).map { _ in UInt8.random(in: 0 ... 255, using: &random) }
+            }
+            let original = try Name(labels: labels)
+            let reparsed = try Name(original.description)
+            #expect(reparsed == original, "\(original.description)")
+        }
+    }
+}
+
+@Suite("RFC 4034 6.1 canonical name order")
+struct CanonicalOrderTests {
+    /// The example list from RFC 4034 section 6.1, in canonical order.
+    static let rfcOrder = [
+        "example.", "a.example.", "yljkjljk.a.example.", "Z.a.example.", "zABC.a.EXAMPLE.", "z.example.",
+        #"\001.z.example."#, "*.z.example.", #"\200.z.example."#,
+    ]
+
+    @Test("sorting a shuffled RFC example list restores it")
+    func rfcExample() {
+        let expected = Self.rfcOrder.map(name)
+        var random = SplitMix64(seed: 4034)
+        for _ in 0 ..< 20 {
+            #expect(expected.shuffled(using: &random).sorted() == expected)
+        }
+        for (earlier, later) in zip(expected, expected.dropFirst()) {
+            #expect(earlier < later, "\(earlier) < \(later)")
+            #expect(!(later < earlier), "\(later) !< \(earlier)")
+        }
+    }
+
+    @Test("ordering ignores case and puts the root first")
+    func caseAndRoot() {
+        #expect(!(name("EXAMPLE.") < name("example.")) && !(name("example.") < name("EXAMPLE.")))
+        #expect(Name.root < name("com."))
+        #expect(name("com.") < name("a.com."))
+        #expect(name("b.com.") < name("a.net."))
+    }
+}
