@@ -228,6 +228,7 @@ server:
     logfile: "{run}/nsd.log"
     verbosity: 0
     hide-version: yes
+    minimal-responses: {"yes" if args.minimal_responses else "no"}
     # Response rate limiting off: Debian's NSD is built with RRL and limits to 200 qps per source by default.
     rrl-ratelimit: 0
     rrl-whitelist-ratelimit: 0
@@ -440,7 +441,7 @@ def cmd_report(args):
         ("peak RSS MB (sum VmHWM)", "peak_rss_mb", "{:.1f}"),
         ("PSS MB at end (sum)", "pss_mb", "{:.1f}"),
         ("processes", "procs", "{:d}"),
-        ("start-up until first answer s", "load_s", "{:.1f}"),
+        ("start-up until first answer s", "load_s", "{:.2f}"),
     ]
     names = [r["server"] for r in results]
     ratio = len(results) == 2
@@ -449,9 +450,9 @@ def cmd_report(args):
     print("-" * len(header))
     for label, key, fmt in rows:
         line = f"{label:32}" + "".join(f"{fmt.format(r[key]):>14}" for r in results)
-        if ratio:
+        if ratio and key != "procs":
             a, b = results[0][key], results[1][key]
-            line += f"{(b / a if a else float('nan')):>16.2f}" if key != "procs" else ""
+            line += f"{b / a:>16.2f}" if a and a == a and b == b else f"{'-':>16}"
         print(line)
     print()
     for r in results:
@@ -474,6 +475,7 @@ def main():
     n.add_argument("--out", required=True)
     n.add_argument("--port", type=int, required=True)
     n.add_argument("--workers", type=int, required=True)
+    n.add_argument("--minimal-responses", action="store_true")
     n.set_defaults(func=cmd_nsdconf)
 
     s = sub.add_parser("procstat")
