@@ -441,7 +441,7 @@ def cmd_report(args):
         ("peak RSS MB (sum VmHWM)", "peak_rss_mb", "{:.1f}"),
         ("PSS MB at end (sum)", "pss_mb", "{:.1f}"),
         ("processes", "procs", "{:d}"),
-        ("start-up until first answer s", "load_s", "{:.2f}"),
+        ("start-up until last zone answers s", "load_s", "{:.2f}"),
     ]
     names = [r["server"] for r in results]
     ratio = len(results) == 2
