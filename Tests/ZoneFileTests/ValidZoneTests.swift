@@ -118,8 +118,8 @@ struct ValidZoneTests {
             mx MX \# 8 000A 046D61696C 00
             private TYPE65280 \# 3 ABcdef
             empty TYPE65281 \# 0
-            ds DS \# 4 ( 1234
-                         0801 )
+            ds DS \# 36 ( 12340802
+                         \##(String(repeating: "AB", count: 32)) )
             """##
         let zone = try #require(Support.parseValid(text, origin: "example.com."))
         #expect(Support.rdata(zone, "generic.example.com.", .a) == Support.rdata(zone, "known.example.com.", .a))
@@ -127,7 +127,8 @@ struct ValidZoneTests {
         #expect(Support.rdata(zone, "mx.example.com.", .mx) == [.mx(preference: 10, exchange: Support.name("mail."))])
         #expect(Support.rdata(zone, "private.example.com.", RecordType(65280)) == [.opaque([0xAB, 0xCD, 0xEF])])
         #expect(Support.rdata(zone, "empty.example.com.", RecordType(65281)) == [.opaque([])])
-        #expect(Support.rdata(zone, "ds.example.com.", .ds) == [.opaque([0x12, 0x34, 0x08, 0x01])])
+        #expect(Support.rdata(zone, "ds.example.com.", .ds)
+            == [.opaque([0x12, 0x34, 0x08, 0x02] + Array(repeating: 0xAB, count: 32))])
     }
 
     @Test func ipv6Forms() throws {
