@@ -36,11 +36,13 @@ struct Tokenizer {
         self.bytes = bytes
     }
 
-    /// The next entry, a syntax error, or nil at the end of the text.
+    /// The next entry, a syntax error, or nil at the end of the text. After an error inside parentheses the
+    /// rest of the parenthesized entry is skipped too, so its remaining lines do not show up as entries.
     mutating func next() -> Result<Entry, TokenizerError>? {
         var entry = Entry()
         var depth = 0
         var openLine = 0
+        var failure: TokenizerError? = nil
         var lineStartsBlank = index < bytes.count && Tokenizer.isBlank(bytes[index])
             && (index == 0 || bytes[index - 1] == UInt8(ascii: "\n"))
         while index < bytes.count {
@@ -49,40 +51,46 @@ struct Tokenizer {
             case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"):
                 index += 1
             case UInt8(ascii: ";"):
-                while index < bytes.count, bytes[index] != UInt8(ascii: "\n") { index += 1 }
+                skipRestOfLine()
             case UInt8(ascii: "\n"):
                 index += 1
                 line += 1
                 lineStartsBlank = index < bytes.count && Tokenizer.isBlank(bytes[index])
+                if depth == 0, let failure { return .failure(failure) }
                 if depth == 0 && !entry.tokens.isEmpty { return .success(entry) }
             case UInt8(ascii: "("):
                 if depth == 0 { openLine = line }
                 depth += 1
                 index += 1
             case UInt8(ascii: ")"):
-                guard depth > 0 else { return fail("unbalanced parentheses: ')' without '('") }
+                guard depth > 0 else {
+                    failure = failure ?? TokenizerError(line: line, message: "unbalanced parentheses: ')' without '('")
+                    skipRestOfLine()
+                    continue
+                }
                 depth -= 1
                 index += 1
             default:
                 if entry.tokens.isEmpty { entry.blankOwner = lineStartsBlank }
                 let token = byte == UInt8(ascii: "\"") ? quotedString() : word()
                 guard let token else {
-                    return fail(byte == UInt8(ascii: "\"") ? "unterminated quoted string" : "escape '\\' at the end of a line")
+                    let message = byte == UInt8(ascii: "\"") ? "unterminated quoted string" : "escape '\\' at the end of a line"
+                    failure = failure ?? TokenizerError(line: line, message: message)
+                    skipRestOfLine()
+                    continue
                 }
                 entry.tokens.append(token)
             }
         }
+        if let failure { return .failure(failure) }
         if depth > 0 {
             return .failure(TokenizerError(line: openLine, message: "unbalanced parentheses: '(' is never closed"))
         }
         return entry.tokens.isEmpty ? nil : .success(entry)
     }
 
-    /// Reports an error and skips to the end of the current line.
-    private mutating func fail(_ message: String) -> Result<Entry, TokenizerError> {
-        let errorLine = line
+    private mutating func skipRestOfLine() {
         while index < bytes.count, bytes[index] != UInt8(ascii: "\n") { index += 1 }
-        return .failure(TokenizerError(line: errorLine, message: message))
     }
 
     /// Reads an unquoted field; `\` escapes the next byte, so `a\ b` is one field. Nil for a final lone `\`.

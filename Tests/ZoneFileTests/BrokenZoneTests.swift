@@ -52,6 +52,17 @@ struct BrokenZoneTests {
         #expect(errors == ["bad.zone:5: unterminated quoted string", "bad.zone:6: bad IPv4 address '192.0.2.300'"])
     }
 
+    @Test func errorInsideParenthesesSkipsTheWholeEntry() {
+        let text = Support.header + """
+            dk TXT ( "v=DKIM1; k=rsa;
+                "p=abc"
+                "def" )
+            after A 192.0.2.300
+            """
+        #expect(Support.parseErrors(text) == ["bad.zone:5: unterminated quoted string",
+                                              "bad.zone:8: bad IPv4 address '192.0.2.300'"])
+    }
+
     @Test func unbalancedParentheses() {
         expectOnly("www A ( 192.0.2.1\nmail A 192.0.2.2", "bad.zone:5: unbalanced parentheses: '(' is never closed")
         expectOnly("www A 192.0.2.1 )", "bad.zone:5: unbalanced parentheses: ')' without '('")
