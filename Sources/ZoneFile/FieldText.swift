@@ -25,7 +25,15 @@ enum FieldText {
         do {
             return try Name(text, origin: origin)
         } catch {
-            throw FieldError("bad name '\(display(token))' (\(error.kind))", line: token.line)
+            throw FieldError("bad name '\(display(token))' (\(reason(error.kind)))", line: token.line)
+        }
+    }
+
+    private static func reason(_ kind: WireError.Kind) -> String {
+        switch kind {
+        case .badLabel: "empty label or label over 63 octets"
+        case .nameTooLong: "name over 255 octets"
+        default: "bad escape"
         }
     }
 

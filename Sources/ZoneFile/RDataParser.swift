@@ -67,10 +67,12 @@ enum RDataParser {
         let tagToken = try reader.next("tag")
         let tag = tagToken.bytes
         let alphanumeric = tag.allSatisfy { byte in
-            (UInt8(ascii: "a") ... UInt8(ascii: "z")).contains(byte | 0x20) || (UInt8(ascii: "0") ... UInt8(ascii: "9")).contains(byte)
+            (UInt8(ascii: "a") ... UInt8(ascii: "z")).contains(byte | 0x20)
+                || (UInt8(ascii: "0") ... UInt8(ascii: "9")).contains(byte)
         }
         guard !tagToken.quoted, !tag.isEmpty, tag.count <= 255, alphanumeric else {
-            throw FieldError("bad CAA tag '\(FieldText.display(tagToken))': expected letters and digits", line: tagToken.line)
+            throw FieldError("bad CAA tag '\(FieldText.display(tagToken))': expected letters and digits",
+                             line: tagToken.line)
         }
         let valueToken = try reader.next("value")
         let value = try FieldText.characterString(valueToken, limit: maxRDataLength)

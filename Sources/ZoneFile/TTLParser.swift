@@ -19,7 +19,9 @@ enum TTLParser {
         for byte in bytes {
             if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
                 number = (number ?? 0) * 10 + UInt64(byte - UInt8(ascii: "0"))
-                guard let value = number, value <= UInt64(UInt32.max) else { return .failure(FieldError("TTL '\(text)' is too large")) }
+                guard let value = number, value <= UInt64(UInt32.max) else {
+                    return .failure(FieldError("TTL '\(text)' is too large"))
+                }
                 continue
             }
             let unit = byte | 0x20

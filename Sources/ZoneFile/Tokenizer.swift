@@ -74,7 +74,8 @@ struct Tokenizer {
                 if entry.tokens.isEmpty { entry.blankOwner = lineStartsBlank }
                 let token = byte == UInt8(ascii: "\"") ? quotedString() : word()
                 guard let token else {
-                    let message = byte == UInt8(ascii: "\"") ? "unterminated quoted string" : "escape '\\' at the end of a line"
+                    let message = byte == UInt8(ascii: "\"")
+                        ? "unterminated quoted string" : "escape '\\' at the end of a line"
                     failure = failure ?? TokenizerError(line: line, message: message)
                     skipRestOfLine()
                     continue

@@ -88,7 +88,9 @@ enum ZoneChecks {
                 break
             }
         }
-        if apexSOAs == 0 { errors.append(ZoneFileError(file: file, line: 0, message: "no SOA record at the zone apex \(origin)")) }
+        if apexSOAs == 0 {
+            errors.append(ZoneFileError(file: file, line: 0, message: "no SOA record at the zone apex \(origin)"))
+        }
         if !(typesAt[apex] ?? []).contains(.ns) {
             errors.append(ZoneFileError(file: file, line: 0, message: "no NS records at the zone apex \(origin)"))
         }

@@ -5,7 +5,14 @@ import DNSWire
 /// Supported: `$ORIGIN`, `$TTL`, `$INCLUDE file [origin]`, `@`, relative names, blank owners, parentheses,
 /// comments, quoted strings with `\"`, `\\` and `\DDD`, TTL units (`1w2d3h`), TTL and class in either order,
 /// class IN only, types A, AAAA, NS, CNAME, SOA, PTR, MX, TXT, SRV and CAA in their usual form and every type in
-/// the generic RFC 3597 form (`TYPE99 \# 2 ABCD`). See `MasterFileReader` for how missing TTLs are filled in.
+/// the generic RFC 3597 form (`TYPE99 \# 2 ABCD`).
+///
+/// A record without a TTL takes BIND's default: `$TTL`; before any `$TTL`, the last TTL written on a record
+/// (RFC 1035 section 5.1); an SOA read before any TTL at all takes its own MINIMUM field, which then becomes the
+/// default. Any other record without a TTL before all of these is an error. TTLs above 2^31-1 are errors.
+///
+/// After reading, the zone is checked as `named-checkzone` does (see `ParsedZone`). All errors of a file, and of
+/// the files it includes, are returned together.
 public enum ZoneFileParser {
     /// Parses text as a master file for `origin`. `includeRoot` is the folder $INCLUDE paths are relative to and
     /// must stay within (nil: $INCLUDE is an error). `file` names the text in error messages.

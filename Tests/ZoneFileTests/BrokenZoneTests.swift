@@ -44,7 +44,7 @@ struct BrokenZoneTests {
         expectOnly("www A 192.0.2.1 192.0.2.2", "bad.zone:5: A has an extra field '192.0.2.2'")
         expectOnly("www TYPE1 \\# 4 0A0000", "bad.zone:5: generic RDATA length 4 does not match the 3 octets given")
         expectOnly("www CAA 0 \"is sue\" \"x\"", "bad.zone:5: bad CAA tag 'is sue': expected letters and digits")
-        expectOnly("www..example.com. A 192.0.2.1", "bad.zone:5: bad name 'www..example.com.' (badLabel)")
+        expectOnly("www..example.com. A 192.0.2.1", "bad.zone:5: bad name 'www..example.com.' (empty label or label over 63 octets)")
     }
 
     @Test func unterminatedQuoteThenGoesOn() {
