@@ -1,0 +1,31 @@
+import DNSWire
+
+/// Loads a folder of master files, one zone per `*.zone` file.
+public enum ZoneFolder {
+    /// Loads every `*.zone` file in a folder (not recursive). The zone's origin is the file name without `.zone`
+    /// (e.g. `wistfare.net.zone` -> `wistfare.net.`); `$ORIGIN` inside the file only changes the relative-name
+    /// origin as usual. `$INCLUDE` paths are relative to the folder (give included files another extension).
+    /// A bad file is reported and skipped; the other zones still load. Zones are sorted by origin.
+    public static func load(directory: String) -> (zones: [ParsedZone], errors: [ZoneFileError]) {
+        guard let names = FileSystem.list(directory) else {
+            return ([], [ZoneFileError(file: directory, line: 0, message: "cannot list the zone folder")])
+        }
+        let folder = directory.hasSuffix("/") ? directory : directory + "/"
+        var zones: [ParsedZone] = []
+        var errors: [ZoneFileError] = []
+        for fileName in names.sorted() where fileName.hasSuffix(".zone") {
+            let path = folder + fileName
+            guard !FileSystem.isDirectory(path) else { continue }
+            let stem = fileName.dropLast(".zone".count)
+            guard let origin = try? Name(stem.hasSuffix(".") ? String(stem) : stem + ".") else {
+                errors.append(ZoneFileError(file: path, line: 0, message: "'\(stem)' is not a valid zone name"))
+                continue
+            }
+            switch ZoneFileParser.parse(file: path, origin: origin, includeRoot: directory) {
+            case .success(let zone): zones.append(zone)
+            case .failure(let failure): errors += failure.errors
+            }
+        }
+        return (zones.sorted { $0.origin < $1.origin }, errors)
+    }
+}
