@@ -16,9 +16,11 @@ public enum ZoneFolder {
         for fileName in names.sorted() where fileName.hasSuffix(".zone") {
             let path = folder + fileName
             guard !FileSystem.isDirectory(path) else { continue }
-            let stem = fileName.dropLast(".zone".count)
-            guard let origin = try? Name(stem.hasSuffix(".") ? String(stem) : stem + ".") else {
-                errors.append(ZoneFileError(file: path, line: 0, message: "'\(stem)' is not a valid zone name"))
+            let origin: Name
+            do {
+                origin = try ZoneFolder.origin(forFile: path)
+            } catch {
+                errors.append(error)
                 continue
             }
             switch ZoneFileParser.parse(file: path, origin: origin, includeRoot: directory) {
@@ -27,5 +29,21 @@ public enum ZoneFolder {
             }
         }
         return (zones.sorted { $0.origin < $1.origin }, errors)
+    }
+
+    /// The zone a file holds, from its name: `zones/wistfare.net.zone` -> `wistfare.net.`.
+    public static func origin(forFile path: String) throws(ZoneFileError) -> Name {
+        let fileName = path.split(separator: "/").last.map(String.init) ?? path
+        let stem = fileName.hasSuffix(".zone") ? String(fileName.dropLast(".zone".count)) : fileName
+        guard !stem.isEmpty, let origin = try? Name(stem.hasSuffix(".") ? stem : stem + ".") else {
+            throw ZoneFileError(file: path, line: 0, message: "'\(stem)' is not a valid zone name")
+        }
+        return origin
+    }
+
+    /// The folder a file is in, which its `$INCLUDE` paths are relative to.
+    public static func folder(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 }

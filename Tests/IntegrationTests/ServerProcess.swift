@@ -4,10 +4,9 @@ import Testing
 /// A real `wistdns serve` process on loopback, with its own copy of a zones folder, stopped when released.
 final class ServerProcess: @unchecked Sendable {
     // @unchecked: the process and pipe are only touched from the test that owns this object.
-    let port: Int
+    private(set) var port = 0
     let zonesDirectory: URL
-    let process = Process()
-    private let errorPipe = Pipe()
+    private(set) var process = Process()
     private let logLock = NSLock()
     private var logText = ""
 
@@ -31,16 +30,22 @@ final class ServerProcess: @unchecked Sendable {
         zonesDirectory = folder
         var lastError: Error?
         for _ in 0 ..< 5 {
-            let candidate = Int.random(in: 20000 ..< 60000)
+            port = Int.random(in: 20000 ..< 60000)
+            process = Process()
+            process.executableURL = ServerProcess.binary
+            process.arguments = ["serve", "--zones", folder.path, "--dns-listen", "127.0.0.1:\(port)",
+                                 "--dns-listen", "[::1]:\(port)", "--workers", "2"] + extraArguments
+            let errorPipe = Pipe()
+            process.standardError = errorPipe
+            process.standardOutput = FileHandle.nullDevice
+            logLock.withLock { logText = "" }
+            errorPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
+                let data = handle.availableData
+                guard let self, !data.isEmpty else { return }
+                self.logLock.withLock { self.logText += String(decoding: data, as: UTF8.self) }
+            }
             do {
-                try ServerProcess.launch(process, port: candidate, zones: folder, extra: extraArguments,
-                                         errorPipe: errorPipe)
-                port = candidate
-                errorPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-                    let data = handle.availableData
-                    guard let self, !data.isEmpty else { return }
-                    self.logLock.withLock { self.logText += String(decoding: data, as: UTF8.self) }
-                }
+                try process.run()
                 try waitFor("listening", timeout: 20)
                 return
             } catch {
@@ -49,15 +54,6 @@ final class ServerProcess: @unchecked Sendable {
             }
         }
         throw lastError ?? ServerError.message("could not start wistdns")
-    }
-
-    private static func launch(_ process: Process, port: Int, zones: URL, extra: [String], errorPipe: Pipe) throws {
-        process.executableURL = binary
-        process.arguments = ["serve", "--zones", zones.path, "--dns-listen", "127.0.0.1:\(port)",
-                             "--dns-listen", "[::1]:\(port)", "--workers", "2"] + extra
-        process.standardError = errorPipe
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
     }
 
     /// What the server has logged so far.
