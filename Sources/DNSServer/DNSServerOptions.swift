@@ -3,7 +3,8 @@ extension DNSServer {
     public struct Options: Sendable {
         /// Datagrams taken by one `recvmmsg` and answered by one `sendmmsg` (1 to 1024).
         public var udpBatchSize: Int
-        /// A TCP connection on which no byte was read or written for this long is closed (RFC 7766 section 6.2.3).
+        /// A TCP connection that neither completed a query nor took any response byte for this long is closed
+        /// (RFC 7766 section 6.2.3). Partial reads do not count: a message trickled in too slowly is closed too.
         public var tcpIdleTimeout: Duration
         /// Open TCP connections at most. When a new connection arrives at the cap, the least recently active
         /// connection is closed to make room: idle or stalled clients cannot lock out new ones.

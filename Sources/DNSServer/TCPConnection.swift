@@ -27,7 +27,7 @@ final class TCPConnection {
     let fd: Int32
     /// Tells this connection from an earlier one that had the same descriptor number.
     let serial: UInt32
-    /// Monotonic time of the last read or write that moved bytes, in nanoseconds.
+    /// Monotonic time of the last complete query or write that moved bytes, in nanoseconds.
     var lastActivity: UInt64
     /// The peer has closed its side: answer what is complete, then close.
     var inputClosed = false

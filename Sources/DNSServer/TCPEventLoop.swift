@@ -17,7 +17,8 @@ struct TCPEventLoop<Responder: QueryResponder>: Sendable {
 
     /// The limits that apply to each connection.
     struct Limits: Sendable {
-        /// Nanoseconds without a read or write that moved bytes before a connection is closed.
+        /// Nanoseconds without a complete query or a write that moved bytes before a connection is closed.
+        /// Partial reads do not count, so a client trickling a message byte by byte is closed in time.
         let idleTimeout: UInt64
         /// Open connections at most; a new one beyond it closes the least recently active one.
         let maxConnections: Int
@@ -191,9 +192,8 @@ private final class TCPEventLoopRunner<Responder: QueryResponder> {
         let wantsInput = !connection.inputClosed && connection.pendingOutput < loop.limits.maxPendingOutput
         if events & UInt32(WDNS_EPOLLIN | WDNS_EPOLLHUP) != 0 && wantsInput {
             switch connection.read(using: scratch) {
-            case .progress: table.touch(connection, now: monotonicNow())
+            case .progress, .wouldBlock: break
             case .endOfInput: connection.inputClosed = true
-            case .wouldBlock: break
             case .failed:
                 close(connection)
                 return
@@ -241,6 +241,7 @@ private final class TCPEventLoopRunner<Responder: QueryResponder> {
                 if answered && count > 0 && count <= 65535 {
                     connection.enqueue(writer.bytes)
                 }
+                table.touch(connection, now: monotonicNow())
             }
         }
         return true

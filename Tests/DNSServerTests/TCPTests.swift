@@ -86,6 +86,55 @@ struct TCPTests {
         #expect(seconds > 0.2 && seconds < 2)
     }
 
+    @Test func closesAConnectionThatTricklesItsQuery() throws {
+        let server = try startServer(["127.0.0.1:0"], options: .init(tcpIdleTimeout: .milliseconds(300)))
+        defer { server.stop() }
+        let client = try #require(TCPClient(server.boundAddresses[0]))
+        let framed = Query.framed(Query.echo(id: 1, padding: 60))
+        let start = monotonicNow()
+        var sent = 0
+        while sent < framed.count, monotonicNow() - start < 2_000_000_000 {
+            client.write([framed[sent]])
+            sent += 1
+            usleep(50_000)
+        }
+        #expect(sent < framed.count)
+        #expect(client.isClosedByServer())
+    }
+
+    @Test func closesAStalledClientAfterTheIdleTimeout() throws {
+        let server = try startServer(["127.0.0.1:0"], options: .init(tcpIdleTimeout: .milliseconds(300)))
+        defer { server.stop() }
+        let stalled = try #require(TCPClient(server.boundAddresses[0], timeoutMilliseconds: 300))
+        let query = Query.framed(Query.sized(id: 1, size: 60_000))
+        for _ in 0 ..< 100 { stalled.write(query) }
+        usleep(800_000)
+        setTimeout(stalled.fd, SO_RCVTIMEO, milliseconds: 20)
+        // Drain what the kernel buffered; the stream must then end (or be reset) instead of timing out.
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        var ended = false
+        let start = monotonicNow()
+        while monotonicNow() - start < 3_000_000_000 {
+            let got = recv(stalled.fd, &buffer, buffer.count, 0)
+            if got == 0 || (got < 0 && errno == ECONNRESET) {
+                ended = true
+                break
+            }
+        }
+        #expect(ended)
+    }
+
+    @Test func dualStackWildcardServesIPv4AndIPv6() throws {
+        let server = try startServer(["[::]:0"], workers: 1)
+        defer { server.stop() }
+        let port = server.boundAddresses[0].port
+        for target in [address("127.0.0.1:\(port)"), address("[::1]:\(port)")] {
+            let client = try #require(TCPClient(target))
+            client.write(Query.framed(Query.echo(id: 77)))
+            #expect(client.readMessage().map(Query.id) == 77)
+        }
+    }
+
     @Test func closesTheLeastRecentlyActiveConnectionAtTheCap() throws {
         let server = try startServer(["127.0.0.1:0"], options: .init(maxTCPConnections: 2))
         defer { server.stop() }
