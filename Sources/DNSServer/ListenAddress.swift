@@ -57,11 +57,6 @@ public struct ListenAddress: Hashable, Sendable, CustomStringConvertible {
         self.port = port
     }
 
-    /// The same address with another port.
-    public func with(port: UInt16) -> ListenAddress {
-        ListenAddress(family: family, octets: octets, port: port)
-    }
-
     /// True for `0.0.0.0` and `::`, which accept traffic sent to any local address.
     public var isWildcard: Bool { octets.allSatisfy { $0 == 0 } }
 
