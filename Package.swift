@@ -25,13 +25,13 @@ let package = Package(
                 .product(name: "HashTreeCollections", package: "swift-collections"),
             ]
         ),
-        // What Glibc does not export to Swift: recvmmsg/sendmmsg, CMSG helpers, packet info.
+        // What Glibc does not export to Swift: recvmmsg/sendmmsg, CMSG helpers, packet info, epoll.
         .target(name: "CSocketShims"),
-        // POSIX UDP/TCP listeners on dedicated threads.
+        // POSIX UDP/TCP listeners on dedicated threads. The engine plugs in through `QueryResponder`.
         .target(
             name: "DNSServer",
             dependencies: [
-                "AuthEngine", "DNSWire", "CSocketShims",
+                "DNSWire", "CSocketShims",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -46,6 +46,10 @@ let package = Package(
         .testTarget(name: "DNSWireTests", dependencies: ["DNSWire"]),
         .testTarget(name: "ZoneFileTests", dependencies: ["ZoneFile", "DNSWire"]),
         .testTarget(name: "AuthEngineTests", dependencies: ["AuthEngine", "ZoneFile", "DNSWire"]),
+        .testTarget(
+            name: "DNSServerTests",
+            dependencies: ["DNSServer", "DNSWire", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "IntegrationTests", dependencies: ["DNSWire"]),
     ]
 )

@@ -1,1 +1,0 @@
-int csocketshims_placeholder(void) { return 0; }

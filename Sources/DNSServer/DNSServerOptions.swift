@@ -1,0 +1,44 @@
+extension DNSServer {
+    /// Tuning of the socket layer. The defaults suit an authoritative server on a small machine.
+    public struct Options: Sendable {
+        /// Datagrams taken by one `recvmmsg` and answered by one `sendmmsg` (1 to 1024).
+        public var udpBatchSize: Int
+        /// A TCP connection that neither completed a query nor took any response byte for this long is closed
+        /// (RFC 7766 section 6.2.3). Partial reads do not count: a message trickled in too slowly is closed too.
+        public var tcpIdleTimeout: Duration
+        /// Open TCP connections at most. When a new connection arrives at the cap, the least recently active
+        /// connection is closed to make room: idle or stalled clients cannot lock out new ones.
+        public var maxTCPConnections: Int
+        /// Octets of queued responses per TCP connection beyond which the server stops reading that connection's
+        /// further queries until the client has read its answers. A single response may pass it.
+        public var maxTCPPendingOutput: Int
+        /// The `listen` backlog of each TCP listener.
+        public var tcpBacklog: Int
+
+        public init(udpBatchSize: Int = 32, tcpIdleTimeout: Duration = .seconds(10), maxTCPConnections: Int = 1000,
+                    maxTCPPendingOutput: Int = 128 * 1024, tcpBacklog: Int = 128) {
+            self.udpBatchSize = udpBatchSize
+            self.tcpIdleTimeout = tcpIdleTimeout
+            self.maxTCPConnections = maxTCPConnections
+            self.maxTCPPendingOutput = maxTCPPendingOutput
+            self.tcpBacklog = tcpBacklog
+        }
+
+        /// The idle timeout in nanoseconds.
+        var tcpIdleTimeoutNanoseconds: UInt64 {
+            let (seconds, attoseconds) = tcpIdleTimeout.components
+            guard seconds >= 0, attoseconds >= 0 else { return 0 }
+            return UInt64(seconds) * 1_000_000_000 + UInt64(attoseconds / 1_000_000_000)
+        }
+
+        /// Why these options cannot be used, or nil.
+        var problem: String? {
+            if !(1 ... 1024).contains(udpBatchSize) { return "udpBatchSize must be 1 to 1024" }
+            if tcpIdleTimeoutNanoseconds == 0 { return "tcpIdleTimeout must be positive" }
+            if maxTCPConnections < 1 { return "maxTCPConnections must be at least 1" }
+            if maxTCPPendingOutput < 1 { return "maxTCPPendingOutput must be at least 1" }
+            if tcpBacklog < 1 { return "tcpBacklog must be at least 1" }
+            return nil
+        }
+    }
+}

@@ -1,0 +1,143 @@
+import DNSWire
+import Glibc
+
+/// One accepted TCP connection (RFC 7766): the bytes read but not yet framed into messages, the responses not
+/// yet written, and its place in the idle order. Used only on the TCP event-loop thread.
+final class TCPConnection {
+    /// The outcome of a read or a write.
+    enum IOResult {
+        /// Some bytes moved.
+        case progress
+        /// Nothing to do until epoll says so.
+        case wouldBlock
+        /// The peer finished sending (read returned 0).
+        case endOfInput
+        /// The connection failed and must be closed.
+        case failed
+    }
+
+    /// The next framed message, if a whole one has arrived.
+    enum Frame {
+        case message(Range<Int>)
+        case incomplete
+        /// A zero-length message: the connection is closed.
+        case invalid
+    }
+
+    let fd: Int32
+    /// Tells this connection from an earlier one that had the same descriptor number.
+    let serial: UInt32
+    /// Monotonic time of the last complete query or write that moved bytes, in nanoseconds.
+    var lastActivity: UInt64
+    /// The peer has closed its side: answer what is complete, then close.
+    var inputClosed = false
+    /// The epoll events currently registered.
+    var registeredEvents: UInt32
+
+    /// Received bytes; `inputStart` is where the first unanswered message begins.
+    private var input: [UInt8] = []
+    private var inputStart = 0
+    /// Length-prefixed responses; `outputStart` is where the unsent part begins.
+    private var output: [UInt8] = []
+    private var outputStart = 0
+
+    /// Buffers above this capacity are released once empty, so idle connections stay small.
+    private static let retainedCapacity = 16 * 1024
+
+    /// The neighbours in the idle order (see `ConnectionTable`).
+    var older: TCPConnection?
+    var newer: TCPConnection?
+
+    init(fd: Int32, serial: UInt32, events: UInt32, now: UInt64) {
+        self.fd = fd
+        self.serial = serial
+        self.registeredEvents = events
+        self.lastActivity = now
+    }
+
+    /// The number of response bytes not yet written.
+    var pendingOutput: Int { output.count - outputStart }
+
+    /// Reads what the socket holds, up to the size of `scratch`.
+    func read(using scratch: UnsafeMutableRawBufferPointer) -> IOResult {
+        while true {
+            let count = recv(fd, scratch.baseAddress, scratch.count, 0)
+            if count > 0 {
+                compactInput()
+                input.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[..<count]))
+                return .progress
+            }
+            if count == 0 { return .endOfInput }
+            switch errno {
+            case EINTR: continue
+            case EAGAIN, EWOULDBLOCK: return .wouldBlock
+            default: return .failed
+            }
+        }
+    }
+
+    /// Finds the next whole message in the input (2-octet length, then the message).
+    func nextFrame() -> Frame {
+        let available = input.count - inputStart
+        guard available >= 2 else { return .incomplete }
+        let length = Int(input[inputStart]) << 8 | Int(input[inputStart + 1])
+        if length == 0 { return .invalid }
+        guard available >= 2 + length else { return .incomplete }
+        let start = inputStart + 2
+        return .message(start ..< start + length)
+    }
+
+    /// Calls `body` with the bytes of a message found by `nextFrame`, then drops the message from the input.
+    func consume<Result>(_ range: Range<Int>, _ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+        let result = input.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[range])) }
+        inputStart = range.upperBound
+        return result
+    }
+
+    /// Queues a response behind its 2-octet length. `message` must be at most 65535 octets.
+    func enqueue(_ message: [UInt8]) {
+        output.append(UInt8(message.count >> 8))
+        output.append(UInt8(message.count & 0xFF))
+        output.append(contentsOf: message)
+    }
+
+    /// Writes as much of the queued output as the socket takes.
+    func flush() -> IOResult {
+        var wrote = false
+        while outputStart < output.count {
+            let count = output.withUnsafeBytes { raw in
+                send(fd, raw.baseAddress! + outputStart, raw.count - outputStart, Int32(MSG_NOSIGNAL))
+            }
+            if count > 0 {
+                outputStart += count
+                wrote = true
+                continue
+            }
+            if count < 0 && errno == EINTR { continue }
+            if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { return wrote ? .progress : .wouldBlock }
+            return .failed
+        }
+        if output.capacity > Self.retainedCapacity {
+            output = []
+        } else {
+            output.removeAll(keepingCapacity: true)
+        }
+        outputStart = 0
+        return wrote ? .progress : .wouldBlock
+    }
+
+    /// Drops the consumed part of the input before more is appended.
+    private func compactInput() {
+        guard inputStart > 0 else { return }
+        if inputStart == input.count {
+            if input.capacity > Self.retainedCapacity {
+                input = []
+            } else {
+                input.removeAll(keepingCapacity: true)
+            }
+        } else {
+            input.removeFirst(inputStart)
+        }
+        inputStart = 0
+    }
+}

@@ -1,0 +1,294 @@
+import CSocketShims
+import DNSWire
+import Glibc
+import Logging
+
+/// The TCP side (RFC 7766): one thread waits with epoll on the listeners, an eventfd that `stop()` signals, and
+/// every connection, all non-blocking. A slow client only ever costs its own buffers, never the thread's time.
+///
+/// This value holds what `start()` creates (so its failures are thrown before any thread runs) and is handed to
+/// the thread, which keeps its mutable state in a `TCPEventLoopRunner` of its own.
+struct TCPEventLoop<Responder: QueryResponder>: Sendable {
+    /// A bound, listening socket.
+    struct Listener: Sendable {
+        let socket: FileDescriptor
+        let address: ListenAddress
+    }
+
+    /// The limits that apply to each connection.
+    struct Limits: Sendable {
+        /// Nanoseconds without a complete query or a write that moved bytes before a connection is closed.
+        /// Partial reads do not count, so a client trickling a message byte by byte is closed in time.
+        let idleTimeout: UInt64
+        /// Open connections at most; a new one beyond it closes the least recently active one.
+        let maxConnections: Int
+        /// Octets of queued responses beyond which a connection's further queries wait (it is not read).
+        let maxPendingOutput: Int
+    }
+
+    let epoll: FileDescriptor
+    let wakeup: FileDescriptor
+    let listeners: [Listener]
+    let limits: Limits
+    let responder: Responder
+    let stop: StopFlag
+    let logger: Logger
+
+    /// The epoll token of the eventfd; listener `i` has token `i + 1`; a connection has its serial in the high
+    /// 32 bits (never 0) and its descriptor in the low 32 bits.
+    static var wakeupToken: UInt64 { 0 }
+
+    /// Creates the epoll instance and the eventfd and registers them with the listeners.
+    init(listeners: [Listener], limits: Limits, responder: Responder, stop: StopFlag,
+         logger: Logger) throws(DNSServerError) {
+        let epollRaw = wdns_epoll_create()
+        guard epollRaw >= 0 else { throw DNSServerError("epoll_create1", code: errno) }
+        let epoll = FileDescriptor(epollRaw)
+        let wakeupRaw = wdns_eventfd()
+        guard wakeupRaw >= 0 else { throw DNSServerError("eventfd", code: errno) }
+        let wakeup = FileDescriptor(wakeupRaw)
+        if wdns_epoll_ctl(epoll.raw, Int32(WDNS_EPOLL_CTL_ADD), wakeup.raw, UInt32(WDNS_EPOLLIN), Self.wakeupToken) != 0 {
+            throw DNSServerError("epoll_ctl(eventfd)", code: errno)
+        }
+        for (index, listener) in listeners.enumerated() {
+            let result = wdns_epoll_ctl(epoll.raw, Int32(WDNS_EPOLL_CTL_ADD), listener.socket.raw,
+                                        UInt32(WDNS_EPOLLIN), UInt64(index + 1))
+            if result != 0 { throw DNSServerError("epoll_ctl", address: "\(listener.address)/tcp", code: errno) }
+        }
+        self.epoll = epoll
+        self.wakeup = wakeup
+        self.listeners = listeners
+        self.limits = limits
+        self.responder = responder
+        self.stop = stop
+        self.logger = logger
+    }
+
+    /// Runs the loop on the calling thread until `stop` is set and `wake()` called.
+    func run() {
+        TCPEventLoopRunner(self).run()
+    }
+
+    /// Wakes the loop so it sees the stop flag.
+    func wake() {
+        _ = wdns_eventfd_signal(wakeup.raw)
+    }
+}
+
+/// The mutable state of the TCP thread: the connection table, the reusable response writer and buffers.
+private final class TCPEventLoopRunner<Responder: QueryResponder> {
+    private let loop: TCPEventLoop<Responder>
+    private var table = ConnectionTable()
+    private var writer = MessageWriter(limit: 65535, capacity: 4096)
+    private let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 65536, alignment: 16)
+    private static var maxEvents: Int { 64 }
+    private let events = UnsafeMutablePointer<wdns_event>.allocate(capacity: TCPEventLoopRunner.maxEvents)
+    private var lastSerial: UInt32 = 0
+    /// When accepting was paused because the process ran out of descriptors, the time to try again.
+    private var acceptPausedUntil: UInt64?
+
+    init(_ loop: TCPEventLoop<Responder>) {
+        self.loop = loop
+    }
+
+    deinit {
+        for connection in table.all { Glibc.close(connection.fd) }
+        scratch.deallocate()
+        events.deallocate()
+    }
+
+    func run() {
+        while !loop.stop.isSet {
+            let ready = wdns_epoll_wait(loop.epoll.raw, events, Int32(Self.maxEvents), timeout(now: monotonicNow()))
+            if ready < 0 {
+                if errno == EINTR { continue }
+                loop.logger.critical("epoll_wait failed: \(String(cString: strerror(errno))); TCP service stops")
+                return
+            }
+            for index in 0 ..< Int(ready) {
+                dispatch(events[index])
+            }
+            let now = monotonicNow()
+            closeIdleConnections(now: now)
+            resumeAcceptingIfDue(now: now)
+        }
+    }
+
+    private func dispatch(_ event: wdns_event) {
+        let token = event.token
+        if token == TCPEventLoop<Responder>.wakeupToken {
+            wdns_eventfd_drain(loop.wakeup.raw)
+        } else if token >> 32 == 0 {
+            accept(from: loop.listeners[Int(token) - 1])
+        } else if let connection = table.connection(fd: Int32(truncatingIfNeeded: token), serial: UInt32(token >> 32)) {
+            service(connection, events: event.events)
+        }
+    }
+
+    // MARK: Accepting
+
+    private func accept(from listener: TCPEventLoop<Responder>.Listener) {
+        for _ in 0 ..< 64 {
+            let fd = wdns_accept_nonblocking(listener.socket.raw, nil, nil)
+            if fd >= 0 {
+                admit(fd)
+                continue
+            }
+            switch errno {
+            case EINTR, ECONNABORTED, EPROTO, EPERM:
+                continue
+            case EMFILE, ENFILE, ENOBUFS, ENOMEM:
+                loop.logger.warning("accept on \(listener.address)/tcp: \(String(cString: strerror(errno))); pausing for 100 ms")
+                pauseAccepting()
+                return
+            default:
+                return
+            }
+        }
+    }
+
+    /// Registers a new connection, first closing the least recently active one when the cap is reached.
+    private func admit(_ fd: Int32) {
+        if table.count >= loop.limits.maxConnections, let oldest = table.oldest {
+            loop.logger.debug("TCP connection cap (\(loop.limits.maxConnections)) reached: closing the least recently active")
+            close(oldest)
+        }
+        var on: Int32 = 1
+        _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
+        lastSerial = lastSerial == UInt32.max ? 1 : lastSerial + 1
+        let token = UInt64(lastSerial) << 32 | UInt64(UInt32(bitPattern: fd))
+        let events = UInt32(WDNS_EPOLLIN)
+        guard wdns_epoll_ctl(loop.epoll.raw, Int32(WDNS_EPOLL_CTL_ADD), fd, events, token) == 0 else {
+            Glibc.close(fd)
+            return
+        }
+        table.insert(TCPConnection(fd: fd, serial: lastSerial, events: events, now: monotonicNow()))
+    }
+
+    private func pauseAccepting() {
+        for listener in loop.listeners {
+            _ = wdns_epoll_ctl(loop.epoll.raw, Int32(WDNS_EPOLL_CTL_MOD), listener.socket.raw, 0, 0)
+        }
+        acceptPausedUntil = monotonicNow() + 100_000_000
+    }
+
+    private func resumeAcceptingIfDue(now: UInt64) {
+        guard let until = acceptPausedUntil, until <= now else { return }
+        acceptPausedUntil = nil
+        for (index, listener) in loop.listeners.enumerated() {
+            _ = wdns_epoll_ctl(loop.epoll.raw, Int32(WDNS_EPOLL_CTL_MOD), listener.socket.raw,
+                               UInt32(WDNS_EPOLLIN), UInt64(index + 1))
+        }
+    }
+
+    // MARK: Connections
+
+    /// Reads, answers every complete message in order, writes; then registers the events still wanted.
+    private func service(_ connection: TCPConnection, events: UInt32) {
+        if events & UInt32(WDNS_EPOLLERR) != 0 {
+            close(connection)
+            return
+        }
+        let wantsInput = !connection.inputClosed && connection.pendingOutput < loop.limits.maxPendingOutput
+        if events & UInt32(WDNS_EPOLLIN | WDNS_EPOLLHUP) != 0 && wantsInput {
+            switch connection.read(using: scratch) {
+            case .progress, .wouldBlock: break
+            case .endOfInput: connection.inputClosed = true
+            case .failed:
+                close(connection)
+                return
+            }
+        }
+        while true {
+            guard answerComplete(connection) else {
+                close(connection)
+                return
+            }
+            switch connection.flush() {
+            case .failed:
+                close(connection)
+                return
+            case .progress:
+                table.touch(connection, now: monotonicNow())
+            case .wouldBlock, .endOfInput:
+                break
+            }
+            // Output drained while queries wait behind the output cap: answer those too.
+            guard connection.pendingOutput == 0, case .message = connection.nextFrame() else { break }
+        }
+        if connection.inputClosed && connection.pendingOutput == 0 {
+            close(connection)
+            return
+        }
+        updateEvents(connection)
+    }
+
+    /// Answers the complete messages in order until the output cap is reached. Returns false for a zero-length
+    /// message, which closes the connection.
+    private func answerComplete(_ connection: TCPConnection) -> Bool {
+        while connection.pendingOutput < loop.limits.maxPendingOutput {
+            switch connection.nextFrame() {
+            case .incomplete:
+                return true
+            case .invalid:
+                return false
+            case .message(let range):
+                writer.reset(limit: 65535)
+                let answered = connection.consume(range) { query in
+                    loop.responder.respond(to: query, over: .tcp, into: &writer)
+                }
+                let count = writer.count
+                if answered && count > 0 && count <= 65535 {
+                    connection.enqueue(writer.bytes)
+                }
+                table.touch(connection, now: monotonicNow())
+            }
+        }
+        return true
+    }
+
+    private func updateEvents(_ connection: TCPConnection) {
+        var wanted: UInt32 = 0
+        if !connection.inputClosed && connection.pendingOutput < loop.limits.maxPendingOutput {
+            wanted |= UInt32(WDNS_EPOLLIN)
+        }
+        if connection.pendingOutput > 0 { wanted |= UInt32(WDNS_EPOLLOUT) }
+        guard wanted != connection.registeredEvents else { return }
+        let token = UInt64(connection.serial) << 32 | UInt64(UInt32(bitPattern: connection.fd))
+        if wdns_epoll_ctl(loop.epoll.raw, Int32(WDNS_EPOLL_CTL_MOD), connection.fd, wanted, token) == 0 {
+            connection.registeredEvents = wanted
+        } else {
+            close(connection)
+        }
+    }
+
+    private func close(_ connection: TCPConnection) {
+        table.remove(connection)
+        Glibc.close(connection.fd)
+    }
+
+    // MARK: Timeouts
+
+    private func closeIdleConnections(now: UInt64) {
+        while let oldest = table.oldest, oldest.lastActivity + loop.limits.idleTimeout <= now {
+            close(oldest)
+        }
+    }
+
+    /// Milliseconds until the next idle deadline or the end of an accept pause; -1 when there is none.
+    private func timeout(now: UInt64) -> Int32 {
+        var deadline: UInt64?
+        if let oldest = table.oldest { deadline = oldest.lastActivity + loop.limits.idleTimeout }
+        if let until = acceptPausedUntil { deadline = min(deadline ?? until, until) }
+        guard let deadline else { return -1 }
+        guard deadline > now else { return 0 }
+        return Int32(clamping: (deadline - now + 999_999) / 1_000_000)
+    }
+}
+
+/// CLOCK_MONOTONIC in nanoseconds.
+func monotonicNow() -> UInt64 {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
+}

@@ -1,0 +1,66 @@
+import CSocketShims
+import DNSWire
+import Glibc
+import Logging
+
+/// Serves one UDP socket on its own thread: receive a batch of datagrams with one `recvmmsg`, answer each, send
+/// every reply with one `sendmmsg`. The batch buffers and the response writer are allocated once per thread, so
+/// the loop does not allocate per query.
+struct UDPWorker<Responder: QueryResponder>: Sendable {
+    /// The limit a response writer is reset with: the largest UDP payload over IPv4. The responder narrows it
+    /// to 512 octets or the EDNS payload size.
+    static var maximumResponseSize: Int { 65507 }
+    /// The size of each datagram buffer: the largest UDP payload.
+    static var bufferSize: Int { 65535 }
+
+    let socket: FileDescriptor
+    let address: ListenAddress
+    let batchSize: Int
+    let responder: Responder
+    let stop: StopFlag
+    let logger: Logger
+
+    /// Loops until `stop` is set and the socket has been shut down.
+    func run() {
+        guard let batch = wdns_udp_batch_create(UInt32(batchSize), UInt32(Self.bufferSize)) else {
+            logger.error("UDP worker on \(address) cannot allocate its buffers: \(String(cString: strerror(errno)))")
+            return
+        }
+        defer { wdns_udp_batch_destroy(batch) }
+        var writer = MessageWriter(limit: Self.maximumResponseSize, capacity: 4096)
+        while !stop.isSet {
+            let received = wdns_udp_batch_receive(socket.raw, batch)
+            if received < 0 {
+                let code = errno
+                if code == EINTR || code == EAGAIN || code == EWOULDBLOCK { continue }
+                logger.error("recvmmsg on \(address)/udp failed: \(String(cString: strerror(code))) (errno \(code))")
+                if code == EBADF || code == ENOTSOCK || code == EINVAL || code == EFAULT { return }
+                continue
+            }
+            for index in 0 ..< Int(received) {
+                answer(slot: UInt32(index), in: batch, with: &writer)
+            }
+            let failed = wdns_udp_batch_send(socket.raw, batch, UInt32(received))
+            if failed > 0 {
+                logger.debug("sendmmsg on \(address)/udp could not send \(failed) replies")
+            }
+        }
+    }
+
+    /// Answers the datagram in `slot`, writing the reply over the query in the slot's buffer. Datagrams shorter
+    /// than a header are dropped: there is no ID to answer to.
+    private func answer(slot: UInt32, in batch: OpaquePointer, with writer: inout MessageWriter) {
+        var length = 0
+        guard let buffer = wdns_udp_batch_buffer(batch, slot, &length), length >= Header.size else { return }
+        writer.reset(limit: Self.maximumResponseSize)
+        let query = UnsafeRawBufferPointer(start: buffer, count: length)
+        guard responder.respond(to: query, over: .udp, into: &writer) else { return }
+        let count = writer.count
+        guard count >= Header.size, count <= Self.maximumResponseSize else {
+            logger.debug("dropping a UDP response of \(count) octets on \(address)")
+            return
+        }
+        writer.bytes.withUnsafeBytes { UnsafeMutableRawPointer(buffer).copyMemory(from: $0.baseAddress!, byteCount: count) }
+        wdns_udp_batch_set_reply_length(batch, slot, count)
+    }
+}

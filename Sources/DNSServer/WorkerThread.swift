@@ -1,0 +1,50 @@
+import Synchronization
+import CSocketShims
+import Glibc
+
+/// A POSIX thread running one closure, outside the Swift concurrency pool (socket loops block).
+final class WorkerThread: Sendable {
+    private let handle: pthread_t
+
+    /// Starts `body` on a new thread named `name` (at most 15 characters are kept).
+    init(name: String, _ body: @escaping @Sendable () -> Void) throws(DNSServerError) {
+        let start = Unmanaged.passRetained(Start(name: name, body: body)).toOpaque()
+        var handle = pthread_t()
+        let result = pthread_create(&handle, nil, { argument in
+            let start = Unmanaged<Start>.fromOpaque(argument!).takeRetainedValue()
+            wdns_set_thread_name(start.name)
+            start.body()
+            return nil
+        }, start)
+        guard result == 0 else {
+            Unmanaged<Start>.fromOpaque(start).release()
+            throw DNSServerError("pthread_create", address: name, code: result)
+        }
+        self.handle = handle
+    }
+
+    /// Waits until the thread has returned. Call it once.
+    func join() {
+        pthread_join(handle, nil)
+    }
+
+    /// What the new thread runs, passed through `pthread_create`'s context pointer.
+    private final class Start: Sendable {
+        let name: String
+        let body: @Sendable () -> Void
+
+        init(name: String, body: @escaping @Sendable () -> Void) {
+            self.name = name
+            self.body = body
+        }
+    }
+}
+
+/// A flag that tells the server's threads to return.
+final class StopFlag: Sendable {
+    private let stopped = Atomic<Bool>(false)
+
+    var isSet: Bool { stopped.load(ordering: .acquiring) }
+
+    func set() { stopped.store(true, ordering: .releasing) }
+}

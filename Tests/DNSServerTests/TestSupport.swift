@@ -1,0 +1,183 @@
+@testable import DNSServer
+import DNSWire
+import Glibc
+import Logging
+
+/// Answers according to the octet after the header: 0 echoes the query with QR set, 1 drops it, 2 answers with
+/// as many octets as the next two octets say (header with QR set, then filler).
+struct TestResponder: QueryResponder {
+    static let echo: UInt8 = 0
+    static let drop: UInt8 = 1
+    static let sized: UInt8 = 2
+
+    func respond(to query: UnsafeRawBufferPointer, over transport: Transport, into response: inout MessageWriter) -> Bool {
+        guard var header = Header(query) else { return false }
+        let command = query.count > Header.size ? query[Header.size] : Self.echo
+        switch command {
+        case Self.drop:
+            return false
+        case Self.sized where query.count >= Header.size + 3:
+            let size = Int(query[Header.size + 1]) << 8 | Int(query[Header.size + 2])
+            header.isResponse = true
+            response.writeHeader(header)
+            while response.count < size { response.appendUInt8(UInt8(truncatingIfNeeded: response.count)) }
+            return true
+        default:
+            header.isResponse = true
+            response.writeHeader(header)
+            response.append(UnsafeRawBufferPointer(rebasing: query[Header.size...]))
+            return true
+        }
+    }
+}
+
+enum Query {
+    static func echo(id: UInt16, padding: Int = 4) -> [UInt8] {
+        var header = Header(id: id, questionCount: 1)
+        header.recursionDesired = false
+        var bytes: [UInt8] = []
+        header.write(to: &bytes)
+        bytes.append(TestResponder.echo)
+        bytes.append(contentsOf: (0 ..< padding).map { UInt8(truncatingIfNeeded: $0) })
+        return bytes
+    }
+
+    static func drop(id: UInt16) -> [UInt8] {
+        var bytes: [UInt8] = []
+        Header(id: id).write(to: &bytes)
+        bytes.append(TestResponder.drop)
+        return bytes
+    }
+
+    static func sized(id: UInt16, size: Int) -> [UInt8] {
+        var bytes: [UInt8] = []
+        Header(id: id).write(to: &bytes)
+        bytes.append(contentsOf: [TestResponder.sized, UInt8(size >> 8), UInt8(size & 0xFF)])
+        return bytes
+    }
+
+    /// `message` behind its 2-octet TCP length.
+    static func framed(_ message: [UInt8]) -> [UInt8] {
+        [UInt8(message.count >> 8), UInt8(message.count & 0xFF)] + message
+    }
+
+    static func id(of message: [UInt8]) -> UInt16 { UInt16(message[0]) << 8 | UInt16(message[1]) }
+    static func isResponse(_ message: [UInt8]) -> Bool { message.count >= 12 && message[2] & 0x80 != 0 }
+}
+
+func testLogger() -> Logger {
+    var logger = Logger(label: "DNSServerTests")
+    logger.logLevel = .warning
+    return logger
+}
+
+func address(_ text: String) -> ListenAddress {
+    try! ListenAddress(text)
+}
+
+/// Starts a server with the test responder; stop it when done.
+func startServer(_ addresses: [String] = ["127.0.0.1:0", "[::1]:0"], workers: Int = 2,
+                 options: DNSServer.Options = .init()) throws -> DNSServer {
+    let server = DNSServer(listen: addresses.map(address), workers: workers, responder: TestResponder(),
+                           logger: testLogger(), options: options)
+    try server.start()
+    return server
+}
+
+func setTimeout(_ fd: Int32, _ option: Int32, milliseconds: Int) {
+    var time = timeval(tv_sec: milliseconds / 1000, tv_usec: (milliseconds % 1000) * 1000)
+    setsockopt(fd, SOL_SOCKET, option, &time, socklen_t(MemoryLayout<timeval>.size))
+}
+
+/// A UDP client socket with a receive timeout.
+final class UDPClient {
+    let fd: Int32
+
+    init(_ family: ListenAddress.Family, timeoutMilliseconds: Int = 2000) {
+        fd = socket(family == .ipv4 ? AF_INET : AF_INET6, Int32(SOCK_DGRAM.rawValue), 0)
+        precondition(fd >= 0)
+        setTimeout(fd, SO_RCVTIMEO, milliseconds: timeoutMilliseconds)
+        var bufferSize: Int32 = 1 << 20
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bufferSize, socklen_t(MemoryLayout<Int32>.size))
+    }
+
+    deinit { close(fd) }
+
+    func send(_ bytes: [UInt8], to destination: ListenAddress) {
+        let sent = SocketAddress(destination).withSockAddr { address, length in
+            bytes.withUnsafeBytes { Glibc.sendto(fd, $0.baseAddress, $0.count, 0, address, length) }
+        }
+        precondition(sent == bytes.count)
+    }
+
+    /// The next datagram and its source, or nil on timeout.
+    func receive() -> (bytes: [UInt8], from: ListenAddress)? {
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        var source = SocketAddress()
+        let count = source.withMutableSockAddr { address, length in
+            buffer.withUnsafeMutableBytes { recvfrom(fd, $0.baseAddress, $0.count, 0, address, length) }
+        }
+        guard count >= 0, let from = source.listenAddress else { return nil }
+        return (Array(buffer[..<count]), from)
+    }
+}
+
+/// A blocking TCP client socket with send and receive timeouts.
+final class TCPClient {
+    let fd: Int32
+
+    init?(_ destination: ListenAddress, timeoutMilliseconds: Int = 3000) {
+        fd = socket(destination.family == .ipv4 ? AF_INET : AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
+        precondition(fd >= 0)
+        setTimeout(fd, SO_RCVTIMEO, milliseconds: timeoutMilliseconds)
+        setTimeout(fd, SO_SNDTIMEO, milliseconds: timeoutMilliseconds)
+        let result = SocketAddress(destination).withSockAddr { connect(fd, $0, $1) }
+        if result != 0 {
+            close(fd)
+            return nil
+        }
+    }
+
+    deinit { close(fd) }
+
+    func write(_ bytes: [UInt8]) {
+        var offset = 0
+        while offset < bytes.count {
+            let sent = bytes.withUnsafeBytes { send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+            guard sent > 0 else { return }
+            offset += sent
+        }
+    }
+
+    /// Exactly `count` octets, or nil on end of stream, error or timeout.
+    func read(_ count: Int) -> [UInt8]? {
+        var buffer = [UInt8](repeating: 0, count: count)
+        var offset = 0
+        while offset < count {
+            let got = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress! + offset, count - offset, 0) }
+            guard got > 0 else { return nil }
+            offset += got
+        }
+        return buffer
+    }
+
+    /// The next length-prefixed message, or nil.
+    func readMessage() -> [UInt8]? {
+        guard let length = read(2) else { return nil }
+        return read(Int(length[0]) << 8 | Int(length[1]))
+    }
+
+    /// True when the server has closed the connection (end of stream or reset) within the receive timeout.
+    func isClosedByServer() -> Bool {
+        var byte: UInt8 = 0
+        let got = recv(fd, &byte, 1, 0)
+        return got == 0 || (got < 0 && errno == ECONNRESET)
+    }
+}
+
+/// Seconds taken by `body`.
+func measure(_ body: () throws -> Void) rethrows -> Double {
+    let start = monotonicNow()
+    try body()
+    return Double(monotonicNow() - start) / 1e9
+}

@@ -1,0 +1,88 @@
+@testable import DNSServer
+import Glibc
+import Testing
+
+@Suite("UDP")
+struct UDPTests {
+    @Test(arguments: [ListenAddress.Family.ipv4, .ipv6])
+    func roundTrip(family: ListenAddress.Family) throws {
+        let server = try startServer()
+        defer { server.stop() }
+        let target = try #require(server.boundAddresses.first { $0.family == family })
+        #expect(target.port != 0)
+        let client = UDPClient(family)
+        let query = Query.echo(id: 0x1234)
+        client.send(query, to: target)
+        let reply = try #require(client.receive())
+        #expect(Query.id(of: reply.bytes) == 0x1234)
+        #expect(Query.isResponse(reply.bytes))
+        #expect(reply.bytes[12...] == query[12...])
+        #expect(reply.from == target)
+    }
+
+    @Test func answersEveryQueryOfALargeBurst() throws {
+        let server = try startServer(["127.0.0.1:0"], options: .init(udpBatchSize: 8))
+        defer { server.stop() }
+        let target = server.boundAddresses[0]
+        let client = UDPClient(.ipv4)
+        let count = 300
+        for id in 0 ..< count {
+            client.send(Query.echo(id: UInt16(id)), to: target)
+        }
+        var seen = Set<UInt16>()
+        while seen.count < count, let reply = client.receive() {
+            #expect(Query.isResponse(reply.bytes))
+            seen.insert(Query.id(of: reply.bytes))
+        }
+        #expect(seen.count == count)
+    }
+
+    @Test func dropsWhenTheResponderSaysSo() throws {
+        let server = try startServer(["127.0.0.1:0"])
+        defer { server.stop() }
+        let target = server.boundAddresses[0]
+        let client = UDPClient(.ipv4, timeoutMilliseconds: 300)
+        client.send(Query.drop(id: 1), to: target)
+        client.send([1, 2, 3], to: target)
+        client.send(Query.echo(id: 2), to: target)
+        let reply = try #require(client.receive())
+        #expect(Query.id(of: reply.bytes) == 2)
+        #expect(client.receive() == nil)
+    }
+
+    @Test func answersALargeResponse() throws {
+        let server = try startServer(["127.0.0.1:0"])
+        defer { server.stop() }
+        let client = UDPClient(.ipv4)
+        client.send(Query.sized(id: 7, size: 4000), to: server.boundAddresses[0])
+        let reply = try #require(client.receive())
+        #expect(reply.bytes.count == 4000)
+        #expect(Query.id(of: reply.bytes) == 7)
+    }
+
+    /// Without packet info a reply to a query sent to 127.0.0.2 would leave from 127.0.0.1 and be dropped by a
+    /// client that checks the source.
+    @Test(arguments: ["0.0.0.0:0", "[::]:0"])
+    func wildcardRepliesFromTheQueriedAddress(listen: String) throws {
+        let server = try startServer([listen], workers: 1)
+        defer { server.stop() }
+        let port = server.boundAddresses[0].port
+        let client = UDPClient(.ipv4)
+        for destination in ["127.0.0.1", "127.0.0.2"] {
+            let target = address("\(destination):\(port)")
+            client.send(Query.echo(id: 9), to: target)
+            let reply = try #require(client.receive())
+            #expect(reply.from == target)
+        }
+    }
+
+    @Test func dualStackWildcardServesIPv6() throws {
+        let server = try startServer(["[::]:0"], workers: 1)
+        defer { server.stop() }
+        let target = address("[::1]:\(server.boundAddresses[0].port)")
+        let client = UDPClient(.ipv6)
+        client.send(Query.echo(id: 10), to: target)
+        let reply = try #require(client.receive())
+        #expect(reply.from == target)
+    }
+}
