@@ -55,10 +55,10 @@ struct ServeCommand: ParsableCommand {
         let responder = Responder(store: store, options: ResponderOptions(udpPayloadSize: udpPayload))
         let server = DNSServer(
             listen: try dnsListen.map(parse),
-            workers: workers ?? System.coreCount,
+            workers: workers ?? DNSServer.processorCount,
             responder: responder,
             logger: logger,
-            options: DNSServer.Options(tcpIdleTimeout: tcpIdleTimeout, tcpMaxConnections: tcpMaxConnections)
+            options: DNSServer.Options(tcpIdleTimeout: .seconds(tcpIdleTimeout), maxTCPConnections: tcpMaxConnections)
         )
         try server.start()
         logger.info("listening", metadata: ["dns": "\(server.boundAddresses.map(\.description))"])

@@ -4,12 +4,30 @@ import Testing
 @Suite("UDP limits, truncation, TCP and EDNS against the real server", .serialized)
 struct TransportTests {
     let server: ServerProcess
+    /// A sending domain with a long name, whose DKIM answer (about 560 octets) cannot fit in 512.
+    static let longDomain = "customer-with-a-rather-long-sending-domain-name.example"
+    static let dkimName = "wistmail._domainkey.\(longDomain)"
 
-    init() throws { server = try ServerProcess() }
+    init() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zones-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: ServerProcess.repositoryZones, to: folder)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // The DKIM record of the example zone, moved under the long name.
+        let example = try String(contentsOf: folder.appendingPathComponent("wistfare.email.zone"), encoding: .utf8)
+        let dkim = try #require(example.range(of: #"wistmail\._domainkey TXT \([^)]*\)"#, options: .regularExpression))
+        try """
+        $TTL 3600
+        @ SOA ns1.wistfare.net. hostmaster.wistfare.net. 1 7200 1800 1209600 300
+        @ NS ns1.wistfare.net.
+        \(example[dkim])
+        """.write(to: folder.appendingPathComponent("\(TransportTests.longDomain).zone"), atomically: true,
+                  encoding: .utf8)
+        server = try ServerProcess(zones: folder)
+    }
 
     @Test("a DKIM answer too big for 512 octets comes back TC and dig retries over TCP")
     func truncatedThenTCP() throws {
-        let output = try dig(server, "+noedns", "+norec", "wistmail._domainkey.wistfare.email", "TXT")
+        let output = try dig(server, "+noedns", "+norec", TransportTests.dkimName, "TXT")
         #expect(output.contains("Truncated, retrying in TCP mode"))
         #expect(output.contains("ANSWER: 1"))
         #expect(output.contains("v=DKIM1"))
@@ -17,14 +35,14 @@ struct TransportTests {
 
     @Test("with +ignore, the truncated UDP answer itself is shown: tc set, nothing partial")
     func truncatedUDP() throws {
-        let output = try dig(server, "+noedns", "+ignore", "wistmail._domainkey.wistfare.email", "TXT")
+        let output = try dig(server, "+noedns", "+ignore", TransportTests.dkimName, "TXT")
         #expect(output.contains("flags: qr aa tc;") || output.contains("flags: qr tc aa;"))
         #expect(output.contains("ANSWER: 0"))
     }
 
     @Test("EDNS 512 is also too small; EDNS 1232 fits", arguments: [(512, true), (1232, false), (4096, false)])
     func bufferSizes(size: Int, truncated: Bool) throws {
-        let output = try dig(server, "+ignore", "+bufsize=\(size)", "wistmail._domainkey.wistfare.email", "TXT")
+        let output = try dig(server, "+ignore", "+bufsize=\(size)", TransportTests.dkimName, "TXT")
         #expect(output.contains(" tc") == truncated)
         #expect(output.contains("udp: 1232"), "our payload size is advertised")
     }
