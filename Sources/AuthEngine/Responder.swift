@@ -1,7 +1,8 @@
 import DNSWire
 
 /// Turns a query message into a response message: header checks, EDNS, the lookup, and the sections with
-/// truncation. Thread-safe: every call reads the snapshot published at the time of the call.
+/// truncation. Thread-safe: each thread passes its own `ZoneStore.Reader`, so every call reads the snapshot
+/// published at the time of the call without taking a lock.
 public struct Responder: Sendable {
     public let store: ZoneStore
     public let options: ResponderOptions
@@ -11,11 +12,14 @@ public struct Responder: Sendable {
         self.options = options
     }
 
+    /// A reader for one thread, to pass to every `respond` call made on that thread.
+    public func makeReader() -> ZoneStore.Reader { ZoneStore.Reader(store) }
+
     /// Writes the response to `query` into `response` (whose limit the caller set to the transport's maximum).
     /// Returns false when the message gets no answer at all: it is not a readable query (shorter than a
     /// header, or QR set).
     public func respond(to query: UnsafeRawBufferPointer, over transport: Transport,
-                        into response: inout MessageWriter) -> Bool {
+                        into response: inout MessageWriter, reader: inout ZoneStore.Reader) -> Bool {
         // Habit: look at the header before anything else (miekg/dns acceptfunc).
         guard let header = Header(query), !header.isResponse else { return false }
         guard header.opcode == .query else {
@@ -52,7 +56,7 @@ public struct Responder: Sendable {
             writeError(.refused, header: header, query: parsed, to: &response, transport: transport)
             return true
         }
-        let outcome = Lookup(zones: store.snapshot).find(question.name, question.type)
+        let outcome = Lookup(zones: reader.current()).find(question.name, question.type)
         ResponseBuilder(query: parsed, transport: transport, options: options).write(outcome, to: &response)
         return true
     }

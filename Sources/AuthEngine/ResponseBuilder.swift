@@ -148,7 +148,9 @@ struct ResponseBuilder {
         var sections = Sections()
         writeRequired(answers, section: .answer, sections: &sections, afterQuestion: afterQuestion,
                       to: &writer)
-        writeOptional(answers.flatMap { $0.set.additional }, sections: &sections, to: &writer)
+        for answer in answers where !answer.set.additional.isEmpty {
+            writeOptional(answer.set.additional, sections: &sections, to: &writer)
+        }
         finish(.noError, answer: sections.answer, authority: sections.authority, additional: sections.additional,
                truncated: sections.truncated, to: &writer)
     }

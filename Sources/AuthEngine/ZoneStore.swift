@@ -1,30 +1,63 @@
 import Synchronization
 
-/// Holds the published `ZoneSet`. Readers take the current snapshot with one short lock that is never held
-/// while anything is built; writers build the next snapshot outside the lock and publish it in one store.
+/// Holds the published `ZoneSet`. Writers build the next snapshot outside any lock and publish it with one
+/// store; readers on the DNS threads keep a `Reader` that checks one atomic generation number per query and
+/// takes the lock only on the first query after a publish.
 public final class ZoneStore: Sendable {
-    private let current: Mutex<ZoneSet>
+    private struct Published {
+        var zones: ZoneSet
+        var generation: UInt64
+    }
+
+    private let published: Mutex<Published>
+    /// The generation of the published snapshot, readable without the lock.
+    private let generation = Atomic<UInt64>(0)
     /// Serializes writers so that concurrent read-modify-write changes are not lost.
     private let writers = Mutex<Void>(())
 
     public init(_ initial: ZoneSet = ZoneSet()) {
-        current = Mutex(initial)
+        published = Mutex(Published(zones: initial, generation: 0))
     }
 
     /// The snapshot in force now.
-    public var snapshot: ZoneSet { current.withLock { $0 } }
+    public var snapshot: ZoneSet { published.withLock { $0.zones } }
 
-    /// Replaces the snapshot.
+    /// Replaces the snapshot. Every query that starts after this returns is answered from `zones`.
     public func publish(_ zones: ZoneSet) {
-        current.withLock { $0 = zones }
+        let next = published.withLock { current in
+            current.zones = zones
+            current.generation += 1
+            return current.generation
+        }
+        generation.store(next, ordering: .releasing)
     }
 
     /// Applies `change` to the current snapshot and publishes the result; writers run one at a time, readers
     /// keep using the old snapshot until the new one is stored.
-    public func update(_ change: (ZoneSet) throws -> ZoneSet) rethrows {
-        try writers.withLock { _ in
-            let next = try change(snapshot)
-            publish(next)
+    public func update<E: Error>(_ change: (ZoneSet) throws(E) -> ZoneSet) throws(E) {
+        try writers.withLock { _ throws(E) in
+            publish(try change(snapshot))
+        }
+    }
+
+    /// A per-thread view of the store: the snapshot it last saw and that snapshot's generation.
+    public struct Reader {
+        private let store: ZoneStore
+        private var generation: UInt64
+        private var zones: ZoneSet
+
+        /// Creates a reader holding the snapshot in force now.
+        public init(_ store: ZoneStore) {
+            self.store = store
+            (zones, generation) = store.published.withLock { ($0.zones, $0.generation) }
+        }
+
+        /// The snapshot in force now: one atomic load when nothing was published since the last call.
+        public mutating func current() -> ZoneSet {
+            if store.generation.load(ordering: .acquiring) != generation {
+                (zones, generation) = store.published.withLock { ($0.zones, $0.generation) }
+            }
+            return zones
         }
     }
 }

@@ -80,6 +80,7 @@ private final class TCPEventLoopRunner<Responder: QueryResponder> {
     private let loop: TCPEventLoop<Responder>
     private var table = ConnectionTable()
     private var writer = MessageWriter(limit: 65535, capacity: 4096)
+    private var state: Responder.ThreadState
     private let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 65536, alignment: 16)
     private static var maxEvents: Int { 64 }
     private let events = UnsafeMutablePointer<wdns_event>.allocate(capacity: TCPEventLoopRunner.maxEvents)
@@ -89,6 +90,7 @@ private final class TCPEventLoopRunner<Responder: QueryResponder> {
 
     init(_ loop: TCPEventLoop<Responder>) {
         self.loop = loop
+        self.state = loop.responder.makeThreadState()
     }
 
     deinit {
@@ -235,7 +237,7 @@ private final class TCPEventLoopRunner<Responder: QueryResponder> {
             case .message(let range):
                 writer.reset(limit: 65535)
                 let answered = connection.consume(range) { query in
-                    loop.responder.respond(to: query, over: .tcp, into: &writer)
+                    loop.responder.respond(to: query, over: .tcp, into: &writer, state: &state)
                 }
                 let count = writer.count
                 if answered && count > 0 && count <= 65535 {

@@ -28,6 +28,7 @@ struct UDPWorker<Responder: QueryResponder>: Sendable {
         }
         defer { wdns_udp_batch_destroy(batch) }
         var writer = MessageWriter(limit: Self.maximumResponseSize, capacity: 4096)
+        var state = responder.makeThreadState()
         while !stop.isSet {
             let received = wdns_udp_batch_receive(socket.raw, batch)
             if received < 0 {
@@ -38,7 +39,7 @@ struct UDPWorker<Responder: QueryResponder>: Sendable {
                 continue
             }
             for index in 0 ..< Int(received) {
-                answer(slot: UInt32(index), in: batch, with: &writer)
+                answer(slot: UInt32(index), in: batch, with: &writer, state: &state)
             }
             let failed = wdns_udp_batch_send(socket.raw, batch, UInt32(received))
             if failed > 0 {
@@ -49,12 +50,13 @@ struct UDPWorker<Responder: QueryResponder>: Sendable {
 
     /// Answers the datagram in `slot`, writing the reply over the query in the slot's buffer. Datagrams shorter
     /// than a header are dropped: there is no ID to answer to.
-    private func answer(slot: UInt32, in batch: OpaquePointer, with writer: inout MessageWriter) {
+    private func answer(slot: UInt32, in batch: OpaquePointer, with writer: inout MessageWriter,
+                        state: inout Responder.ThreadState) {
         var length = 0
         guard let buffer = wdns_udp_batch_buffer(batch, slot, &length), length >= Header.size else { return }
         writer.reset(limit: Self.maximumResponseSize)
         let query = UnsafeRawBufferPointer(start: buffer, count: length)
-        guard responder.respond(to: query, over: .udp, into: &writer) else { return }
+        guard responder.respond(to: query, over: .udp, into: &writer, state: &state) else { return }
         let count = writer.count
         guard count >= Header.size, count <= Self.maximumResponseSize else {
             logger.debug("dropping a UDP response of \(count) octets on \(address)")

@@ -73,9 +73,15 @@ public struct Header: Hashable, Sendable {
 
     /// Appends the 12 header octets to `bytes`.
     public func write(to bytes: inout [UInt8]) {
-        for word in [id, flags, questionCount, answerCount, authorityCount, additionalCount] {
+        func append(_ word: UInt16) {
             bytes.append(UInt8(word >> 8))
             bytes.append(UInt8(word & 0xFF))
         }
+        append(id)
+        append(flags)
+        append(questionCount)
+        append(answerCount)
+        append(authorityCount)
+        append(additionalCount)
     }
 }

@@ -105,16 +105,6 @@ public struct MessageWriter {
         bytes.append(0)
     }
 
-    /// Registers a name already present at `offset` (such as the question copied verbatim) as a target.
-    public mutating func registerName(at offset: Int) {
-        guard compressionEnabled else { return }
-        var position = offset
-        while position < bytes.count, bytes[position] != 0, bytes[position] & 0xC0 == 0, position < 0x4000 {
-            targets.append(UInt16(position))
-            position += 1 + Int(bytes[position])
-        }
-    }
-
     /// Finds an earlier occurrence of the suffix of `wire` that starts at `start`.
     private func findTarget(_ wire: [UInt8], from start: Int) -> UInt16? {
         for target in targets where matches(wire, from: start, at: Int(target)) {

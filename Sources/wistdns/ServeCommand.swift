@@ -1,6 +1,7 @@
 import ArgumentParser
 import AuthEngine
 import DNSServer
+import DNSWire
 import Logging
 
 /// `wistdns serve`: loads the zones folder and answers DNS over UDP and TCP until SIGINT or SIGTERM.
@@ -72,4 +73,11 @@ struct ServeCommand: ParsableCommand {
     }
 }
 
-extension Responder: QueryResponder {}
+extension Responder: QueryResponder {
+    public func makeThreadState() -> ZoneStore.Reader { makeReader() }
+
+    public func respond(to query: UnsafeRawBufferPointer, over transport: Transport,
+                        into response: inout MessageWriter, state: inout ZoneStore.Reader) -> Bool {
+        respond(to: query, over: transport, into: &response, reader: &state)
+    }
+}

@@ -70,6 +70,7 @@ struct BadInputTests {
         var generator = SplitMix64(seed: 2026)
         let responder = Responder(store: store)
         var writer = MessageWriter(limit: 65535)
+        var reader = responder.makeReader()
         for _ in 0 ..< 5000 {
             var bytes = valid
             for _ in 0 ..< Int(generator.next() % 4) + 1 {
@@ -77,7 +78,7 @@ struct BadInputTests {
             }
             let length = Int(generator.next() % UInt64(bytes.count + 1))
             let sample = generator.next() % 2 == 0 ? bytes : Array(bytes[..<length])
-            let answered = sample.withUnsafeBytes { responder.respond(to: $0, over: .udp, into: &writer) }
+            let answered = sample.withUnsafeBytes { responder.respond(to: $0, over: .udp, into: &writer, reader: &reader) }
             if answered {
                 let response = try Message(parsing: writer.bytes)
                 #expect(response.header.id == UInt16(sample[0]) << 8 | UInt16(sample[1]))

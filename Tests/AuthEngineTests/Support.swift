@@ -27,7 +27,10 @@ func queryBytes(_ name: String, _ type: RecordType, rclass: RecordClass = .in, i
 func respond(_ store: ZoneStore, _ bytes: [UInt8], over transport: Transport = .udp) throws -> Message? {
     let responder = Responder(store: store)
     var writer = MessageWriter(limit: 65535)
-    let answered = bytes.withUnsafeBytes { responder.respond(to: $0, over: transport, into: &writer) }
+    var reader = responder.makeReader()
+    let answered = bytes.withUnsafeBytes {
+        responder.respond(to: $0, over: transport, into: &writer, reader: &reader)
+    }
     guard answered else { return nil }
     return try Message(parsing: writer.bytes)
 }

@@ -33,6 +33,19 @@ struct ZoneSetTests {
         #expect(!(try ask(store, "www.child.example.com.", .a).header.isAuthoritative))
     }
 
+    @Test("a thread's reader sees a publish on its next query")
+    func readerSeesPublish() throws {
+        let store = try makeStore([("example.com.", exampleZone)])
+        var reader = ZoneStore.Reader(store)
+        #expect(reader.current().count == 1)
+        let child = try #require(try makeStore([("child.example.com.", childZone)]).snapshot.allZones.first)
+        store.update { $0.inserting(child) }
+        #expect(reader.current().count == 2)
+        #expect(reader.current().count == 2)
+        store.publish(ZoneSet())
+        #expect(reader.current().count == 0)
+    }
+
     @Test("zone origins are matched without regard to case")
     func caseInsensitiveOrigins() throws {
         let zone = "@ 60 SOA ns hostmaster 1 2 3 4 5\n@ 60 NS ns\nWeb 60 A 192.0.2.80\n"

@@ -10,7 +10,8 @@ struct TestResponder: QueryResponder {
     static let drop: UInt8 = 1
     static let sized: UInt8 = 2
 
-    func respond(to query: UnsafeRawBufferPointer, over transport: Transport, into response: inout MessageWriter) -> Bool {
+    func respond(to query: UnsafeRawBufferPointer, over transport: Transport, into response: inout MessageWriter,
+                 state: inout Void) -> Bool {
         guard var header = Header(query) else { return false }
         let command = query.count > Header.size ? query[Header.size] : Self.echo
         switch command {
