@@ -11,6 +11,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections", exact: "1.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1", traits: []),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     ],
     targets: [
         // Pure wire codec: names, records, messages. No I/O, standard library only.
@@ -35,10 +37,28 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Turns a domain's mail policy into DNS records; domain-name validation and IDNA.
+        .target(name: "MailRecords", dependencies: ["DNSWire"]),
+        // The system OpenSSL (libssl-dev), imported through a small shim header.
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        // DKIM key generation, hashing and randomness: the only place that touches OpenSSL.
+        .target(name: "DKIMKeys", dependencies: ["COpenSSL"]),
+        // SQLite state (GRDB over the system libsqlite3): schema, migrations, queries.
+        .target(name: "Storage", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        // The domains API over HTTP.
+        .target(
+            name: "AdminAPI",
+            dependencies: [
+                "Storage", "MailRecords", "DKIMKeys",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "wistdns",
             dependencies: [
-                "DNSWire", "ZoneFile", "AuthEngine", "DNSServer",
+                "DNSWire", "ZoneFile", "AuthEngine", "DNSServer", "MailRecords", "DKIMKeys", "Storage", "AdminAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -49,6 +69,17 @@ let package = Package(
         .testTarget(
             name: "DNSServerTests",
             dependencies: ["DNSServer", "DNSWire", .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(name: "MailRecordsTests", dependencies: ["MailRecords", "DNSWire"]),
+        .testTarget(name: "DKIMKeysTests", dependencies: ["DKIMKeys"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage"]),
+        .testTarget(
+            name: "AdminAPITests",
+            dependencies: [
+                "AdminAPI", "Storage", "MailRecords", "DKIMKeys",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
         .testTarget(name: "IntegrationTests", dependencies: ["DNSWire"]),
     ]
