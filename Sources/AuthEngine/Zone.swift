@@ -23,6 +23,8 @@ public final class Zone: Sendable {
     let hasCuts: Bool
     /// The number of records the zone was built from.
     public let recordCount: Int
+    /// A digest of the records the zone was built from, to tell a reloaded but unchanged zone.
+    public let contentDigest: Int
 
     /// Builds a zone from its records. Exactly one SOA at the apex is required, at least one NS at the apex,
     /// and every record must lie at or below the apex. Records of one RRset take the first record's TTL.
@@ -90,6 +92,24 @@ public final class Zone: Sendable {
         self.nodes = nodes
         self.hasCuts = cuts
         self.recordCount = records.count
+        self.contentDigest = Zone.digest(of: records)
+    }
+
+    /// A digest of records that does not depend on their order.
+    public static func digest(of records: [Record]) -> Int {
+        var combined = 0
+        for record in records {
+            var hasher = Hasher()
+            hasher.combine(record.name.lowercased())
+            hasher.combine(record)
+            combined = combined &+ hasher.finalize()
+        }
+        return combined ^ records.count
+    }
+
+    /// True when this zone was built from exactly these records (in any order).
+    public func isBuilt(from records: [Record]) -> Bool {
+        recordCount == records.count && contentDigest == Zone.digest(of: records)
     }
 
     /// The node at a lowercased name.

@@ -31,6 +31,12 @@ struct ReloadTests {
                           encoding: .utf8)
         server.signal(SIGHUP)
         try waitUntil { try digShort(server, "added.example", "A") == ["192.0.2.99"] }
+        try server.waitFor("1 zones changed, 1 unchanged, 1 with errors")
+
+        // A removed file is a zone no longer served.
+        try FileManager.default.removeItem(at: server.zonesDirectory.appendingPathComponent("added.example.zone"))
+        server.signal(SIGHUP)
+        try waitUntil { try dig(server, "added.example", "A").contains("status: REFUSED") }
     }
 
     private func waitUntil(timeout: Double = 10, _ condition: () throws -> Bool) throws {
