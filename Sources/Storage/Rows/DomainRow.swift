@@ -6,15 +6,21 @@ public struct DomainRow: Codable, Equatable, Sendable {
     public var id: String
     /// The domain name, lowercase ASCII (A-labels); unique without regard to case.
     public var name: String
+    /// Where verification stands.
     public var status: DomainStatus
+    /// Whether the last check found the expected MX record.
     public var mxVerified: Bool
+    /// Whether the last check found the expected SPF record.
     public var spfVerified: Bool
+    /// Whether the last check found the expected DKIM record.
     public var dkimVerified: Bool
+    /// Whether the last check found the expected DMARC record.
     public var dmarcVerified: Bool
     /// The zone's SOA serial. `Database.insertDomain` assigns it; the value passed in is ignored.
     public var serial: UInt32
     /// Milliseconds since 1970-01-01 UTC, like every timestamp in the rows.
     public var createdAt: Int64
+    /// When the row last changed (verification results, a new serial).
     public var updatedAt: Int64
     /// When verification last ran, if ever.
     public var lastCheckedAt: Int64?
