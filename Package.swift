@@ -72,7 +72,7 @@ let package = Package(
         ),
         .testTarget(name: "MailRecordsTests", dependencies: ["MailRecords", "DNSWire"]),
         .testTarget(name: "DKIMKeysTests", dependencies: ["DKIMKeys"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "AdminAPITests",
             dependencies: [

@@ -1,0 +1,103 @@
+import GRDB
+
+extension Database {
+    /// Stores a new domain with its first DKIM key, and gives the domain the next serial of its zone name.
+    ///
+    /// Returns the row as stored (with its serial). Throws `.duplicate("name")` when a domain of that name
+    /// exists (names compare without case), `.duplicate("id")` for a reused id, and `.other` when the key
+    /// names another domain.
+    public func insertDomain(_ domain: DomainRow, key: DKIMKeyRow) throws(StorageError) -> DomainRow {
+        guard key.domainID == domain.id else {
+            throw .other("the DKIM key belongs to \(key.domainID), not \(domain.id)")
+        }
+        return try write { db in
+            var stored = domain
+            stored.serial = try ZoneSerials.next(db, name: domain.name, now: domain.createdAt)
+            try stored.insert(db)
+            try key.insert(db)
+            return stored
+        }
+    }
+
+    /// The domain with this `id`, if any.
+    public func domain(id: String) throws(StorageError) -> DomainRow? {
+        try read { db in try DomainRow.fetchOne(db, key: id) }
+    }
+
+    /// The domain with this name (compared without case), if any.
+    public func domain(name: String) throws(StorageError) -> DomainRow? {
+        try read { db in try DomainRow.fetchOne(db, sql: "SELECT * FROM domains WHERE name = ?", arguments: [name]) }
+    }
+
+    /// One page of domains, newest first (by `createdAt`, then `id`), and the number of domains in all.
+    ///
+    /// `page` counts from 1; values below 1 are read as 1, and `pageSize` below 1 as 1.
+    public func domains(page: Int, pageSize: Int) throws(StorageError) -> (rows: [DomainRow], total: Int) {
+        let limit = max(pageSize, 1)
+        let (offset, overflow) = (max(page, 1) - 1).multipliedReportingOverflow(by: limit)
+        return try read { db in
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM domains") ?? 0
+            let rows =
+                overflow
+                ? []
+                : try DomainRow.fetchAll(
+                    db, sql: "SELECT * FROM domains ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+                    arguments: [limit, offset])
+            return (rows, total)
+        }
+    }
+
+    /// Every domain (by name) with its DKIM keys (by selector): what the DNS side builds its zones from.
+    public func allDomains() throws(StorageError) -> [(DomainRow, [DKIMKeyRow])] {
+        try read { db in
+            let domains = try DomainRow.fetchAll(db, sql: "SELECT * FROM domains ORDER BY name")
+            let keys = try DKIMKeyRow.fetchAll(db, sql: "SELECT * FROM dkim_keys ORDER BY domain_id, selector")
+            let keysByDomain = Dictionary(grouping: keys, by: \.domainID)
+            return domains.map { ($0, keysByDomain[$0.id] ?? []) }
+        }
+    }
+
+    /// The DKIM keys of a domain, by selector; empty for an unknown domain.
+    public func dkimKeys(domainID: String) throws(StorageError) -> [DKIMKeyRow] {
+        try read { db in
+            try DKIMKeyRow.fetchAll(
+                db, sql: "SELECT * FROM dkim_keys WHERE domain_id = ? ORDER BY selector", arguments: [domainID])
+        }
+    }
+
+    /// Deletes a domain with its DKIM keys and mailboxes (cascade). The zone name's last serial stays in
+    /// `zone_serials`. Returns false when there was no such domain.
+    public func deleteDomain(id: String) throws(StorageError) -> Bool {
+        try write { db in try DomainRow.deleteOne(db, key: id) }
+    }
+
+    /// Records the outcome of a verification run. Throws `.notFound` for an unknown domain.
+    public func updateVerification(
+        id: String, mx: Bool, spf: Bool, dkim: Bool, dmarc: Bool, status: DomainStatus, checkedAt: Int64
+    ) throws(StorageError) {
+        try write { db in
+            try db.execute(
+                sql: """
+                    UPDATE domains
+                    SET mx_verified = ?, spf_verified = ?, dkim_verified = ?, dmarc_verified = ?, status = ?,
+                        last_checked_at = ?, updated_at = ?
+                    WHERE id = ?
+                    """,
+                arguments: [mx, spf, dkim, dmarc, status, checkedAt, checkedAt, id])
+            guard db.changesCount == 1 else { throw StorageError.notFound }
+        }
+    }
+
+    /// Gives a domain's zone the next serial (after a change to its records) and returns it.
+    /// Throws `.notFound` for an unknown domain.
+    public func bumpSerial(domainID: String, now: Int64) throws(StorageError) -> UInt32 {
+        try write { db in
+            guard let name = try String.fetchOne(db, sql: "SELECT name FROM domains WHERE id = ?", arguments: [domainID])
+            else { throw StorageError.notFound }
+            let serial = try ZoneSerials.next(db, name: name, now: now)
+            try db.execute(
+                sql: "UPDATE domains SET serial = ?, updated_at = ? WHERE id = ?", arguments: [serial, now, domainID])
+            return serial
+        }
+    }
+}

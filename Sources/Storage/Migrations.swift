@@ -1,0 +1,74 @@
+import GRDB
+
+/// The schema, as an append-only list of migrations.
+///
+/// Rules (architecture habit 14): a migration that has shipped is never edited, only followed by a new one;
+/// migrations use raw SQL, never the row types, so they keep meaning the same thing when the code changes;
+/// the schema itself holds the invariants (NOT NULL, UNIQUE, CHECK, FOREIGN KEY ... ON DELETE CASCADE).
+enum Migrations {
+    /// Every migration, in order. Names start with the schema version (`v1-...`).
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-domains-api") { db in
+            try db.execute(sql: v1DomainsAPI)
+        }
+        return migrator
+    }
+
+    /// Domains with their DKIM keys and mailboxes, API keys, and the last SOA serial per zone name.
+    ///
+    /// Names compare without ASCII case (`COLLATE NOCASE`), so `Example.com` cannot be added next to
+    /// `example.com`. `zone_serials` is deliberately not tied to `domains`: it outlives a deleted domain so
+    /// that the zone, when added again, continues with a higher serial.
+    private static let v1DomainsAPI = """
+        CREATE TABLE domains (
+            id TEXT NOT NULL PRIMARY KEY CHECK (substr(id, 1, 4) = 'dom_'),
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (name <> ''),
+            status TEXT NOT NULL
+                CHECK (status IN ('pending', 'verified', 'failed', 'temporary_failure')),
+            mx_verified INTEGER NOT NULL DEFAULT 0 CHECK (mx_verified IN (0, 1)),
+            spf_verified INTEGER NOT NULL DEFAULT 0 CHECK (spf_verified IN (0, 1)),
+            dkim_verified INTEGER NOT NULL DEFAULT 0 CHECK (dkim_verified IN (0, 1)),
+            dmarc_verified INTEGER NOT NULL DEFAULT 0 CHECK (dmarc_verified IN (0, 1)),
+            serial INTEGER NOT NULL CHECK (serial BETWEEN 0 AND 4294967295),
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            last_checked_at INTEGER
+        );
+        CREATE INDEX domains_newest_first ON domains (created_at DESC, id DESC);
+
+        CREATE TABLE dkim_keys (
+            domain_id TEXT NOT NULL REFERENCES domains (id) ON DELETE CASCADE,
+            selector TEXT NOT NULL CHECK (selector <> ''),
+            algorithm TEXT NOT NULL,
+            private_key_pem TEXT NOT NULL,
+            public_key TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (domain_id, selector)
+        );
+
+        CREATE TABLE mailboxes (
+            id TEXT NOT NULL PRIMARY KEY CHECK (substr(id, 1, 4) = 'mbx_'),
+            domain_id TEXT NOT NULL REFERENCES domains (id) ON DELETE CASCADE,
+            local_part TEXT NOT NULL CHECK (local_part <> ''),
+            created_at INTEGER NOT NULL,
+            UNIQUE (domain_id, local_part)
+        );
+
+        CREATE TABLE api_keys (
+            id TEXT NOT NULL PRIMARY KEY CHECK (substr(id, 1, 4) = 'key_'),
+            name TEXT NOT NULL,
+            prefix TEXT NOT NULL,
+            key_hash TEXT NOT NULL UNIQUE CHECK (length(key_hash) = 64),
+            scopes TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            revoked_at INTEGER,
+            last_used_at INTEGER
+        );
+
+        CREATE TABLE zone_serials (
+            name TEXT NOT NULL PRIMARY KEY COLLATE NOCASE,
+            serial INTEGER NOT NULL CHECK (serial >= 0)
+        );
+        """
+}

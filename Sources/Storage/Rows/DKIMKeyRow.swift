@@ -1,0 +1,42 @@
+import GRDB
+
+/// One row of `dkim_keys`: a DKIM key pair of a domain, under one selector.
+public struct DKIMKeyRow: Codable, Equatable, Sendable {
+    /// The owning domain's `id`; the key goes when the domain does.
+    public var domainID: String
+    /// The selector (`selector._domainkey.example.com`); unique per domain.
+    public var selector: String
+    /// `rsa` or `ed25519`: the DKIM `k=` tag.
+    public var algorithm: String
+    /// The private key, PKCS#8 PEM.
+    public var privateKeyPEM: String
+    /// The DKIM `p=` value (base64).
+    public var publicKey: String
+    /// Milliseconds since 1970-01-01 UTC.
+    public var createdAt: Int64
+
+    /// A row with every field given.
+    public init(
+        domainID: String, selector: String, algorithm: String, privateKeyPEM: String, publicKey: String,
+        createdAt: Int64
+    ) {
+        self.domainID = domainID
+        self.selector = selector
+        self.algorithm = algorithm
+        self.privateKeyPEM = privateKeyPEM
+        self.publicKey = publicKey
+        self.createdAt = createdAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case domainID = "domain_id"
+        case selector, algorithm
+        case privateKeyPEM = "private_key_pem"
+        case publicKey = "public_key"
+        case createdAt = "created_at"
+    }
+}
+
+extension DKIMKeyRow: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "dkim_keys"
+}

@@ -1,0 +1,62 @@
+import GRDB
+
+/// One row of `domains`: a sending domain and the state of its verification.
+public struct DomainRow: Codable, Equatable, Sendable {
+    /// `dom_...`
+    public var id: String
+    /// The domain name, lowercase ASCII (A-labels); unique without regard to case.
+    public var name: String
+    /// Where verification stands.
+    public var status: DomainStatus
+    /// Whether the last check found the expected MX record.
+    public var mxVerified: Bool
+    /// Whether the last check found the expected SPF record.
+    public var spfVerified: Bool
+    /// Whether the last check found the expected DKIM record.
+    public var dkimVerified: Bool
+    /// Whether the last check found the expected DMARC record.
+    public var dmarcVerified: Bool
+    /// The zone's SOA serial. `Database.insertDomain` assigns it; the value passed in is ignored.
+    public var serial: UInt32
+    /// Milliseconds since 1970-01-01 UTC, like every timestamp in the rows.
+    public var createdAt: Int64
+    /// When the row last changed (verification results, a new serial).
+    public var updatedAt: Int64
+    /// When verification last ran, if ever.
+    public var lastCheckedAt: Int64?
+
+    /// A row with every field given; the verification flags default to false.
+    public init(
+        id: String, name: String, status: DomainStatus = .pending,
+        mxVerified: Bool = false, spfVerified: Bool = false, dkimVerified: Bool = false, dmarcVerified: Bool = false,
+        serial: UInt32 = 0, createdAt: Int64, updatedAt: Int64, lastCheckedAt: Int64? = nil
+    ) {
+        self.id = id
+        self.name = name
+        self.status = status
+        self.mxVerified = mxVerified
+        self.spfVerified = spfVerified
+        self.dkimVerified = dkimVerified
+        self.dmarcVerified = dmarcVerified
+        self.serial = serial
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.lastCheckedAt = lastCheckedAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, status
+        case mxVerified = "mx_verified"
+        case spfVerified = "spf_verified"
+        case dkimVerified = "dkim_verified"
+        case dmarcVerified = "dmarc_verified"
+        case serial
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+        case lastCheckedAt = "last_checked_at"
+    }
+}
+
+extension DomainRow: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "domains"
+}

@@ -1,0 +1,118 @@
+import Storage
+import Testing
+
+/// Domains: insert, lookups, newest-first pages, duplicates, cascading deletes, verification results.
+@Suite struct DomainTests {
+    @Test func insertAndGet() throws {
+        let database = try Database.inMemory()
+        let stored = try addDomain(1, to: database)
+        var expected = domain(1)
+        expected.serial = stored.serial
+        #expect(stored == expected)
+        #expect(try database.domain(id: "dom_1") == stored)
+        #expect(try database.domain(name: "d1.example") == stored)
+        #expect(try database.domain(name: "D1.Example") == stored)
+        #expect(try database.domain(id: "dom_2") == nil)
+        #expect(try database.domain(name: "d2.example") == nil)
+    }
+
+    @Test func pagesAreNewestFirstWithTotal() throws {
+        let database = try Database.inMemory()
+        for n in 1...5 { try addDomain(n, to: database) }
+        // Same creation time as dom_5: the id breaks the tie, descending.
+        var twin = domain(6, name: "twin.example")
+        twin.createdAt = domain(5).createdAt
+        _ = try database.insertDomain(twin, key: dkimKey(for: "dom_6"))
+
+        let first = try database.domains(page: 1, pageSize: 2)
+        #expect(first.rows.map(\.id) == ["dom_6", "dom_5"])
+        #expect(first.total == 6)
+        #expect(try database.domains(page: 2, pageSize: 2).rows.map(\.id) == ["dom_4", "dom_3"])
+        #expect(try database.domains(page: 3, pageSize: 4).rows.map(\.id) == [])
+        #expect(try database.domains(page: 2, pageSize: 4).rows.map(\.id) == ["dom_2", "dom_1"])
+        #expect(try database.domains(page: Int.max, pageSize: Int.max).rows.isEmpty)
+    }
+
+    @Test func duplicateNameChangesNothing() throws {
+        let database = try Database.inMemory()
+        let first = try addDomain(1, to: database)
+        let copy = domain(2, name: "D1.example")
+        #expect(throws: StorageError.duplicate("name")) {
+            try database.insertDomain(copy, key: dkimKey(for: "dom_2"))
+        }
+        #expect(try database.domains(page: 1, pageSize: 10).rows == [first])
+        #expect(try database.dkimKeys(domainID: "dom_2").isEmpty)
+        // The failed insert did not use up a serial either.
+        let after = try database.bumpSerial(domainID: "dom_1", now: first.createdAt)
+        #expect(after == first.serial + 1)
+    }
+
+    @Test func duplicateIDIsReported() throws {
+        let database = try Database.inMemory()
+        try addDomain(1, to: database)
+        #expect(throws: StorageError.duplicate("id")) {
+            try database.insertDomain(domain(1, name: "other.example"), key: dkimKey(for: "dom_1"))
+        }
+    }
+
+    @Test func keyOfAnotherDomainIsRefused() throws {
+        let database = try Database.inMemory()
+        #expect(throws: StorageError.self) { try database.insertDomain(domain(1), key: dkimKey(for: "dom_2")) }
+        #expect(try database.domain(id: "dom_1") == nil)
+    }
+
+    @Test func deleteCascadesToKeysAndMailboxes() throws {
+        let database = try Database.inMemory()
+        try addDomain(1, to: database)
+        try addDomain(2, to: database)
+        try database.insertMailbox(MailboxRow(id: "mbx_1", domainID: "dom_1", localPart: "info", createdAt: 1))
+        try database.insertMailbox(MailboxRow(id: "mbx_2", domainID: "dom_2", localPart: "info", createdAt: 1))
+
+        #expect(try database.deleteDomain(id: "dom_1"))
+        #expect(try database.domain(id: "dom_1") == nil)
+        #expect(try database.dkimKeys(domainID: "dom_1").isEmpty)
+        #expect(try database.mailboxes(domainID: "dom_1").isEmpty)
+        #expect(try database.dkimKeys(domainID: "dom_2").count == 1)
+        #expect(try database.mailboxes(domainID: "dom_2").count == 1)
+        // The mailbox id is free again: the row is really gone.
+        try database.insertMailbox(MailboxRow(id: "mbx_1", domainID: "dom_2", localPart: "sales", createdAt: 2))
+    }
+
+    @Test func deleteUnknownReturnsFalse() throws {
+        let database = try Database.inMemory()
+        #expect(try database.deleteDomain(id: "dom_404") == false)
+    }
+
+    @Test func allDomainsCarryTheirKeys() throws {
+        let database = try Database.inMemory()
+        try addDomain(2, to: database)
+        try addDomain(1, to: database)
+        let all = try database.allDomains()
+        #expect(all.map(\.0.id) == ["dom_1", "dom_2"])
+        #expect(all.map(\.1) == [[dkimKey(for: "dom_1")], [dkimKey(for: "dom_2")]])
+    }
+
+    @Test func verificationResultsAreStored() throws {
+        let database = try Database.inMemory()
+        try addDomain(1, to: database)
+        try database.updateVerification(
+            id: "dom_1", mx: true, spf: true, dkim: false, dmarc: true, status: .failed, checkedAt: april2026 + 60_000)
+        let row = try #require(try database.domain(id: "dom_1"))
+        #expect([row.mxVerified, row.spfVerified, row.dkimVerified, row.dmarcVerified] == [true, true, false, true])
+        #expect(row.status == .failed)
+        #expect(row.lastCheckedAt == april2026 + 60_000)
+        #expect(row.updatedAt == april2026 + 60_000)
+        #expect(throws: StorageError.notFound) {
+            try database.updateVerification(
+                id: "dom_404", mx: true, spf: true, dkim: true, dmarc: true, status: .verified, checkedAt: 0)
+        }
+    }
+
+    @Test(arguments: DomainStatus.allCases) func everyStatusRoundTrips(status: DomainStatus) throws {
+        let database = try Database.inMemory()
+        var row = domain(1)
+        row.status = status
+        _ = try database.insertDomain(row, key: dkimKey(for: "dom_1"))
+        #expect(try database.domain(id: "dom_1")?.status == status)
+    }
+}
