@@ -36,9 +36,13 @@ public enum DomainNameValidator {
         return name
     }
 
-    /// The label unchanged when it is ASCII, otherwise its A-label.
+    /// The label unchanged when it is ASCII, otherwise its A-label. A label of more than 63 scalars cannot
+    /// make an A-label of 63 octets, so it is refused before Punycode (quadratic in the label) runs.
     private static func aLabel(_ label: Substring) throws(DomainNameError) -> String {
         guard !label.unicodeScalars.allSatisfy(\.isASCII) else { return String(label) }
+        guard label.unicodeScalars.count <= HostNameSyntax.maxLabelLength else {
+            throw .invalid("label '\(label)' is longer than \(HostNameSyntax.maxLabelLength) octets as an A-label")
+        }
         guard let encoded = Punycode.encode(String(label)) else {
             throw .invalid("label '\(label)' cannot be encoded as an A-label")
         }

@@ -46,11 +46,23 @@ struct DomainNameValidatorTests {
         (".example.com", "the name '.example.com' has an empty label"),
         ("example.com..", "the name 'example.com.' has an empty label"),
         ("1.2.3.4", "the last label '4' is all digits"),
+        (String(repeating: "ü", count: 64) + ".de",
+         "label '\(String(repeating: "ü", count: 64))' is longer than 63 octets as an A-label"),
     ])
     func rejectsInvalid(input: String, message: String) {
         #expect(throws: DomainNameError(code: "invalid_domain_name", message: message)) {
             try DomainNameValidator.normalize(input, settings: Self.settings)
         }
+    }
+
+    /// 60 scalars pass the pre-check, but their A-label is longer than 63 octets.
+    @Test func rejectsAnALabelThatEncodesTooLong() throws {
+        let error = try #require(throws: DomainNameError.self) {
+            try DomainNameValidator.normalize(String(repeating: "ü", count: 60) + ".de", settings: Self.settings)
+        }
+        #expect(error.code == "invalid_domain_name")
+        #expect(error.message.hasPrefix("label 'xn--"))
+        #expect(error.message.hasSuffix("octets long; the limit is 63"))
     }
 
     @Test("rejects provider zones and names below them", arguments: [
