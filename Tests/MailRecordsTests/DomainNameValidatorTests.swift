@@ -1,0 +1,84 @@
+import MailRecords
+import Testing
+
+@Suite("DomainNameValidator")
+struct DomainNameValidatorTests {
+    static let settings = ProviderSettings()
+    static let label63 = String(repeating: "a", count: 63)
+
+    @Test("normalizes", arguments: [
+        ("WistFare.COM.", "wistfare.com"),
+        (" example.org ", "example.org"),
+        ("\texample.org.\n", "example.org"),
+        ("bücher.example", "xn--bcher-kva.example"),
+        ("münchen.de", "xn--mnchen-3ya.de"),
+        ("MÜNCHEN.DE", "xn--mnchen-3ya.de"),
+        ("例え。テスト", "xn--r8jz45g.xn--zckzah"),
+        ("xn--bcher-kva.example", "xn--bcher-kva.example"),
+        ("mail-1.example.co.uk", "mail-1.example.co.uk"),
+        ("notwistfare.net", "notwistfare.net"),
+        ("wistfare.network", "wistfare.network"),
+    ])
+    func normalizes(input: String, expected: String) throws {
+        #expect(try DomainNameValidator.normalize(input, settings: Self.settings) == expected)
+    }
+
+    @Test func acceptsTheLongestName() throws {
+        let name = [Self.label63, Self.label63, Self.label63, String(repeating: "b", count: 61)].joined(separator: ".")
+        #expect(name.utf8.count == 253)
+        #expect(try DomainNameValidator.normalize(name, settings: Self.settings) == name)
+    }
+
+    @Test("rejects invalid names with a precise message", arguments: [
+        ("wistfare", "the name needs at least two labels"),
+        ("", "the name is empty"),
+        ("  ", "the name is empty"),
+        (".", "the name is empty"),
+        (String(repeating: "a", count: 64) + ".com",
+         "label '\(String(repeating: "a", count: 64))' is 64 octets long; the limit is 63"),
+        ([label63, label63, label63, String(repeating: "b", count: 62)].joined(separator: "."),
+         "the name is 254 characters long; the limit is 253"),
+        ("a_b.com", "label 'a_b' contains '_'"),
+        ("a b.com", "label 'a b' contains ' '"),
+        ("-ab.com", "label '-ab' starts with a hyphen"),
+        ("ab-.com", "label 'ab-' ends with a hyphen"),
+        ("a..b", "the name 'a..b' has an empty label"),
+        (".example.com", "the name '.example.com' has an empty label"),
+        ("example.com..", "the name 'example.com.' has an empty label"),
+        ("1.2.3.4", "the last label '4' is all digits"),
+        (String(repeating: "ü", count: 64) + ".de",
+         "label '\(String(repeating: "ü", count: 64))' is longer than 63 octets as an A-label"),
+    ])
+    func rejectsInvalid(input: String, message: String) {
+        #expect(throws: DomainNameError(code: "invalid_domain_name", message: message)) {
+            try DomainNameValidator.normalize(input, settings: Self.settings)
+        }
+    }
+
+    /// 60 scalars pass the pre-check, but their A-label is longer than 63 octets.
+    @Test func rejectsAnALabelThatEncodesTooLong() throws {
+        let error = try #require(throws: DomainNameError.self) {
+            try DomainNameValidator.normalize(String(repeating: "ü", count: 60) + ".de", settings: Self.settings)
+        }
+        #expect(error.code == "invalid_domain_name")
+        #expect(error.message.hasPrefix("label 'xn--"))
+        #expect(error.message.hasSuffix("octets long; the limit is 63"))
+    }
+
+    @Test("rejects provider zones and names below them", arguments: [
+        "wistfare.net", "x.wistfare.net", "X.WistFare.NET.", "a.b.wistfare.net",
+    ])
+    func rejectsProviderZones(input: String) throws {
+        let error = try #require(throws: DomainNameError.self) {
+            try DomainNameValidator.normalize(input, settings: Self.settings)
+        }
+        #expect(error.code == "reserved_domain")
+        #expect(error.message.contains("'wistfare.net'"))
+    }
+
+    @Test func providerZonesComeFromTheSettings() throws {
+        let settings = ProviderSettings(providerZones: ["wistfare.net", "Example.ORG."])
+        #expect(throws: DomainNameError.self) { try DomainNameValidator.normalize("mail.example.org", settings: settings) }
+        #expect(try DomainNameValidator.normalize("x.wistfare.com", settings: settings) == "x.wistfare.com")
+    }
+}

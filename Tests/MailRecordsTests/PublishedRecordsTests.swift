@@ -1,0 +1,63 @@
+import DNSWire
+import MailRecords
+import Testing
+
+/// The records in the shape of the domains API's example response (`shared/seed/domains-api.txt`).
+@Suite("MailZone.publishedRecords: the seed's shapes")
+struct PublishedRecordsTests {
+    @Test func seedShapesWithDefaults() {
+        let records = MailZone.publishedRecords(for: Fixture.domain, settings: ProviderSettings())
+        #expect(records == [
+            PublishedRecord(kind: .mx, type: "MX", name: "wistfare.com", value: "mail.wistfare.com", priority: 10),
+            PublishedRecord(kind: .spf, type: "TXT", name: "wistfare.com", value: "v=spf1 mx ip4:192.0.2.25 ~all"),
+            PublishedRecord(kind: .dkim, type: "TXT", name: "wistmail._domainkey.wistfare.com",
+                            value: "v=DKIM1; k=rsa; p=" + Fixture.rsaKey),
+            PublishedRecord(kind: .dmarc, type: "TXT", name: "_dmarc.wistfare.com",
+                            value: "v=DMARC1; p=quarantine; rua=mailto:dmarc@wistfare.com"),
+        ])
+    }
+
+    @Test func templatesAndSettingsAreApplied() {
+        let settings = ProviderSettings(
+            mailHost: "mx.example.net.", mxPriority: 5, sendingIPv4: "198.51.100.7",
+            spfTemplate: "v=spf1 a:{mailHost} ip4:{sendingIPv4} -all", dkimSelector: "s2026",
+            dmarcTemplate: "v=DMARC1; p=reject; rua=mailto:reports@{domain}; {unknown}"
+        )
+        let domain = MailDomain(name: "shop.example", dkimPublicKey: "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=",
+                                dkimKeyType: .ed25519, serial: 1)
+        let records = MailZone.publishedRecords(for: domain, settings: settings)
+        #expect(records.map(\.kind) == [.mx, .spf, .dkim, .dmarc])
+        #expect(records[0].value == "mx.example.net")
+        #expect(records[0].priority == 5)
+        #expect(records[1].value == "v=spf1 a:mx.example.net ip4:198.51.100.7 -all")
+        #expect(records[1].priority == nil)
+        #expect(records[2].name == "s2026._domainkey.shop.example")
+        #expect(records[2].value == "v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=")
+        #expect(records[3].value == "v=DMARC1; p=reject; rua=mailto:reports@shop.example; {unknown}")
+    }
+
+    @Test func delegationIsTheNameservers() {
+        #expect(MailZone.delegation(settings: ProviderSettings()) == ["ns1.wistfare.net", "ns2.wistfare.net"])
+        #expect(MailZone.delegation(settings: ProviderSettings(nameservers: ["a.ns.example."])) == ["a.ns.example"])
+    }
+}
+
+@Suite("PublishedRecord.isPresent: comparing with answered RDATA")
+struct RecordPresenceTests {
+    let records = MailZone.publishedRecords(for: Fixture.domain, settings: ProviderSettings())
+
+    @Test func mxMatchesIgnoringCaseAndPreference() throws {
+        let mx = records[0]
+        #expect(mx.isPresent(in: [.mx(preference: 20, exchange: try Name("MAIL.WistFare.com."))]))
+        #expect(!mx.isPresent(in: [.mx(preference: 10, exchange: try Name("mail.example.com."))]))
+        #expect(!mx.isPresent(in: []))
+    }
+
+    @Test func txtMatchesTheConcatenatedStrings() throws {
+        let (_, zone) = try MailZone.zoneRecords(for: Fixture.domain, settings: ProviderSettings())
+        let dkimRData = try #require(zone.first { $0.type == .txt && $0.name.labelCount == 4 }?.rdata)
+        #expect(records[2].isPresent(in: [.txt([Array("v=spf1 -all".utf8)]), dkimRData]))
+        #expect(!records[2].isPresent(in: [.txt([Array("v=DKIM1; k=rsa; p=".utf8)])]))
+        #expect(records[1].isPresent(in: [.txt([Array("v=spf1 mx ".utf8), Array("ip4:192.0.2.25 ~all".utf8)])]))
+    }
+}

@@ -1,0 +1,67 @@
+import DNSWire
+import MailRecords
+import Testing
+
+@Suite("MailZone.zoneRecords: the zone we serve")
+struct ZoneRecordsTests {
+    let settings = ProviderSettings()
+
+    func zone() throws -> (origin: Name, records: [Record]) {
+        try MailZone.zoneRecords(for: Fixture.domain, settings: settings)
+    }
+
+    @Test func soaAtTheApex() throws {
+        let (origin, records) = try zone()
+        #expect(origin == (try Name("wistfare.com.")))
+        let first = try #require(records.first)
+        #expect(first.name == origin)
+        #expect(first.type == .soa)
+        #expect(first.ttl == 3600)
+        #expect(first.rdata == .soa(SOA(
+            mname: try Name("ns1.wistfare.net."), rname: try Name("hostmaster.wistfare.net."), serial: 2026040101,
+            refresh: 7200, retry: 1800, expire: 1_209_600, minimum: 300
+        )))
+        #expect(records.filter { $0.type == .soa }.count == 1)
+    }
+
+    @Test func nameserversAtTheApex() throws {
+        let (origin, records) = try zone()
+        let ns = records.filter { $0.type == .ns }
+        #expect(ns.allSatisfy { $0.name == origin && $0.ttl == 3600 })
+        #expect(ns.map(\.rdata) == [.ns(try Name("ns1.wistfare.net.")), .ns(try Name("ns2.wistfare.net."))])
+    }
+
+    @Test func mailRecords() throws {
+        let (origin, records) = try zone()
+        let mx = records.filter { $0.type == .mx }
+        #expect(mx.map(\.rdata) == [.mx(preference: 10, exchange: try Name("mail.wistfare.com."))])
+        #expect(mx.first?.name == origin)
+
+        let txt = records.filter { $0.type == .txt }
+        #expect(txt.map(\.name) == [origin, try Name("wistmail._domainkey.wistfare.com."),
+                                    try Name("_dmarc.wistfare.com.")])
+        let published = MailZone.publishedRecords(for: Fixture.domain, settings: settings).filter { $0.type == "TXT" }
+        for (record, expected) in zip(txt, published) {
+            guard case .txt(let strings) = record.rdata else {
+                Issue.record("\(record) is not TXT data")
+                continue
+            }
+            #expect(strings.allSatisfy { $0.count <= 255 })
+            #expect(String(decoding: strings.joined(), as: UTF8.self) == expected.value)
+        }
+        if case .txt(let dkim) = txt[1].rdata { #expect(dkim.map(\.count) == [255, 155]) }
+    }
+
+    @Test func everyRecordIsUnderTheOriginWithTheTTL() throws {
+        let (origin, records) = try zone()
+        #expect(records.count == 7)
+        #expect(records.allSatisfy { $0.name.isSubdomain(of: origin) && $0.ttl == 3600 && $0.rclass == .in })
+    }
+
+    @Test func tooLongOwnerNameThrows() throws {
+        let label = String(repeating: "a", count: 63)
+        let name = [label, label, label, String(repeating: "b", count: 61)].joined(separator: ".")
+        let domain = MailDomain(name: name, dkimPublicKey: Fixture.rsaKey, serial: 1)
+        #expect(throws: WireError.self) { try MailZone.zoneRecords(for: domain, settings: settings) }
+    }
+}
