@@ -1,0 +1,118 @@
+@testable import DKIMKeys
+import Foundation
+import Synchronization
+import Testing
+
+/// A generator the tests control: numbered fake keys, an optional delay, and a switch to make it fail.
+final class FakeGenerator: Sendable {
+    let calls = Atomic<Int>(0)
+    let failing = Atomic<Bool>(false)
+    let delay: Duration
+
+    init(delay: Duration = .zero, failing: Bool = false) {
+        self.delay = delay
+        self.failing.store(failing, ordering: .relaxed)
+    }
+
+    func make() throws(CryptoError) -> DKIMKeyPair {
+        let number = calls.add(1, ordering: .relaxed).newValue
+        if delay > .zero { Thread.sleep(forTimeInterval: Double(delay.components.attoseconds) / 1e18 + Double(delay.components.seconds)) }
+        if failing.load(ordering: .relaxed) { throw CryptoError(operation: "fake", detail: "switched off") }
+        return DKIMKeyPair(algorithm: .ed25519, privateKeyPEM: "private \(number)", publicKeyBase64: "public \(number)")
+    }
+
+    func pool(capacity: Int) -> DKIMKeyPool {
+        DKIMKeyPool(capacity: capacity) { () throws(CryptoError) in try self.make() }
+    }
+}
+
+/// Polls until `condition` holds or `timeout` passes; returns whether it held.
+func eventually(within timeout: Duration = .seconds(10), _ condition: () -> Bool) -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if condition() { return true }
+        Thread.sleep(forTimeInterval: 0.002)
+    }
+    return condition()
+}
+
+@Suite("DKIMKeyPool: keys made ahead on a filler thread")
+struct KeyPoolTests {
+    @Test func fillsUpToCapacityAndNoFurther() {
+        let generator = FakeGenerator()
+        let pool = generator.pool(capacity: 3)
+        #expect(eventually { pool.readyCount == 3 })
+        Thread.sleep(forTimeInterval: 0.05)
+        #expect(pool.readyCount == 3)
+        #expect(generator.calls.load(ordering: .relaxed) == 3)
+    }
+
+    @Test func takeWithReadyKeysDoesNotGenerate() throws {
+        let generator = FakeGenerator()
+        let pool = generator.pool(capacity: 4)
+        #expect(eventually { pool.readyCount == 4 })
+        generator.failing.store(true, ordering: .relaxed)  // from now on, any generation throws
+        var taken: Set<String> = []
+        for _ in 0..<4 { taken.insert(try pool.take().publicKeyBase64) }
+        #expect(taken.count == 4)
+        #expect(throws: CryptoError.self) { try pool.take() }  // empty: generated on this thread, which fails
+    }
+
+    @Test func nextWaitsForTheFillerWithoutBlockingThePool() async throws {
+        let generator = FakeGenerator(delay: .milliseconds(20))
+        let pool = generator.pool(capacity: 1)
+        let keys = try await withThrowingTaskGroup(of: String.self) { group in
+            for _ in 0..<5 { group.addTask { try await pool.next().publicKeyBase64 } }
+            return try await group.reduce(into: Set<String>()) { $0.insert($1) }
+        }
+        #expect(keys.count == 5)
+    }
+
+    @Test func nextThrowsTheGenerationError() async {
+        let pool = FakeGenerator(failing: true).pool(capacity: 2)
+        await #expect(throws: CryptoError.self) { try await pool.next() }
+    }
+
+    @Test func stopFailsWaitersAndTakeStillWorks() async throws {
+        let generator = FakeGenerator(delay: .milliseconds(500))
+        let pool = generator.pool(capacity: 1)
+        let waiter = Task { try await pool.next() }
+        try await Task.sleep(for: .milliseconds(50))
+        pool.stop()
+        await #expect(throws: CryptoError.self) { try await waiter.value }
+        generator.failing.store(false, ordering: .relaxed)
+        #expect(try pool.take().publicKeyBase64.hasPrefix("public "))
+    }
+
+    @Test func stopJoinsPromptlyDuringRSAGeneration() {
+        let pool = DKIMKeyPool(algorithm: .rsa2048, capacity: 8)
+        Thread.sleep(forTimeInterval: 0.01)
+        let start = ContinuousClock.now
+        pool.stop()
+        #expect(ContinuousClock.now - start < .seconds(2))  // at most one RSA generation (40-260 ms) to finish
+    }
+
+    @Test func deinitStopsTheFiller() {
+        let generator = FakeGenerator(delay: .milliseconds(1))
+        do {
+            let pool = generator.pool(capacity: 1_000_000)
+            #expect(eventually { pool.readyCount > 5 })
+        }
+        let callsAfterDeinit = generator.calls.load(ordering: .relaxed)
+        Thread.sleep(forTimeInterval: 0.05)
+        #expect(generator.calls.load(ordering: .relaxed) == callsAfterDeinit)
+    }
+
+    @Test func readyRSAKeysAreTakenInstantly() throws {
+        let pool = DKIMKeyPool(algorithm: .rsa2048, capacity: 8)
+        defer { pool.stop() }
+        #expect(eventually(within: .seconds(30)) { pool.readyCount == 8 })
+        let start = ContinuousClock.now
+        var keys: Set<String> = []
+        for _ in 0..<8 { keys.insert(try pool.take().publicKeyBase64) }
+        let milliseconds = TestSupport.elapsedMilliseconds(since: start)
+        print("DKIMKeyPool: 8 takes of ready RSA keys in \(milliseconds) ms")
+        #expect(keys.count == 8)
+        #expect(milliseconds < 40)  // less than the fastest single RSA-2048 generation seen on this machine
+    }
+}
