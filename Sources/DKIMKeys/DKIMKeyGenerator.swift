@@ -3,7 +3,8 @@ internal import COpenSSL
 /// Creates DKIM keys with OpenSSL.
 ///
 /// Measured on the project's 2-core machine: RSA-2048 generation median about 100-130 ms (range 40-260 ms,
-/// prime search); Ed25519 about 0.02 ms. RSA generation must not run on the Swift cooperative pool: use
+/// prime search) when the machine is quiet, and a median of 160-270 ms (47-720 ms) in `DKIMKeysTests` runs while
+/// other builds kept the load average at 3-7; Ed25519 about 0.02 ms. RSA generation must not run on the Swift cooperative pool: use
 /// `DKIMKeyPool`, whose keys are made ahead of time on a thread of its own.
 public enum DKIMKeyGenerator {
     /// Generates a key pair. Blocks the calling thread for the whole generation.

@@ -3,20 +3,24 @@ import Foundation
 import Synchronization
 import Testing
 
-/// A generator the tests control: numbered fake keys, an optional delay, and a switch to make it fail.
+/// A generator the tests control: numbered fake keys, an optional delay, a switch to make it fail, and an
+/// optional gate that holds the first generation until the test opens it.
 final class FakeGenerator: Sendable {
     let calls = Atomic<Int>(0)
     let failing = Atomic<Bool>(false)
     let delay: Duration
+    let firstCallGate: DispatchSemaphore?
 
-    init(delay: Duration = .zero, failing: Bool = false) {
+    init(delay: Duration = .zero, failing: Bool = false, gated: Bool = false) {
         self.delay = delay
         self.failing.store(failing, ordering: .relaxed)
+        firstCallGate = gated ? DispatchSemaphore(value: 0) : nil
     }
 
     func make() throws(CryptoError) -> DKIMKeyPair {
         let number = calls.add(1, ordering: .relaxed).newValue
-        if delay > .zero { Thread.sleep(forTimeInterval: Double(delay.components.attoseconds) / 1e18 + Double(delay.components.seconds)) }
+        if number == 1 { firstCallGate?.wait() }
+        if delay > .zero { Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18) }
         if failing.load(ordering: .relaxed) { throw CryptoError(operation: "fake", detail: "switched off") }
         return DKIMKeyPair(algorithm: .ed25519, privateKeyPEM: "private \(number)", publicKeyBase64: "public \(number)")
     }
@@ -26,31 +30,31 @@ final class FakeGenerator: Sendable {
     }
 }
 
-/// Polls until `condition` holds or `timeout` passes; returns whether it held.
-func eventually(within timeout: Duration = .seconds(10), _ condition: () -> Bool) -> Bool {
+/// Polls, without blocking a cooperative-pool thread, until `condition` holds or `timeout` passes.
+func eventually(within timeout: Duration = .seconds(10), _ condition: () -> Bool) async throws -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if condition() { return true }
-        Thread.sleep(forTimeInterval: 0.002)
+        try await Task.sleep(for: .milliseconds(2))
     }
     return condition()
 }
 
 @Suite("DKIMKeyPool: keys made ahead on a filler thread")
 struct KeyPoolTests {
-    @Test func fillsUpToCapacityAndNoFurther() {
+    @Test func fillsUpToCapacityAndNoFurther() async throws {
         let generator = FakeGenerator()
         let pool = generator.pool(capacity: 3)
-        #expect(eventually { pool.readyCount == 3 })
-        Thread.sleep(forTimeInterval: 0.05)
+        #expect(try await eventually { pool.readyCount == 3 })
+        try await Task.sleep(for: .milliseconds(50))
         #expect(pool.readyCount == 3)
         #expect(generator.calls.load(ordering: .relaxed) == 3)
     }
 
-    @Test func takeWithReadyKeysDoesNotGenerate() throws {
+    @Test func takeWithReadyKeysDoesNotGenerate() async throws {
         let generator = FakeGenerator()
         let pool = generator.pool(capacity: 4)
-        #expect(eventually { pool.readyCount == 4 })
+        #expect(try await eventually { pool.readyCount == 4 })
         generator.failing.store(true, ordering: .relaxed)  // from now on, any generation throws
         var taken: Set<String> = []
         for _ in 0..<4 { taken.insert(try pool.take().publicKeyBase64) }
@@ -74,39 +78,40 @@ struct KeyPoolTests {
     }
 
     @Test func stopFailsWaitersAndTakeStillWorks() async throws {
-        let generator = FakeGenerator(delay: .milliseconds(500))
+        let generator = FakeGenerator(gated: true)
         let pool = generator.pool(capacity: 1)
+        #expect(try await eventually { generator.calls.load(ordering: .relaxed) == 1 })  // filler held in the gate
         let waiter = Task { try await pool.next() }
-        try await Task.sleep(for: .milliseconds(50))
-        pool.stop()
-        await #expect(throws: CryptoError.self) { try await waiter.value }
-        generator.failing.store(false, ordering: .relaxed)
+        Thread.detachNewThread { pool.stop() }  // joins the filler, so it waits for the gate
+        let error = await #expect(throws: CryptoError.self) { try await waiter.value }
+        #expect(error == KeyPoolCore.stoppedError)
+        generator.firstCallGate?.signal()
         #expect(try pool.take().publicKeyBase64.hasPrefix("public "))
     }
 
-    @Test func stopJoinsPromptlyDuringRSAGeneration() {
+    @Test func stopJoinsPromptlyDuringRSAGeneration() async throws {
         let pool = DKIMKeyPool(algorithm: .rsa2048, capacity: 8)
-        Thread.sleep(forTimeInterval: 0.01)
+        try await Task.sleep(for: .milliseconds(10))
         let start = ContinuousClock.now
         pool.stop()
         #expect(ContinuousClock.now - start < .seconds(2))  // at most one RSA generation (40-260 ms) to finish
     }
 
-    @Test func deinitStopsTheFiller() {
+    @Test func deinitStopsTheFiller() async throws {
         let generator = FakeGenerator(delay: .milliseconds(1))
         do {
             let pool = generator.pool(capacity: 1_000_000)
-            #expect(eventually { pool.readyCount > 5 })
+            #expect(try await eventually { pool.readyCount > 5 })
         }
         let callsAfterDeinit = generator.calls.load(ordering: .relaxed)
-        Thread.sleep(forTimeInterval: 0.05)
+        try await Task.sleep(for: .milliseconds(50))
         #expect(generator.calls.load(ordering: .relaxed) == callsAfterDeinit)
     }
 
-    @Test func readyRSAKeysAreTakenInstantly() throws {
+    @Test func readyRSAKeysAreTakenInstantly() async throws {
         let pool = DKIMKeyPool(algorithm: .rsa2048, capacity: 8)
         defer { pool.stop() }
-        #expect(eventually(within: .seconds(30)) { pool.readyCount == 8 })
+        #expect(try await eventually(within: .seconds(30)) { pool.readyCount == 8 })
         let start = ContinuousClock.now
         var keys: Set<String> = []
         for _ in 0..<8 { keys.insert(try pool.take().publicKeyBase64) }
