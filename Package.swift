@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", exact: "1.6.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1", traits: []),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-http-types", exact: "1.8.0"),
     ],
     targets: [
         // Pure wire codec: names, records, messages. No I/O, standard library only.
@@ -49,8 +50,9 @@ let package = Package(
         .target(
             name: "AdminAPI",
             dependencies: [
-                "Storage", "MailRecords", "DKIMKeys",
+                "Storage", "MailRecords", "DKIMKeys", "DNSWire",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -76,9 +78,8 @@ let package = Package(
         .testTarget(
             name: "AdminAPITests",
             dependencies: [
-                "AdminAPI", "Storage", "MailRecords", "DKIMKeys",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "AdminAPI", "Storage", "MailRecords", "DKIMKeys", "DNSWire",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "IntegrationTests", dependencies: ["DNSWire"]),

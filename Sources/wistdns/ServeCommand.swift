@@ -1,75 +1,78 @@
+import AdminAPI
 import ArgumentParser
 import AuthEngine
+import DKIMKeys
 import DNSServer
 import DNSWire
 import Logging
+import MailRecords
+import Storage
 
-/// `wistdns serve`: loads the zones folder and answers DNS over UDP and TCP until SIGINT or SIGTERM.
-/// SIGHUP reloads the folder.
-struct ServeCommand: ParsableCommand {
+/// `wistdns serve`: the zones folder and the domains API's zones over UDP and TCP, and the domains API over
+/// HTTP, until SIGINT or SIGTERM. SIGHUP reloads the zones folder.
+struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the zones of a folder over UDP and TCP."
+        abstract: "Serve DNS for the zones folder and the API's domains, and the domains API."
     )
 
-    @Option(name: .long, help: "Folder of master files, one zone per `*.zone` file.")
-    var zones = "zones"
+    @OptionGroup var options: ServeOptions
 
-    @Option(name: .customLong("dns-listen"), help: "HOST:PORT to answer DNS on, IPv6 as [::1]:5300 (repeatable).")
-    var dnsListen: [String] = ["127.0.0.1:5300", "[::1]:5300"]
-
-    @Option(name: .long, help: "UDP worker threads per address (default: the number of cores).")
-    var workers: Int?
-
-    @Option(name: .customLong("udp-payload"), help: "EDNS UDP payload size we advertise and accept at most.")
-    var udpPayload: UInt16 = 1232
-
-    @Option(name: .customLong("tcp-idle-timeout"), help: "Seconds an idle TCP connection stays open.")
-    var tcpIdleTimeout: Int = 10
-
-    @Option(name: .customLong("tcp-max-connections"), help: "Open TCP connections at most.")
-    var tcpMaxConnections: Int = 1000
-
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
-    var logLevel: String = "info"
-
-    func validate() throws {
-        if let workers, workers < 1 { throw ValidationError("--workers must be at least 1.") }
-        if udpPayload < 512 { throw ValidationError("--udp-payload must be at least 512.") }
-        if Logger.Level(rawValue: logLevel) == nil { throw ValidationError("unknown --log-level \(logLevel).") }
-        for address in dnsListen { _ = try parse(address) }
-    }
-
-    private func parse(_ address: String) throws -> ListenAddress {
-        do { return try ListenAddress(address) } catch { throw ValidationError("--dns-listen \(address): \(error)") }
-    }
-
-    func run() throws {
-        let signals = SignalWaiter()
-        var logger = Logger(label: "wistdns")
-        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+    func run() async throws {
+        let settings = try options.resolve()
+        let signals = SignalEvents()
+        let logger = {
+            var logger = Logger(label: "wistdns")
+            logger.logLevel = settings.logLevel
+            return logger
+        }()
 
         let store = ZoneStore()
-        let loader = ZoneLoader(directory: zones, store: store, logger: logger)
+        let loader = ZoneLoader(directory: settings.zones, store: store, logger: logger)
         loader.load()
 
-        let responder = Responder(store: store, options: ResponderOptions(udpPayloadSize: udpPayload))
-        let server = DNSServer(
-            listen: try dnsListen.map(parse),
-            workers: workers ?? DNSServer.processorCount,
-            responder: responder,
-            logger: logger,
-            options: DNSServer.Options(tcpIdleTimeout: .seconds(tcpIdleTimeout), maxTCPConnections: tcpMaxConnections)
-        )
-        try server.start()
-        logger.info("listening", metadata: ["dns": "\(server.boundAddresses.map(\.description))"])
-
-        while case .reload = signals.wait() {
-            logger.info("SIGHUP: reloading \(zones)")
-            loader.load()
+        let database = try Database(path: settings.database)
+        if let first = try APIKeyIssuer(database: database).createFirstKeyIfNone() {
+            printNow("Created the first API key, with every scope. It is shown only now; keep it:\n\(first.key)")
         }
-        logger.info("stopping")
-        server.stop()
+        let keyPool = DKIMKeyPool(algorithm: .rsa2048, capacity: settings.keyPoolSize)
+        defer { keyPool.stop() }
+        let service = DomainService(database: database, keys: keyPool,
+                                    publisher: StorePublisher(store: store, loader: loader),
+                                    settings: settings.provider, offload: BlockingExecutor(label: "wistdns.storage"))
+        let generated = try service.publishAll()
+        logger.info("serving \(generated) domains from \(settings.database)")
+
+        let responder = Responder(store: store, options: ResponderOptions(udpPayloadSize: settings.udpPayload))
+        let server = DNSServer(listen: settings.dnsListen, workers: settings.workers, responder: responder,
+                               logger: logger,
+                               options: DNSServer.Options(tcpIdleTimeout: .seconds(settings.tcpIdleTimeout),
+                                                          maxTCPConnections: settings.tcpMaxConnections))
+        try server.start()
+        defer { server.stop() }
+
+        let events = signals.events
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await AdminAPIServer.run(service: service, host: settings.apiListen.host,
+                                             port: Int(settings.apiListen.port), logger: logger) { port in
+                    logger.info("listening", metadata: ["dns": "\(server.boundAddresses.map(\.description))",
+                                                        "api": "\(settings.apiListen.host):\(port)"])
+                }
+            }
+            group.addTask {
+                for await event in events {
+                    if event == .stop { return }
+                    logger.info("SIGHUP: reloading \(settings.zones)")
+                    loader.load()
+                }
+            }
+            // The first to finish decides: a stop signal, or the API failing (such as its port being taken).
+            try await group.next()
+            logger.info("stopping")
+            group.cancelAll()
+        }
+        withExtendedLifetime(signals) {}
     }
 }
 

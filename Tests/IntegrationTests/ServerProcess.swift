@@ -5,7 +5,11 @@ import Testing
 final class ServerProcess: @unchecked Sendable {
     // @unchecked: the process and pipe are only touched from the test that owns this object.
     private(set) var port = 0
+    /// The domains API's port.
+    var apiPort: Int { port + 1 }
     let zonesDirectory: URL
+    /// The SQLite file this server uses, in its own temporary folder.
+    let databasePath: String
     private(set) var process = Process()
     private let logLock = NSLock()
     private var logText = ""
@@ -24,20 +28,22 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     /// Starts the server on a free port of 127.0.0.1 and ::1 with a copy of `zones` (default: the repository's).
-    init(zones: URL = ServerProcess.repositoryZones, extraArguments: [String] = []) throws {
+    init(zones: URL = ServerProcess.repositoryZones, database: String? = nil, extraArguments: [String] = []) throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("wistdns-\(UUID().uuidString)")
         try FileManager.default.copyItem(at: zones, to: folder)
         zonesDirectory = folder
+        databasePath = database ?? folder.appendingPathComponent("data/wistdns.sqlite").path
         var lastError: Error?
         for _ in 0 ..< 5 {
             port = Int.random(in: 20000 ..< 60000)
             process = Process()
             process.executableURL = ServerProcess.binary
             process.arguments = ["serve", "--zones", folder.path, "--dns-listen", "127.0.0.1:\(port)",
-                                 "--dns-listen", "[::1]:\(port)", "--workers", "2"] + extraArguments
+                                 "--dns-listen", "[::1]:\(port)", "--workers", "2", "--db", databasePath,
+                                 "--api-listen", "127.0.0.1:\(apiPort)", "--dkim-key-pool", "2"] + extraArguments
             let errorPipe = Pipe()
             process.standardError = errorPipe
-            process.standardOutput = FileHandle.nullDevice
+            process.standardOutput = errorPipe
             logLock.withLock { logText = "" }
             errorPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
                 let data = handle.availableData
@@ -72,6 +78,13 @@ final class ServerProcess: @unchecked Sendable {
 
     /// Sends a signal to the server.
     func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
+
+    /// Stops the server with SIGTERM and waits for it to exit.
+    func stop() {
+        guard process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+    }
 
     deinit {
         if process.isRunning {

@@ -1,0 +1,12 @@
+/// What an API key may do.
+public enum Scope: String, CaseIterable, Sendable {
+    /// List, add, verify and delete domains.
+    case domainsManage = "domains:manage"
+    /// List and add mailboxes.
+    case mailboxesManage = "mailboxes:manage"
+
+    /// The scopes of a stored, space-separated scope list; unknown words are ignored.
+    static func parse(_ list: String) -> Set<Scope> {
+        Set(list.split(separator: " ").compactMap { Scope(rawValue: String($0)) })
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import MailRecords
+
+/// The optional JSON configuration file (`--config FILE`). Every key is optional; a command-line option given
+/// explicitly wins over the file, and the file wins over the built-in default.
+struct ConfigFile: Decodable, Equatable {
+    var zones: String?
+    var dnsListen: [String]?
+    var apiListen: String?
+    var db: String?
+    var workers: Int?
+    var udpPayload: UInt16?
+    var tcpIdleTimeout: Int?
+    var tcpMaxConnections: Int?
+    var logLevel: String?
+    var dkimKeyPool: Int?
+    var provider: ProviderSettings?
+
+    /// Reads and decodes `path`; errors name the file and what is wrong.
+    static func load(_ path: String?) throws -> ConfigFile {
+        guard let path else { return ConfigFile() }
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw ConfigError("cannot read config file \(path): \(error.localizedDescription)")
+        }
+        do {
+            let decoder = JSONDecoder()
+            return try decoder.decode(ConfigFile.self, from: data)
+        } catch {
+            throw ConfigError("config file \(path) is not valid: \(error)")
+        }
+    }
+}
+
+/// A configuration problem, reported before anything starts.
+struct ConfigError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// The default database location: under `data/`, created on first start with mode 0600.
+let defaultDatabasePath = "data/wistdns.sqlite"

@@ -1,0 +1,121 @@
+import ArgumentParser
+import DNSServer
+import Logging
+import MailRecords
+
+/// The options of `serve`, and how they combine with the config file and the defaults.
+struct ServeOptions: ParsableArguments {
+    @Option(name: .long, help: "JSON configuration file; options given here override it.")
+    var config: String?
+
+    @Option(name: .long, help: "Folder of master files, one zone per `*.zone` file (default: zones).")
+    var zones: String?
+
+    @Option(name: .customLong("dns-listen"),
+            help: "HOST:PORT to answer DNS on, IPv6 as [::1]:5300 (repeatable; default 127.0.0.1:5300 and [::1]:5300).")
+    var dnsListen: [String] = []
+
+    @Option(name: .customLong("api-listen"), help: "HOST:PORT of the domains API (default 127.0.0.1:8053).")
+    var apiListen: String?
+
+    @Option(name: .long, help: "SQLite database file (default \(defaultDatabasePath)); created with mode 0600.")
+    var db: String?
+
+    @Option(name: .long, help: "UDP worker threads per address (default: the number of cores).")
+    var workers: Int?
+
+    @Option(name: .customLong("udp-payload"), help: "EDNS UDP payload size we advertise and accept (default 1232).")
+    var udpPayload: UInt16?
+
+    @Option(name: .customLong("tcp-idle-timeout"), help: "Seconds an idle DNS TCP connection stays open (default 10).")
+    var tcpIdleTimeout: Int?
+
+    @Option(name: .customLong("tcp-max-connections"), help: "Open DNS TCP connections at most (default 1000).")
+    var tcpMaxConnections: Int?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String?
+
+    @Option(name: .customLong("dkim-key-pool"), help: "DKIM keys generated ahead of time (default 8).")
+    var dkimKeyPool: Int?
+
+    @Option(name: .customLong("nameserver"), help: "A nameserver of generated zones (repeatable).")
+    var nameservers: [String] = []
+
+    @Option(name: .customLong("provider-zone"), help: "A zone customers may not add, nor names below it (repeatable).")
+    var providerZones: [String] = []
+
+    @Option(name: .long, help: "SOA mailbox of generated zones, as a name (hostmaster.wistfare.net).")
+    var hostmaster: String?
+
+    @Option(name: .customLong("mail-host"), help: "The MX target of generated zones.")
+    var mailHost: String?
+
+    @Option(name: .customLong("sending-ipv4"), help: "The IPv4 address mail is sent from ({sendingIPv4} in SPF).")
+    var sendingIPv4: String?
+
+    @Option(name: .customLong("spf-template"), help: "SPF value; {sendingIPv4}, {domain} and {mailHost} are replaced.")
+    var spfTemplate: String?
+
+    @Option(name: .customLong("dkim-selector"), help: "DKIM selector of generated keys.")
+    var dkimSelector: String?
+
+    @Option(name: .customLong("dmarc-template"), help: "DMARC value; {domain} is replaced.")
+    var dmarcTemplate: String?
+
+    /// Everything `serve` needs, resolved and validated.
+    struct Resolved {
+        var zones: String
+        var dnsListen: [ListenAddress]
+        var apiListen: ListenAddress
+        var database: String
+        var workers: Int
+        var udpPayload: UInt16
+        var tcpIdleTimeout: Int
+        var tcpMaxConnections: Int
+        var logLevel: Logger.Level
+        var keyPoolSize: Int
+        var provider: ProviderSettings
+    }
+
+    func resolve() throws -> Resolved {
+        let file = try ConfigFile.load(config)
+        func address(_ text: String, _ option: String) throws -> ListenAddress {
+            do { return try ListenAddress(text) } catch { throw ValidationError("\(option) \(text): \(error)") }
+        }
+        var provider = file.provider ?? ProviderSettings()
+        if !nameservers.isEmpty { provider.nameservers = nameservers }
+        if !providerZones.isEmpty { provider.providerZones = providerZones }
+        if let hostmaster { provider.hostmaster = hostmaster }
+        if let mailHost { provider.mailHost = mailHost }
+        if let sendingIPv4 { provider.sendingIPv4 = sendingIPv4 }
+        if let spfTemplate { provider.spfTemplate = spfTemplate }
+        if let dkimSelector { provider.dkimSelector = dkimSelector }
+        if let dmarcTemplate { provider.dmarcTemplate = dmarcTemplate }
+        do { try provider.validate() } catch { throw ValidationError("provider settings: \(error)") }
+
+        let dnsTexts = !dnsListen.isEmpty ? dnsListen : (file.dnsListen ?? ["127.0.0.1:5300", "[::1]:5300"])
+        let levelText = logLevel ?? file.logLevel ?? "info"
+        guard let level = Logger.Level(rawValue: levelText) else { throw ValidationError("unknown log level \(levelText)") }
+        let resolved = Resolved(
+            zones: zones ?? file.zones ?? "zones",
+            dnsListen: try dnsTexts.map { try address($0, "--dns-listen") },
+            apiListen: try address(apiListen ?? file.apiListen ?? "127.0.0.1:8053", "--api-listen"),
+            database: db ?? file.db ?? defaultDatabasePath,
+            workers: workers ?? file.workers ?? DNSServer.processorCount,
+            udpPayload: udpPayload ?? file.udpPayload ?? 1232,
+            tcpIdleTimeout: tcpIdleTimeout ?? file.tcpIdleTimeout ?? 10,
+            tcpMaxConnections: tcpMaxConnections ?? file.tcpMaxConnections ?? 1000,
+            logLevel: level,
+            keyPoolSize: dkimKeyPool ?? file.dkimKeyPool ?? 8,
+            provider: provider
+        )
+        guard resolved.workers >= 1 else { throw ValidationError("workers must be at least 1") }
+        guard resolved.udpPayload >= 512 else { throw ValidationError("the UDP payload size must be at least 512") }
+        guard resolved.tcpIdleTimeout >= 1, resolved.tcpMaxConnections >= 1 else {
+            throw ValidationError("TCP idle timeout and connection cap must be at least 1")
+        }
+        guard (1 ... 1024).contains(resolved.keyPoolSize) else { throw ValidationError("the DKIM key pool holds 1 to 1024 keys") }
+        return resolved
+    }
+}

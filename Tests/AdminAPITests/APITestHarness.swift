@@ -1,0 +1,112 @@
+import AdminAPI
+import DKIMKeys
+import DNSWire
+import Foundation
+import Logging
+import MailRecords
+import Storage
+import Synchronization
+import Testing
+
+/// Records what the API asks the DNS side to serve.
+final class RecordingPublisher: ZonePublisher {
+    let zones = Mutex<[Name: [Record]]>([:])
+    let staticZones: Set<Name>
+
+    init(staticZones: Set<Name> = []) { self.staticZones = staticZones }
+
+    func publish(origin: Name, records: [Record]) throws { zones.withLock { $0[origin.lowercased()] = records } }
+    func withdraw(origin: Name) { _ = zones.withLock { $0.removeValue(forKey: origin.lowercased()) } }
+    func isStaticZone(_ origin: Name) -> Bool { staticZones.contains(origin.lowercased()) }
+    func records(_ origin: String) -> [Record]? { zones.withLock { $0[try! Name(origin).lowercased()] } }
+}
+
+/// A running API on a free loopback port with an in-memory database, driven with `curl`.
+final class APITestHarness: @unchecked Sendable {
+    // @unchecked: the task and fields are set once in `start` and only read afterwards.
+    let database: Database
+    let publisher: RecordingPublisher
+    let fullKey: String
+    private(set) var port = 0
+    private var task: Task<Void, any Error>?
+
+    static let keyPool = DKIMKeyPool(algorithm: .rsa2048, capacity: 4)
+
+    init(publisher: RecordingPublisher = RecordingPublisher()) async throws {
+        database = try Database.inMemory()
+        self.publisher = publisher
+        fullKey = try APIKeyIssuer(database: database).create(name: "test", scopes: Scope.allCases.map(\.rawValue)).key
+        let service = DomainService(database: database, keys: APITestHarness.keyPool, publisher: publisher,
+                                    settings: ProviderSettings(), offload: BlockingExecutor(label: "test.storage"))
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        var logger = Logger(label: "api-test")
+        logger.logLevel = .warning
+        task = Task {
+            try await AdminAPIServer.run(service: service, host: "127.0.0.1", port: 0, logger: logger) {
+                continuation.yield($0)
+            }
+        }
+        for await bound in ports {
+            port = bound
+            break
+        }
+    }
+
+    deinit { task?.cancel() }
+
+    /// A key with only these scopes.
+    func key(scopes: [String]) throws -> String {
+        try APIKeyIssuer(database: database).create(name: "scoped", scopes: scopes).key
+    }
+
+    struct Response {
+        let status: Int
+        let body: Data
+        let headers: String
+        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
+        var text: String { String(decoding: body, as: UTF8.self) }
+        var errorCode: String? { (json["error"] as? [String: Any])?["code"] as? String }
+    }
+
+    /// Which X-API-Key header a request carries.
+    enum Auth { case full, none, key(String) }
+
+    /// Sends a request with curl. The curl process is waited for on a Dispatch thread: blocking a thread of the
+    /// small cooperative pool could starve the API's own handlers running in the same process.
+    func request(_ method: String, _ path: String, body: String? = nil, auth: Auth = .full) async throws -> Response {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try self.requestBlocking(method, path, body: body, auth: auth) })
+            }
+        }
+    }
+
+    private func requestBlocking(_ method: String, _ path: String, body: String?, auth: Auth) throws -> Response {
+        var arguments = ["-s", "-i", "-X", method, "http://127.0.0.1:\(port)\(path)", "-H", "Content-Type: application/json"]
+        switch auth {
+        case .full: arguments += ["-H", "X-API-Key: \(fullKey)"]
+        case .none: break
+        case .key(let key): arguments += ["-H", "X-API-Key: \(key)"]
+        }
+        if let body { arguments += ["--data-binary", body] }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let separator = Data("\r\n\r\n".utf8)
+        guard let split = output.range(of: separator) else { throw HarnessError.noResponse(String(decoding: output, as: UTF8.self)) }
+        let head = String(decoding: output[..<split.lowerBound], as: UTF8.self)
+        let statusLine = head.split(separator: "\r\n").first ?? ""
+        let status = Int(statusLine.split(separator: " ").dropFirst().first ?? "") ?? 0
+        return Response(status: status, body: output[split.upperBound...], headers: head)
+    }
+
+    /// The number of stored domains, to check that failed requests change nothing.
+    func domainCount() throws -> Int { try database.domains(page: 1, pageSize: 1).total }
+}
+
+enum HarnessError: Error { case noResponse(String) }
