@@ -18,7 +18,14 @@ struct APIKeyMiddleware: RouterMiddleware {
         guard let presented = request.headers[Self.header], !presented.isEmpty else { throw APIError.missingKey }
         let hash = SHA256.hex(presented)
         let database = self.database
-        guard let key = try await offload.run({ try database.apiKey(hash: hash) }) else { throw APIError.unknownKey }
+        let now = Timestamp.nowMilliseconds()
+        let found = try await offload.run { () -> APIKeyRow? in
+            guard let key = try database.apiKey(hash: hash) else { return nil }
+            // Record use, at most once a minute per key, so `keys list` can tell which keys are in use.
+            if (key.lastUsedAt ?? 0) < now - 60_000 { try database.touchAPIKey(id: key.id, at: now) }
+            return key
+        }
+        guard let key = found else { throw APIError.unknownKey }
         var context = context
         context.apiKey = key
         return try await next(request, context)

@@ -49,8 +49,9 @@ struct KeysCommand: ParsableCommand {
         func run() throws {
             for key in try location.open().apiKeys() {
                 let state = key.revokedAt == nil ? "active" : "revoked"
+                let used = key.lastUsedAt.map { "last used \(Timestamp.iso8601(milliseconds: $0))" } ?? "never used"
                 print("\(key.id)\t\(key.prefix)…\t\(key.name)\t\(key.scopes)\t\(state)\t"
-                    + "created \(Timestamp.iso8601(milliseconds: key.createdAt))")
+                    + "created \(Timestamp.iso8601(milliseconds: key.createdAt))\t\(used)")
             }
         }
     }
