@@ -113,7 +113,7 @@ public struct Name: Hashable, Sendable, CustomStringConvertible, Comparable {
     }
 
     /// Reads a `\DDD` escape's value (0-255) starting at the first digit, or nil when it is not one.
-    static func decimalEscape(_ bytes: [UInt8], at index: Int) -> UInt8? {
+    public static func decimalEscape(_ bytes: [UInt8], at index: Int) -> UInt8? {
         guard index + 3 <= bytes.count else { return nil }
         var value = 0
         for byte in bytes[index ..< index + 3] {

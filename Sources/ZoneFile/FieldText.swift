@@ -71,7 +71,7 @@ enum FieldText {
             guard index + 1 < bytes.count else { throw FieldError("escape '\\' at the end of a string", line: token.line) }
             let next = bytes[index + 1]
             if next >= UInt8(ascii: "0") && next <= UInt8(ascii: "9") {
-                guard let value = decimalEscape(bytes, at: index + 1) else {
+                guard let value = Name.decimalEscape(bytes, at: index + 1) else {
                     throw FieldError("bad escape in '\(display(token))': \\DDD needs three digits up to 255",
                                      line: token.line)
                 }
@@ -86,15 +86,5 @@ enum FieldText {
             throw FieldError("string of \(result.count) octets is longer than \(limit)", line: token.line)
         }
         return result
-    }
-
-    private static func decimalEscape(_ bytes: [UInt8], at index: Int) -> UInt8? {
-        guard index + 3 <= bytes.count else { return nil }
-        var value = 0
-        for byte in bytes[index ..< index + 3] {
-            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
-            value = value * 10 + Int(byte - UInt8(ascii: "0"))
-        }
-        return value <= 255 ? UInt8(value) : nil
     }
 }
