@@ -71,23 +71,6 @@ extension Database {
         try write { db in try DomainRow.deleteOne(db, key: id) }
     }
 
-    /// Records the outcome of a verification run. Throws `.notFound` for an unknown domain.
-    public func updateVerification(
-        id: String, mx: Bool, spf: Bool, dkim: Bool, dmarc: Bool, status: DomainStatus, checkedAt: Int64
-    ) throws(StorageError) {
-        try write { db in
-            try db.execute(
-                sql: """
-                    UPDATE domains
-                    SET mx_verified = ?, spf_verified = ?, dkim_verified = ?, dmarc_verified = ?, status = ?,
-                        last_checked_at = ?, updated_at = ?
-                    WHERE id = ?
-                    """,
-                arguments: [mx, spf, dkim, dmarc, status, checkedAt, checkedAt, id])
-            guard db.changesCount == 1 else { throw StorageError.notFound }
-        }
-    }
-
     /// Gives a domain's zone the next serial (after a change to its records) and returns it.
     /// Throws `.notFound` for an unknown domain.
     public func bumpSerial(domainID: String, now: Int64) throws(StorageError) -> UInt32 {

@@ -12,6 +12,9 @@ enum Migrations {
         migrator.registerMigration("v1-domains-api") { db in
             try db.execute(sql: v1DomainsAPI)
         }
+        migrator.registerMigration("v2-verification-schedule") { db in
+            try db.execute(sql: v2VerificationSchedule)
+        }
         return migrator
     }
 
@@ -70,5 +73,19 @@ enum Migrations {
             name TEXT NOT NULL PRIMARY KEY COLLATE NOCASE,
             serial INTEGER NOT NULL CHECK (serial >= 0)
         );
+        """
+
+    /// The verification schedule of each domain, kept in the database so a restart resumes it. A domain
+    /// without a row has never been checked and is first due a minute after it was added.
+    private static let v2VerificationSchedule = """
+        CREATE TABLE verification_state (
+            domain_id TEXT NOT NULL PRIMARY KEY REFERENCES domains (id) ON DELETE CASCADE,
+            next_check_at INTEGER,
+            attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+            verified_at INTEGER,
+            failing_since INTEGER,
+            last_report TEXT
+        );
+        CREATE INDEX verification_state_due ON verification_state (next_check_at);
         """
 }

@@ -95,16 +95,20 @@ import Testing
     @Test func verificationResultsAreStored() throws {
         let database = try Database.inMemory()
         try addDomain(1, to: database)
-        try database.updateVerification(
-            id: "dom_1", mx: true, spf: true, dkim: false, dmarc: true, status: .failed, checkedAt: april2026 + 60_000)
+        try database.saveVerification(
+            id: "dom_1", mx: true, spf: true, dkim: false, dmarc: true, status: .failed, checkedAt: april2026 + 60_000,
+            state: VerificationStateRow(domainID: "dom_1", nextCheckAt: april2026 + 120_000, attempts: 2,
+                                        lastReport: "{}"))
         let row = try #require(try database.domain(id: "dom_1"))
         #expect([row.mxVerified, row.spfVerified, row.dkimVerified, row.dmarcVerified] == [true, true, false, true])
         #expect(row.status == .failed)
         #expect(row.lastCheckedAt == april2026 + 60_000)
         #expect(row.updatedAt == april2026 + 60_000)
+        #expect(try database.verificationState(domainID: "dom_1")?.attempts == 2)
         #expect(throws: StorageError.notFound) {
-            try database.updateVerification(
-                id: "dom_404", mx: true, spf: true, dkim: true, dmarc: true, status: .verified, checkedAt: 0)
+            try database.saveVerification(
+                id: "dom_404", mx: true, spf: true, dkim: true, dmarc: true, status: .verified, checkedAt: 0,
+                state: VerificationStateRow(domainID: "dom_404", nextCheckAt: nil))
         }
     }
 

@@ -12,9 +12,10 @@ import Testing
         let tables = try raw.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         }
-        #expect(tables == ["api_keys", "dkim_keys", "domains", "grdb_migrations", "mailboxes", "zone_serials"])
+        #expect(tables == ["api_keys", "dkim_keys", "domains", "grdb_migrations", "mailboxes", "verification_state",
+                           "zone_serials"])
         let migrations = try raw.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
-        #expect(migrations.allSatisfy { $0.hasPrefix("v1-") })
+        #expect(migrations == ["v1-domains-api", "v2-verification-schedule"], "append-only, in order")
     }
 
     @Test func fileIsWALWithForeignKeysAndPrivateModes() throws {
