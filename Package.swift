@@ -44,6 +44,8 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         // DKIM key generation, hashing and randomness: the only place that touches OpenSSL.
         .target(name: "DKIMKeys", dependencies: ["COpenSSL"]),
+        // The stub resolver client and the checks of a domain's records against our server and public resolvers.
+        .target(name: "Verification", dependencies: ["DNSWire", "MailRecords"]),
         // SQLite state (GRDB over the system libsqlite3): schema, migrations, queries.
         .target(name: "Storage", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         // The domains API over HTTP.
@@ -82,6 +84,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "VerificationTests", dependencies: ["Verification", "DNSWire", "MailRecords"]),
         .testTarget(name: "IntegrationTests", dependencies: ["DNSWire"]),
     ]
 )
