@@ -52,7 +52,7 @@ let package = Package(
         .target(
             name: "AdminAPI",
             dependencies: [
-                "Storage", "MailRecords", "DKIMKeys", "DNSWire",
+                "Storage", "MailRecords", "DKIMKeys", "DNSWire", "Verification",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -62,6 +62,7 @@ let package = Package(
             name: "wistdns",
             dependencies: [
                 "DNSWire", "ZoneFile", "AuthEngine", "DNSServer", "MailRecords", "DKIMKeys", "Storage", "AdminAPI",
+                "Verification",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -80,7 +81,7 @@ let package = Package(
         .testTarget(
             name: "AdminAPITests",
             dependencies: [
-                "AdminAPI", "Storage", "MailRecords", "DKIMKeys", "DNSWire",
+                "AdminAPI", "Storage", "MailRecords", "DKIMKeys", "DNSWire", "Verification",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -143,6 +143,11 @@ public final class DomainService: Sendable {
     }
 
     private func mailDomain(for row: DomainRow, keys: [DKIMKeyRow]) -> MailDomain {
+        Self.mailDomain(for: row, keys: keys, settings: settings)
+    }
+
+    /// The mail policy of a stored domain: its name, its DKIM key for the configured selector, its serial.
+    static func mailDomain(for row: DomainRow, keys: [DKIMKeyRow], settings: ProviderSettings) -> MailDomain {
         let key = keys.first { $0.selector == settings.dkimSelector } ?? keys.first
         let type: DKIMKeyType = key?.algorithm == DKIMAlgorithm.ed25519.rawValue ? .ed25519 : .rsa
         return MailDomain(name: row.name, dkimPublicKey: key?.publicKey ?? "", dkimKeyType: type,

@@ -11,10 +11,11 @@ public enum Routes {
         (.delete, "/api/v1/domains/:id"),
         (.get, "/api/v1/domains/:id/mailboxes"),
         (.post, "/api/v1/domains/:id/mailboxes"),
+        (.post, "/api/v1/domains/:id/verify"),
     ]
 
     /// Builds the router.
-    public static func router(service: DomainService) -> Router<APIRequestContext> {
+    public static func router(service: DomainService, verification: VerificationService) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
         router.add(middleware: APIErrorMiddleware(routes: all.map { ($0.method, $0.path.split(separator: "/")) }))
         let api = router.group("api/v1")
@@ -51,6 +52,10 @@ public enum Routes {
             let mailbox = try await service.addMailbox(domainID: try context.parameters.require("id"),
                                                        localPart: body.localPart)
             return JSONResponse(.created, mailbox.json)
+        }
+        api.post("domains/:id/verify") { _, context -> JSONResponse in
+            try context.require(.domainsManage)
+            return JSONResponse(.ok, try await verification.verify(id: try context.parameters.require("id")))
         }
         return router
     }

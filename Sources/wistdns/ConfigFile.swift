@@ -14,6 +14,8 @@ struct ConfigFile: Decodable, Equatable {
     var tcpMaxConnections: Int?
     var logLevel: String?
     var dkimKeyPool: Int?
+    var resolvers: [String]?
+    var verifyInterval: Int?
     var provider: ProviderSettings?
 
     /// Reads and decodes `path`; errors name the file and what is wrong.

@@ -7,6 +7,7 @@ import DNSWire
 import Logging
 import MailRecords
 import Storage
+import Verification
 
 /// `wistdns serve`: the zones folder and the domains API's zones over UDP and TCP, and the domains API over
 /// HTTP, until SIGINT or SIGTERM. SIGHUP reloads the zones folder.
@@ -40,6 +41,14 @@ struct ServeCommand: AsyncParsableCommand {
         let service = DomainService(database: database, keys: keyPool,
                                     publisher: StorePublisher(store: store, loader: loader),
                                     settings: settings.provider, offload: BlockingExecutor(label: "wistdns.storage"))
+        let verification = VerificationService(
+            database: database,
+            verifier: Verifier(ownServer: try settings.ownServer, resolvers: settings.resolvers,
+                               nameservers: settings.provider.nameservers),
+            settings: settings.provider, offload: BlockingExecutor(label: "wistdns.verification"), logger: logger)
+        if settings.resolvers.isEmpty {
+            logger.notice("no --resolver configured: verify checks our own server only, and domains cannot turn verified")
+        }
         let generated = try service.publishAll()
         logger.info("serving \(generated) domains from \(settings.database)")
 
@@ -54,10 +63,17 @@ struct ServeCommand: AsyncParsableCommand {
         let events = signals.events
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                try await AdminAPIServer.run(service: service, host: settings.apiListen.host,
+                try await AdminAPIServer.run(service: service, verification: verification, host: settings.apiListen.host,
                                              port: Int(settings.apiListen.port), logger: logger) { port in
                     logger.info("listening", metadata: ["dns": "\(server.boundAddresses.map(\.description))",
                                                         "api": "\(settings.apiListen.host):\(port)"])
+                }
+            }
+            group.addTask {
+                // Background verification on the schedule kept in the database.
+                while !Task.isCancelled {
+                    try await Task.sleep(for: .seconds(settings.verifyInterval))
+                    await verification.runDue(now: Timestamp.nowMilliseconds())
                 }
             }
             group.addTask {

@@ -2,6 +2,7 @@ import ArgumentParser
 import DNSServer
 import Logging
 import MailRecords
+import Verification
 
 /// The options of `serve`, and how they combine with the config file and the defaults.
 struct ServeOptions: ParsableArguments {
@@ -39,6 +40,13 @@ struct ServeOptions: ParsableArguments {
     @Option(name: .customLong("dkim-key-pool"), help: "DKIM keys generated ahead of time (default 8).")
     var dkimKeyPool: Int?
 
+    @Option(name: .customLong("resolver"),
+            help: "A public resolver HOST[:PORT] that verify asks (repeatable; default none: nothing is sent outside).")
+    var resolvers: [String] = []
+
+    @Option(name: .customLong("verify-interval"), help: "Seconds between runs of the background verification (default 15).")
+    var verifyInterval: Int?
+
     @Option(name: .customLong("nameserver"), help: "A nameserver of generated zones (repeatable).")
     var nameservers: [String] = []
 
@@ -75,7 +83,18 @@ struct ServeOptions: ParsableArguments {
         var tcpMaxConnections: Int
         var logLevel: Logger.Level
         var keyPoolSize: Int
+        var resolvers: [ResolverAddress]
+        var verifyInterval: Int
         var provider: ProviderSettings
+
+        /// Our own DNS listener as verify queries it: the first listen address, loopback when it is a wildcard.
+        var ownServer: ResolverAddress {
+            get throws {
+                let first = dnsListen[0]
+                let host = first.isWildcard ? (first.family == .ipv4 ? "127.0.0.1" : "::1") : first.host
+                return try ResolverAddress(first.family == .ipv4 ? "\(host):\(first.port)" : "[\(host)]:\(first.port)")
+            }
+        }
     }
 
     func resolve() throws -> Resolved {
@@ -108,6 +127,10 @@ struct ServeOptions: ParsableArguments {
             tcpMaxConnections: tcpMaxConnections ?? file.tcpMaxConnections ?? 1000,
             logLevel: level,
             keyPoolSize: dkimKeyPool ?? file.dkimKeyPool ?? 8,
+            resolvers: try (!resolvers.isEmpty ? resolvers : (file.resolvers ?? [])).map { text in
+                do { return try ResolverAddress(text) } catch { throw ValidationError("--resolver \(text): \(error)") }
+            },
+            verifyInterval: verifyInterval ?? file.verifyInterval ?? 15,
             provider: provider
         )
         guard resolved.workers >= 1 else { throw ValidationError("workers must be at least 1") }
@@ -115,6 +138,7 @@ struct ServeOptions: ParsableArguments {
         guard resolved.tcpIdleTimeout >= 1, resolved.tcpMaxConnections >= 1 else {
             throw ValidationError("TCP idle timeout and connection cap must be at least 1")
         }
+        guard resolved.verifyInterval >= 1 else { throw ValidationError("the verify interval is at least 1 second") }
         guard (1 ... 1024).contains(resolved.keyPoolSize) else { throw ValidationError("the DKIM key pool holds 1 to 1024 keys") }
         return resolved
     }

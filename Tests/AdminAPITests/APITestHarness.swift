@@ -7,6 +7,7 @@ import MailRecords
 import Storage
 import Synchronization
 import Testing
+import Verification
 
 /// Records what the API asks the DNS side to serve.
 final class RecordingPublisher: ZonePublisher {
@@ -41,8 +42,15 @@ final class APITestHarness: @unchecked Sendable {
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         var logger = Logger(label: "api-test")
         logger.logLevel = .warning
+        // No DNS server listens on the discard port: checks of our own server fail fast.
+        let verifier = Verifier(ownServer: try ResolverAddress("127.0.0.1:9"), resolvers: [],
+                                nameservers: ProviderSettings().nameservers,
+                                client: StubResolver(timeout: .milliseconds(200), retries: 0))
+        let verification = VerificationService(database: database, verifier: verifier, settings: ProviderSettings(),
+                                               offload: BlockingExecutor(label: "test.verification"), logger: logger)
         task = Task {
-            try await AdminAPIServer.run(service: service, host: "127.0.0.1", port: 0, logger: logger) {
+            try await AdminAPIServer.run(service: service, verification: verification, host: "127.0.0.1", port: 0,
+                                         logger: logger) {
                 continuation.yield($0)
             }
         }

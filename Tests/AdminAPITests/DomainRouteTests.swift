@@ -218,3 +218,28 @@ struct MailboxRouteTests {
         #expect(try await api.request("GET", "/api/v1/domains/\(id)/mailboxes", auth: .key(domainsOnly)).status == 403)
     }
 }
+
+@Suite("POST /api/v1/domains/:id/verify", .serialized)
+struct VerifyRouteTests {
+    @Test("unknown ids get 404; a check that cannot reach our server is a stored temporary failure")
+    func verify() async throws {
+        let api = try await APITestHarness()
+        #expect(try await api.request("POST", "/api/v1/domains/dom_nope/verify").status == 404)
+        let added = try await api.request("POST", "/api/v1/domains", body: #"{"name": "check.example"}"#)
+        let id = try #require(added.json["id"] as? String)
+        let response = try await api.request("POST", "/api/v1/domains/\(id)/verify")
+        #expect(response.status == 200)
+        #expect(response.text.hasPrefix(#"{"id":"\#(id)","verified":false,"mxVerified":false"#))
+        #expect(response.json["publicChecks"] as? String == "not configured")
+        #expect(response.json["temporaryFailure"] as? Bool == true)
+        #expect(response.json["status"] as? String == "temporary_failure")
+        let records = try #require(response.json["records"] as? [[String: Any]])
+        #expect(records.count == 4)
+        #expect(records.allSatisfy { ($0["own"] as? [String: Any])?["outcome"] as? String != "ok" })
+        let stored = try await api.request("GET", "/api/v1/domains/\(id)")
+        #expect(stored.json["status"] as? String == "temporary_failure")
+        #expect(try api.database.verificationState(domainID: id)?.lastReport == response.text)
+        let scoped = try api.key(scopes: ["mailboxes:manage"])
+        #expect(try await api.request("POST", "/api/v1/domains/\(id)/verify", auth: .key(scoped)).status == 403)
+    }
+}

@@ -70,7 +70,9 @@ struct StubResolverTests {
             try await resolver.query(try Name("example.test", origin: .root), .a, server: server.address, recursionDesired: true)
         }
         let elapsed = clock.now - start
-        #expect(elapsed >= .milliseconds(380) && elapsed < .milliseconds(1000))
+        // The lower bound is the two timeouts; the upper bound is loose because the resumed task may wait for a
+        // thread of the cooperative pool, which the integration suites keep busy while the whole suite runs.
+        #expect(elapsed >= .milliseconds(380) && elapsed < .seconds(20))
         let ids = server.queries.withLock { $0.map(\.header.id) }
         #expect(ids.count == 2)
     }

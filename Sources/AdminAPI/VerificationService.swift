@@ -1,0 +1,95 @@
+import Logging
+import MailRecords
+import Storage
+import Verification
+
+/// Verifies domains: on request (`POST /domains/:id/verify`) and in the background on the schedule of
+/// `VerificationPolicy`, storing each outcome with the next check in one transaction.
+public final class VerificationService: Sendable {
+    let database: Database
+    let verifier: Verifier
+    let settings: ProviderSettings
+    let offload: BlockingExecutor
+    let policy: VerificationPolicy
+    let logger: Logger
+
+    public init(database: Database, verifier: Verifier, settings: ProviderSettings, offload: BlockingExecutor,
+                policy: VerificationPolicy = VerificationPolicy(), logger: Logger) {
+        self.database = database
+        self.verifier = verifier
+        self.settings = settings
+        self.offload = offload
+        self.policy = policy
+        self.logger = logger
+    }
+
+    /// Checks one domain now and returns the verify endpoint's response.
+    func verify(id: String) async throws -> JSONValue {
+        let database = self.database
+        let found = try await offload.run { () -> (DomainRow, [DKIMKeyRow])? in
+            guard let row = try database.domain(id: id) else { return nil }
+            return (row, try database.dkimKeys(domainID: id))
+        }
+        guard let (row, keys) = found else { throw APIError.notFound("domain \(id)") }
+        return try await check(row, keys: keys)
+    }
+
+    /// Checks the domains whose automatic check is due, at most `limit` of them and `parallel` at a time.
+    /// Returns how many were checked.
+    @discardableResult
+    public func runDue(now: Int64, limit: Int = 16, parallel: Int = 4) async -> Int {
+        let database = self.database
+        let due: [(DomainRow, [DKIMKeyRow])]
+        do {
+            due = try await offload.run {
+                try database.dueDomains(now: now, limit: limit).map { ($0, try database.dkimKeys(domainID: $0.id)) }
+            }
+        } catch {
+            logger.error("cannot read the verification schedule: \(error)")
+            return 0
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for (index, (row, keys)) in due.enumerated() {
+                if index >= parallel { await group.next() }
+                group.addTask {
+                    do {
+                        _ = try await self.check(row, keys: keys)
+                    } catch {
+                        self.logger.warning("background verification of \(row.name) failed: \(error)")
+                    }
+                }
+            }
+        }
+        return due.count
+    }
+
+    private func check(_ row: DomainRow, keys: [DKIMKeyRow]) async throws -> JSONValue {
+        let expected = MailZone.publishedRecords(for: DomainService.mailDomain(for: row, keys: keys, settings: settings),
+                                                 settings: settings)
+        let report = await verifier.verify(domain: row.name, expected: expected)
+        let now = Timestamp.nowMilliseconds()
+        func flag(_ kind: PublishedRecord.Kind) -> Bool {
+            report.records.first { $0.record.kind == kind }?.verified ?? false
+        }
+        let outcome = VerificationPolicy.Outcome(mx: flag(.mx), spf: flag(.spf), dkim: flag(.dkim), dmarc: flag(.dmarc),
+                                                 temporaryFailure: report.temporaryFailure)
+        let database = self.database
+        let previous = try await offload.run { try database.verificationState(domainID: row.id) }
+        // The stored report is the response without the parts that depend on the decision.
+        var decision = policy.decide(domain: row, previous: previous, outcome: outcome, now: now, report: nil)
+        let response = VerificationJSON.response(id: row.id, report: report, decision: decision, checkedAt: now)
+        decision.state.lastReport = response.serialized
+        let store = decision
+        do {
+            try await offload.run {
+                try database.saveVerification(id: row.id, mx: store.mx, spf: store.spf, dkim: store.dkim,
+                                               dmarc: store.dmarc, status: store.status, checkedAt: now,
+                                               state: store.state)
+            }
+        } catch StorageError.notFound {
+            throw APIError.notFound("domain \(row.id)")
+        }
+        logger.info("verified \(row.name): \(store.status.rawValue)")
+        return response
+    }
+}
