@@ -10,6 +10,8 @@ import Storage
 /// - A check that could not run (no resolver reachable, our own server silent) changes no record flag:
 ///   a verified domain stays verified, any other becomes `temporary_failure`, and the check is retried.
 public struct VerificationPolicy: Sendable {
+    /// How long after being added a domain is first checked by the background job.
+    public var firstCheck: Int64 = 60_000
     public var firstBackoff: Int64 = 60_000
     public var maxBackoff: Int64 = 3_600_000
     public var pendingWindow: Int64 = 72 * 3_600_000

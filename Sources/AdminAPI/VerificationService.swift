@@ -39,10 +39,12 @@ public final class VerificationService: Sendable {
     @discardableResult
     public func runDue(now: Int64, limit: Int = 16, parallel: Int = 4) async -> Int {
         let database = self.database
+        let policy = self.policy
         let due: [(DomainRow, [DKIMKeyRow])]
         do {
             due = try await offload.run {
-                try database.dueDomains(now: now, limit: limit).map { ($0, try database.dkimKeys(domainID: $0.id)) }
+                try database.dueDomains(now: now, firstCheckDelay: policy.firstCheck, limit: limit)
+                    .map { ($0, try database.dkimKeys(domainID: $0.id)) }
             }
         } catch {
             logger.error("cannot read the verification schedule: \(error)")

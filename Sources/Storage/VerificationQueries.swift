@@ -1,16 +1,14 @@
 import GRDB
 
 extension Database {
-    /// How long after being added a never-checked domain is first due.
-    public static let firstCheckDelay: Int64 = 60_000
-
     /// The verification schedule of a domain; nil when it was never checked.
     public func verificationState(domainID: String) throws(StorageError) -> VerificationStateRow? {
         try read { db in try VerificationStateRow.fetchOne(db, key: domainID) }
     }
 
-    /// Domains whose automatic check is due at `now`, the longest overdue first.
-    public func dueDomains(now: Int64, limit: Int) throws(StorageError) -> [DomainRow] {
+    /// Domains whose automatic check is due at `now`, the longest overdue first. A domain never checked is due
+    /// `firstCheckDelay` milliseconds after it was added.
+    public func dueDomains(now: Int64, firstCheckDelay: Int64 = 60_000, limit: Int) throws(StorageError) -> [DomainRow] {
         try read { db in
             try DomainRow.fetchAll(db, sql: """
                 SELECT d.* FROM domains d LEFT JOIN verification_state v ON v.domain_id = d.id
@@ -18,7 +16,7 @@ extension Database {
                    OR (v.next_check_at IS NOT NULL AND v.next_check_at <= ?)
                 ORDER BY COALESCE(v.next_check_at, d.created_at + ?), d.id
                 LIMIT ?
-                """, arguments: [Database.firstCheckDelay, now, now, Database.firstCheckDelay, limit])
+                """, arguments: [firstCheckDelay, now, now, firstCheckDelay, limit])
         }
     }
 

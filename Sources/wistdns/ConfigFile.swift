@@ -16,6 +16,7 @@ struct ConfigFile: Decodable, Equatable {
     var dkimKeyPool: Int?
     var resolvers: [String]?
     var verifyInterval: Int?
+    var verifyFirstCheck: Int?
     var provider: ProviderSettings?
 
     /// Reads and decodes `path`; errors name the file and what is wrong.

@@ -45,7 +45,12 @@ struct ServeCommand: AsyncParsableCommand {
             database: database,
             verifier: Verifier(ownServer: try settings.ownServer, resolvers: settings.resolvers,
                                nameservers: settings.provider.nameservers),
-            settings: settings.provider, offload: BlockingExecutor(label: "wistdns.verification"), logger: logger)
+            settings: settings.provider, offload: BlockingExecutor(label: "wistdns.verification"),
+            policy: {
+                var policy = VerificationPolicy()
+                policy.firstCheck = Int64(settings.verifyFirstCheck) * 1000
+                return policy
+            }(), logger: logger)
         if settings.resolvers.isEmpty {
             logger.notice("no --resolver configured: verify checks our own server only, and domains cannot turn verified")
         }

@@ -47,6 +47,10 @@ struct ServeOptions: ParsableArguments {
     @Option(name: .customLong("verify-interval"), help: "Seconds between runs of the background verification (default 15).")
     var verifyInterval: Int?
 
+    @Option(name: .customLong("verify-first-check"),
+            help: "Seconds after an add before the background job first checks a domain (default 60).")
+    var verifyFirstCheck: Int?
+
     @Option(name: .customLong("nameserver"), help: "A nameserver of generated zones (repeatable).")
     var nameservers: [String] = []
 
@@ -85,6 +89,7 @@ struct ServeOptions: ParsableArguments {
         var keyPoolSize: Int
         var resolvers: [ResolverAddress]
         var verifyInterval: Int
+        var verifyFirstCheck: Int
         var provider: ProviderSettings
 
         /// Our own DNS listener as verify queries it: the first listen address, loopback when it is a wildcard.
@@ -131,6 +136,7 @@ struct ServeOptions: ParsableArguments {
                 do { return try ResolverAddress(text) } catch { throw ValidationError("--resolver \(text): \(error)") }
             },
             verifyInterval: verifyInterval ?? file.verifyInterval ?? 15,
+            verifyFirstCheck: verifyFirstCheck ?? file.verifyFirstCheck ?? 60,
             provider: provider
         )
         guard resolved.workers >= 1 else { throw ValidationError("workers must be at least 1") }
@@ -138,6 +144,7 @@ struct ServeOptions: ParsableArguments {
         guard resolved.tcpIdleTimeout >= 1, resolved.tcpMaxConnections >= 1 else {
             throw ValidationError("TCP idle timeout and connection cap must be at least 1")
         }
+        guard resolved.verifyFirstCheck >= 0 else { throw ValidationError("the first check delay cannot be negative") }
         guard resolved.verifyInterval >= 1 else { throw ValidationError("the verify interval is at least 1 second") }
         guard (1 ... 1024).contains(resolved.keyPoolSize) else { throw ValidationError("the DKIM key pool holds 1 to 1024 keys") }
         return resolved
