@@ -4,9 +4,10 @@ import Testing
 /// A real `wistdns serve` process on loopback, with its own copy of a zones folder, stopped when released.
 final class ServerProcess: @unchecked Sendable {
     // @unchecked: the process and pipe are only touched from the test that owns this object.
+    /// The DNS port (the port of the first `dnsListen` address when those are given).
     private(set) var port = 0
-    /// The domains API's port.
-    var apiPort: Int { port + 1 }
+    /// The domains API's port (on 127.0.0.1).
+    private(set) var apiPort = 0
     let zonesDirectory: URL
     /// The SQLite file this server uses, in its own temporary folder.
     let databasePath: String
@@ -28,18 +29,29 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     /// Starts the server on a free port of 127.0.0.1 and ::1 with a copy of `zones` (default: the repository's).
-    init(zones: URL = ServerProcess.repositoryZones, database: String? = nil, extraArguments: [String] = []) throws {
+    /// `dnsListen` replaces those DNS addresses (e.g. `["127.0.0.2:53"]`); the API then gets a random port.
+    init(zones: URL = ServerProcess.repositoryZones, database: String? = nil, dnsListen: [String]? = nil,
+         extraArguments: [String] = []) throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("wistdns-\(UUID().uuidString)")
         try FileManager.default.copyItem(at: zones, to: folder)
         zonesDirectory = folder
         databasePath = database ?? folder.appendingPathComponent("data/wistdns.sqlite").path
         var lastError: Error?
         for _ in 0 ..< 5 {
-            port = Int.random(in: 20000 ..< 60000)
+            let listen: [String]
+            if let dnsListen {
+                port = dnsListen.first.flatMap { $0.split(separator: ":").last.flatMap { Int($0) } } ?? 53
+                apiPort = Int.random(in: 20000 ..< 60000)
+                listen = dnsListen
+            } else {
+                port = Int.random(in: 20000 ..< 60000)
+                apiPort = port + 1
+                listen = ["127.0.0.1:\(port)", "[::1]:\(port)"]
+            }
             process = Process()
             process.executableURL = ServerProcess.binary
-            process.arguments = ["serve", "--zones", folder.path, "--dns-listen", "127.0.0.1:\(port)",
-                                 "--dns-listen", "[::1]:\(port)", "--workers", "2", "--db", databasePath,
+            process.arguments = ["serve", "--zones", folder.path] + listen.flatMap { ["--dns-listen", $0] }
+                + ["--workers", "2", "--db", databasePath,
                                  "--api-listen", "127.0.0.1:\(apiPort)", "--dkim-key-pool", "2"] + extraArguments
             let errorPipe = Pipe()
             process.standardError = errorPipe
