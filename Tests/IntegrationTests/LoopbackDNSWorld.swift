@@ -340,3 +340,6 @@ final class SpawnedProcess: @unchecked Sendable {
 
     deinit { stop() }
 }
+
+/// The suites that bind port 53 of 127.0.0.2-4: nested here so that they never run at the same time.
+@Suite(.serialized) enum Port53Suites {}
