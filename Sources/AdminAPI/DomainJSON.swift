@@ -27,12 +27,15 @@ struct DomainJSON: Equatable {
     let verified: Bool
     let records: [RecordJSON]
     let createdAt: String
+    /// When verification last ran, or nil.
+    let lastCheckedAt: String?
     let nameservers: [String]
 
     var json: JSONValue {
         .object([
             ("id", .string(id)), ("name", .string(name)), ("status", .string(status)), ("verified", .bool(verified)),
             ("records", .array(records.map(\.json))), ("createdAt", .string(createdAt)),
+            ("lastCheckedAt", lastCheckedAt.map(JSONValue.string) ?? .null),
             ("nameservers", .array(nameservers.map(JSONValue.string))),
         ])
     }

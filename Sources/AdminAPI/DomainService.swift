@@ -171,6 +171,7 @@ public final class DomainService: Sendable {
                            verified: flags[$0.kind] ?? false)
             },
             createdAt: Timestamp.iso8601(milliseconds: row.createdAt),
+            lastCheckedAt: row.lastCheckedAt.map(Timestamp.iso8601(milliseconds:)),
             nameservers: MailZone.delegation(settings: settings)
         )
     }

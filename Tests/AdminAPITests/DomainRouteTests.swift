@@ -31,6 +31,7 @@ struct DomainRouteTests {
         #expect(records[3]["name"] as? String == "_dmarc.wistfare.com")
         #expect(records[3]["value"] as? String == "v=DMARC1; p=quarantine; rua=mailto:dmarc@wistfare.com")
         #expect(records.allSatisfy { $0["verified"] as? Bool == false })
+        #expect(json["lastCheckedAt"] is NSNull, "never checked yet")
         #expect(response.text.hasPrefix(#"{"id":"dom_"#), "fields in the seed's order")
 
         let zone = try #require(api.publisher.records("wistfare.com."))
@@ -238,6 +239,7 @@ struct VerifyRouteTests {
         #expect(records.allSatisfy { ($0["own"] as? [String: Any])?["outcome"] as? String != "ok" })
         let stored = try await api.request("GET", "/api/v1/domains/\(id)")
         #expect(stored.json["status"] as? String == "temporary_failure")
+        #expect(stored.json["lastCheckedAt"] as? String == response.json["checkedAt"] as? String)
         #expect(try api.database.verificationState(domainID: id)?.lastReport == response.text)
         let scoped = try api.key(scopes: ["mailboxes:manage"])
         #expect(try await api.request("POST", "/api/v1/domains/\(id)/verify", auth: .key(scoped)).status == 403)
