@@ -1,4 +1,4 @@
-import Glibc
+import DNSWire
 
 /// The IP literal and port of a DNS server to query: a public resolver or WistDNS's own listener.
 /// Only IP literals are accepted, never host names, so that naming a resolver never needs a resolver.
@@ -21,36 +21,13 @@ public struct ResolverAddress: Sendable, Hashable, CustomStringConvertible {
     /// Parses `1.1.1.1`, `127.0.0.1:5353`, `[::1]:53` or `::1` (a bare IPv6 literal takes `defaultPort`).
     /// Throws `ResolverAddressError` for host names, bad ports and anything else.
     public init(_ text: String, defaultPort: UInt16 = 53) throws {
-        func fail(_ reason: String) -> ResolverAddressError { ResolverAddressError(input: text, reason: reason) }
-        var host = Substring(text)
-        var port = defaultPort
-        var bracketed = false
-        if text.hasPrefix("[") {
-            guard let close = text.firstIndex(of: "]") else { throw fail("missing ']' after the IPv6 address") }
-            host = text[text.index(after: text.startIndex) ..< close]
-            let rest = text[text.index(after: close)...]
-            if !rest.isEmpty {
-                guard rest.hasPrefix(":"), let parsed = ResolverAddress.parsePort(rest.dropFirst()) else {
-                    throw fail("invalid port after ']'")
-                }
-                port = parsed
-            }
-            bracketed = true
-        } else if let colon = text.firstIndex(of: ":"), text.lastIndex(of: ":") == colon {
-            host = text[..<colon]
-            guard let parsed = ResolverAddress.parsePort(text[text.index(after: colon)...]) else {
-                throw fail("invalid port (expected a number from 1 to 65535)")
-            }
-            port = parsed
+        let parsed: HostPort
+        do {
+            parsed = try HostPort(text, defaultPort: defaultPort, allowsPortZero: false)
+        } catch {
+            throw ResolverAddressError(input: text, reason: error.reason)
         }
-        guard !host.isEmpty else { throw fail("missing address") }
-        if !bracketed, let octets = ResolverAddress.parse(String(host), family: AF_INET, size: 4) {
-            (family, self.octets, self.port) = (.ipv4, octets, port)
-        } else if host.contains(":"), let octets = ResolverAddress.parse(String(host), family: AF_INET6, size: 16) {
-            (family, self.octets, self.port) = (.ipv6, octets, port)
-        } else {
-            throw fail("'\(host)' is not an IP address (host names are not accepted)")
-        }
+        (family, octets, port) = (parsed.family == .ipv4 ? .ipv4 : .ipv6, parsed.octets, parsed.port)
     }
 
     /// An address from its octets; nil when the count does not fit the family.
@@ -75,28 +52,11 @@ public struct ResolverAddress: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The address in canonical text, without brackets or port.
-    public var host: String {
-        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
-        let af = family == .ipv4 ? AF_INET : AF_INET6
-        _ = octets.withUnsafeBytes { inet_ntop(af, $0.baseAddress, &text, socklen_t(text.count)) }
-        return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
+    public var host: String { IPAddressText.format(octets) }
 
     /// `127.0.0.1:53` or `[::1]:53`.
     public var description: String {
         family == .ipv4 ? "\(host):\(port)" : "[\(host)]:\(port)"
-    }
-
-    private static func parsePort(_ text: Substring) -> UInt16? {
-        guard !text.isEmpty, text.count <= 5, text.allSatisfy({ $0.isASCII && $0.isNumber }),
-              let value = UInt16(text), value > 0 else { return nil }
-        return value
-    }
-
-    private static func parse(_ host: String, family: Int32, size: Int) -> [UInt8]? {
-        var octets = [UInt8](repeating: 0, count: size)
-        let result = octets.withUnsafeMutableBytes { inet_pton(family, host, $0.baseAddress) }
-        return result == 1 ? octets : nil
     }
 }
 

@@ -17,13 +17,13 @@ enum RDataParser {
         switch type {
         case .a:
             let token = try reader.next("address")
-            guard let bytes = IPAddressParser.ipv4(token.bytes), !token.quoted else {
+            guard let bytes = IPAddressText.parseIPv4(token.bytes), !token.quoted else {
                 throw FieldError("bad IPv4 address '\(FieldText.display(token))'", line: token.line)
             }
             rdata = .a(bytes)
         case .aaaa:
             let token = try reader.next("address")
-            guard let bytes = IPAddressParser.ipv6(token.bytes), !token.quoted else {
+            guard let bytes = IPAddressText.parseIPv6(token.bytes), !token.quoted else {
                 throw FieldError("bad IPv6 address '\(FieldText.display(token))'", line: token.line)
             }
             rdata = .aaaa(bytes)
@@ -87,7 +87,7 @@ enum RDataParser {
         var digits: [UInt8] = []
         while let token = reader.optionalNext() {
             for byte in token.bytes {
-                guard !token.quoted, let digit = IPAddressParser.hexDigit(byte) else {
+                guard !token.quoted, let digit = RDataParser.hexDigit(byte) else {
                     throw FieldError("bad hex '\(FieldText.display(token))' in generic RDATA", line: token.line)
                 }
                 digits.append(digit)
@@ -122,6 +122,16 @@ enum RDataParser {
         case .caa(_, let tag, let value): 2 + tag.count + value.count
         case .opaque(let bytes): bytes.count
         default: 0
+        }
+    }
+
+    /// The value of one hex digit, or nil.
+    private static func hexDigit(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0") ... UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a") ... UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A") ... UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
         }
     }
 }

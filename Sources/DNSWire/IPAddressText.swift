@@ -1,7 +1,20 @@
-/// Reads IPv4 and IPv6 addresses in text form, strictly (as `inet_pton` does).
-enum IPAddressParser {
-    /// Dotted-quad IPv4 (`192.0.2.1`): four decimal parts of 0-255 without leading zeros.
-    static func ipv4<C: Collection<UInt8>>(_ text: C) -> [UInt8]? {
+/// IPv4 and IPv6 addresses in text form: a strict parser (accepting exactly what `inet_pton` accepts) and the
+/// canonical formatter (what `inet_ntop` writes). Pure Swift, so the codec needs no C library.
+public enum IPAddressText {
+    /// An address family.
+    public enum Family: Hashable, Sendable {
+        /// IPv4, 4 octets.
+        case ipv4
+        /// IPv6, 16 octets.
+        case ipv6
+
+        /// The number of octets of an address of this family.
+        public var octetCount: Int { self == .ipv4 ? 4 : 16 }
+    }
+
+    /// Dotted-quad IPv4 (`192.0.2.1`): four decimal parts of 0-255 without leading zeros. Returns 4 octets in
+    /// network order, or nil.
+    public static func parseIPv4<C: Collection<UInt8>>(_ text: C) -> [UInt8]? {
         var result: [UInt8] = []
         result.reserveCapacity(4)
         var value = 0
@@ -26,8 +39,9 @@ enum IPAddressParser {
     }
 
     /// IPv6 (RFC 4291 section 2.2): eight groups of 1-4 hex digits, one `::` for a run of zero groups, and
-    /// optionally an IPv4 address as the last 32 bits (`::ffff:192.0.2.1`).
-    static func ipv6(_ text: [UInt8]) -> [UInt8]? {
+    /// optionally an IPv4 address as the last 32 bits (`::ffff:192.0.2.1`). Returns 16 octets, or nil.
+    public static func parseIPv6<C: Collection<UInt8>>(_ text: C) -> [UInt8]? {
+        let text = Array(text)
         guard !text.isEmpty, text.count <= 45 else { return nil }
         var head: [UInt16] = []
         var tail: [UInt16] = []
@@ -42,7 +56,7 @@ enum IPAddressParser {
             while index < text.count, text[index] != UInt8(ascii: ":") { index += 1 }
             let part = text[start ..< index]
             if part.contains(UInt8(ascii: ".")) {
-                guard index == text.count, let v4 = ipv4(part) else { return nil }
+                guard index == text.count, let v4 = parseIPv4(part) else { return nil }
                 let groups = [UInt16(v4[0]) << 8 | UInt16(v4[1]), UInt16(v4[2]) << 8 | UInt16(v4[3])]
                 if compressed { tail += groups } else { head += groups }
                 break
@@ -65,23 +79,45 @@ enum IPAddressParser {
         return groups.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }
     }
 
+    /// Parses `text` as an address of `family`; nil when it is not one.
+    public static func parse(_ text: some StringProtocol, family: Family) -> [UInt8]? {
+        family == .ipv4 ? parseIPv4(text.utf8) : parseIPv6(text.utf8)
+    }
+
+    /// The canonical text of 4 octets (`192.0.2.1`) or 16 octets (RFC 5952, `2001:db8::1`, through
+    /// `RDataText.formatIPv6`), written as `inet_ntop` does: IPv4-mapped and IPv4-compatible IPv6 addresses
+    /// end in dotted-quad form (`::ffff:192.0.2.1`). Any other length gives an empty string.
+    public static func format(_ octets: [UInt8]) -> String {
+        switch octets.count {
+        case 4:
+            return octets.map(String.init).joined(separator: ".")
+        case 16:
+            let zeros = octets.prefix(10).allSatisfy { $0 == 0 }
+            if zeros, octets[10] == 0xFF, octets[11] == 0xFF {
+                return "::ffff:" + format(Array(octets.suffix(4)))
+            }
+            if zeros, octets[10] == 0, octets[11] == 0, octets[12] != 0 || octets[13] != 0 {
+                return "::" + format(Array(octets.suffix(4)))
+            }
+            return RDataText.formatIPv6(octets)
+        default:
+            return ""
+        }
+    }
+
     private static func hexGroup(_ part: ArraySlice<UInt8>) -> UInt16? {
         guard (1 ... 4).contains(part.count) else { return nil }
         var value: UInt16 = 0
         for byte in part {
-            guard let digit = hexDigit(byte) else { return nil }
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0") ... UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a") ... UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A") ... UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: return nil
+            }
             value = value << 4 | UInt16(digit)
         }
         return value
-    }
-
-    /// The value of one hex digit, or nil.
-    static func hexDigit(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0") ... UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a") ... UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A") ... UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }
