@@ -15,11 +15,22 @@ public struct Responder: Sendable {
     /// A reader for one thread, to pass to every `respond` call made on that thread.
     public func makeReader() -> ZoneStore.Reader { ZoneStore.Reader(store) }
 
-    /// Writes the response to `query` into `response` (whose limit the caller set to the transport's maximum).
-    /// Returns false when the message gets no answer at all: it is not a readable query (shorter than a
-    /// header, or QR set).
+    /// Writes the response to `query` into `response` (whose limit the caller set to the transport's maximum),
+    /// for a client whose address is not known: zone transfers are refused.
     public func respond(to query: UnsafeRawBufferPointer, over transport: Transport,
                         into response: inout MessageWriter, reader: inout ZoneStore.Reader) -> Bool {
+        respond(to: query, over: transport, from: nil, into: &response, reader: &reader, emit: { _ in })
+    }
+
+    /// Writes the response to `query` into `response` (whose limit the caller set to the transport's maximum).
+    /// `peer` is the client's address (4 or 16 octets), nil when unknown; an AXFR over TCP from an address in
+    /// `options.allowTransfer` is answered in several messages: all but the last go to `emit`, in order, and
+    /// the last is left in `response`.
+    /// Returns false when the message gets no answer at all: it is not a readable query (shorter than a
+    /// header, or QR set).
+    public func respond(to query: UnsafeRawBufferPointer, over transport: Transport, from peer: [UInt8]?,
+                        into response: inout MessageWriter, reader: inout ZoneStore.Reader,
+                        emit: ([UInt8]) -> Void) -> Bool {
         // Habit: look at the header before anything else (miekg/dns acceptfunc).
         guard let header = Header(query), !header.isResponse else { return false }
         guard header.opcode == .query else {
@@ -44,8 +55,16 @@ public struct Responder: Sendable {
             return true
         }
         if question.type == .axfr || question.type == .ixfr {
-            // Zone transfers are not offered, and never over UDP (RFC 5936 section 4.2).
-            writeError(.refused, header: header, query: parsed, to: &response, transport: transport)
+            // AXFR over TCP only (RFC 5936 section 4.2), to allowed addresses, for a zone served here with this
+            // exact apex; everything else is REFUSED (section 2.2.1 allows NOTAUTH or REFUSED: REFUSED tells a
+            // client nothing about which zones exist). IXFR is not offered yet.
+            if question.type == .axfr, transport == .tcp, question.rclass == .in, let peer,
+               options.allowTransfer.contains(peer),
+               let zone = reader.current().zone(origin: question.name) {
+                ZoneTransfer(query: parsed, zone: zone, options: options).write(to: &response, emit: emit)
+            } else {
+                writeError(.refused, header: header, query: parsed, to: &response, transport: transport)
+            }
             return true
         }
         if question.type.isMetaType && question.type != .any {

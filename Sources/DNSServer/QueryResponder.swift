@@ -12,11 +12,38 @@ public protocol QueryResponder: Sendable {
 
     /// Writes the response to `query` into `response`, which the caller has reset with the transport's maximum
     /// size as its limit (65535 for TCP; for UDP the responder itself narrows the limit from EDNS).
+    ///
+    /// `peer` is the client's address on TCP (IPv4-mapped IPv6 addresses are given as IPv4); it is nil on UDP,
+    /// where it is not looked up, so the UDP path costs nothing more. A response of several messages (a zone
+    /// transfer, TCP only) passes every message but the last to `emit`, in order, and leaves the last one in
+    /// `response`; `emit` must not be called over UDP.
     /// Returns false when the message must be dropped without any answer.
-    func respond(to query: UnsafeRawBufferPointer, over transport: Transport, into response: inout MessageWriter,
-                 state: inout ThreadState) -> Bool
+    func respond(to query: UnsafeRawBufferPointer, over transport: Transport, from peer: PeerAddress?,
+                 into response: inout MessageWriter, state: inout ThreadState,
+                 emit: (_ message: [UInt8]) -> Void) -> Bool
 }
 
 extension QueryResponder where ThreadState == Void {
     public func makeThreadState() {}
+}
+
+/// The address a TCP client connected from.
+public struct PeerAddress: Hashable, Sendable, CustomStringConvertible {
+    /// 4 octets for IPv4 (including IPv4-mapped IPv6 clients of a dual-stack listener), 16 for IPv6.
+    public let octets: [UInt8]
+    public let port: UInt16
+
+    public init(octets: [UInt8], port: UInt16) {
+        // ::ffff:a.b.c.d (a dual-stack `[::]` listener) is the IPv4 client a.b.c.d.
+        if octets.count == 16, octets[0 ..< 10].allSatisfy({ $0 == 0 }), octets[10] == 0xFF, octets[11] == 0xFF {
+            self.octets = Array(octets[12...])
+        } else {
+            self.octets = octets
+        }
+        self.port = port
+    }
+
+    public var description: String {
+        octets.count == 4 ? "\(IPAddressText.format(octets)):\(port)" : "[\(IPAddressText.format(octets))]:\(port)"
+    }
 }

@@ -27,6 +27,8 @@ final class TCPConnection {
     let fd: Int32
     /// Tells this connection from an earlier one that had the same descriptor number.
     let serial: UInt32
+    /// The client's address (nil if the system did not report one).
+    let peer: PeerAddress?
     /// Monotonic time of the last complete query or write that moved bytes, in nanoseconds.
     var lastActivity: UInt64
     /// The peer has closed its side: answer what is complete, then close.
@@ -48,9 +50,10 @@ final class TCPConnection {
     var older: TCPConnection?
     var newer: TCPConnection?
 
-    init(fd: Int32, serial: UInt32, events: UInt32, now: UInt64) {
+    init(fd: Int32, serial: UInt32, events: UInt32, peer: PeerAddress?, now: UInt64) {
         self.fd = fd
         self.serial = serial
+        self.peer = peer
         self.registeredEvents = events
         self.lastActivity = now
     }

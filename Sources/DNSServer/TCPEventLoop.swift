@@ -131,9 +131,15 @@ private final class TCPEventLoopRunner<Responder: QueryResponder> {
 
     private func accept(from listener: TCPEventLoop<Responder>.Listener) {
         for _ in 0 ..< 64 {
-            let fd = wdns_accept_nonblocking(listener.socket.raw, nil, nil)
+            var peer = SocketAddress()
+            let fd = peer.withMutableSockAddr { address, length in
+                var size = UInt32(length.pointee)
+                let fd = wdns_accept_nonblocking(listener.socket.raw, address, &size)
+                length.pointee = socklen_t(size)
+                return fd
+            }
             if fd >= 0 {
-                admit(fd)
+                admit(fd, peer: peer.listenAddress.map { PeerAddress(octets: $0.octets, port: $0.port) })
                 continue
             }
             switch errno {
@@ -150,7 +156,7 @@ private final class TCPEventLoopRunner<Responder: QueryResponder> {
     }
 
     /// Registers a new connection, first closing the least recently active one when the cap is reached.
-    private func admit(_ fd: Int32) {
+    private func admit(_ fd: Int32, peer: PeerAddress?) {
         if table.count >= loop.limits.maxConnections, let oldest = table.oldest {
             loop.logger.debug("TCP connection cap (\(loop.limits.maxConnections)) reached: closing the least recently active")
             close(oldest)
@@ -164,7 +170,7 @@ private final class TCPEventLoopRunner<Responder: QueryResponder> {
             Glibc.close(fd)
             return
         }
-        table.insert(TCPConnection(fd: fd, serial: lastSerial, events: events, now: monotonicNow()))
+        table.insert(TCPConnection(fd: fd, serial: lastSerial, events: events, peer: peer, now: monotonicNow()))
     }
 
     private func pauseAccepting() {
@@ -236,8 +242,12 @@ private final class TCPEventLoopRunner<Responder: QueryResponder> {
                 return false
             case .message(let range):
                 writer.reset(limit: 65535)
+                // A zone transfer emits its first messages before the last is left in the writer.
                 let answered = connection.consume(range) { query in
-                    loop.responder.respond(to: query, over: .tcp, into: &writer, state: &state)
+                    loop.responder.respond(to: query, over: .tcp, from: connection.peer, into: &writer,
+                                           state: &state) { message in
+                        if message.count >= Header.size && message.count <= 65535 { connection.enqueue(message) }
+                    }
                 }
                 let count = writer.count
                 if answered && count > 0 && count <= 65535 {

@@ -56,7 +56,10 @@ struct UDPWorker<Responder: QueryResponder>: Sendable {
         guard let buffer = wdns_udp_batch_buffer(batch, slot, &length), length >= Header.size else { return }
         writer.reset(limit: Self.maximumResponseSize)
         let query = UnsafeRawBufferPointer(start: buffer, count: length)
-        guard responder.respond(to: query, over: .udp, into: &writer, state: &state) else { return }
+        // No peer address and no extra messages over UDP: the hot path is unchanged (the closure captures nothing).
+        guard responder.respond(to: query, over: .udp, from: nil, into: &writer, state: &state, emit: { _ in }) else {
+            return
+        }
         let count = writer.count
         guard count >= Header.size, count <= Self.maximumResponseSize else {
             logger.debug("dropping a UDP response of \(count) octets on \(address)")

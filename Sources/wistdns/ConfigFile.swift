@@ -17,6 +17,7 @@ struct ConfigFile: Decodable, Equatable {
     var resolvers: [String]?
     var verifyInterval: Int?
     var verifyFirstCheck: Int?
+    var allowTransfer: [String]?
     var provider: ProviderSettings?
 
     /// Reads and decodes `path`; errors name the file and what is wrong.

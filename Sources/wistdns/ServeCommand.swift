@@ -57,7 +57,8 @@ struct ServeCommand: AsyncParsableCommand {
         let generated = try service.publishAll()
         logger.info("serving \(generated) domains from \(settings.database)")
 
-        let responder = Responder(store: store, options: ResponderOptions(udpPayloadSize: settings.udpPayload))
+        let responder = Responder(store: store, options: ResponderOptions(udpPayloadSize: settings.udpPayload,
+                                                                                 allowTransfer: settings.allowTransfer))
         let server = DNSServer(listen: settings.dnsListen, workers: settings.workers, responder: responder,
                                logger: logger,
                                options: DNSServer.Options(tcpIdleTimeout: .seconds(settings.tcpIdleTimeout),
@@ -100,8 +101,9 @@ struct ServeCommand: AsyncParsableCommand {
 extension Responder: QueryResponder {
     public func makeThreadState() -> ZoneStore.Reader { makeReader() }
 
-    public func respond(to query: UnsafeRawBufferPointer, over transport: Transport,
-                        into response: inout MessageWriter, state: inout ZoneStore.Reader) -> Bool {
-        respond(to: query, over: transport, into: &response, reader: &state)
+    public func respond(to query: UnsafeRawBufferPointer, over transport: Transport, from peer: PeerAddress?,
+                        into response: inout MessageWriter, state: inout ZoneStore.Reader,
+                        emit: ([UInt8]) -> Void) -> Bool {
+        respond(to: query, over: transport, from: peer?.octets, into: &response, reader: &state, emit: emit)
     }
 }

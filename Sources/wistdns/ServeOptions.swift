@@ -1,5 +1,6 @@
 import ArgumentParser
 import DNSServer
+import DNSWire
 import Logging
 import MailRecords
 import Verification
@@ -51,6 +52,10 @@ struct ServeOptions: ParsableArguments {
             help: "Seconds after an add before the background job first checks a domain (default 60).")
     var verifyFirstCheck: Int?
 
+    @Option(name: .customLong("allow-transfer"),
+            help: "An IP address that may transfer zones with AXFR over TCP (repeatable; default none: all refused).")
+    var allowTransfer: [String] = []
+
     @Option(name: .customLong("nameserver"), help: "A nameserver of generated zones (repeatable).")
     var nameservers: [String] = []
 
@@ -91,6 +96,8 @@ struct ServeOptions: ParsableArguments {
         var verifyInterval: Int
         var verifyFirstCheck: Int
         var provider: ProviderSettings
+        /// The addresses AXFR is allowed to (4 or 16 octets; IPv4-mapped IPv6 as IPv4).
+        var allowTransfer: Set<[UInt8]> = []
 
         /// Our own DNS listener as verify queries it: the first listen address, loopback when it is a wildcard.
         var ownServer: ResolverAddress {
@@ -121,7 +128,7 @@ struct ServeOptions: ParsableArguments {
         let dnsTexts = !dnsListen.isEmpty ? dnsListen : (file.dnsListen ?? ["127.0.0.1:5300", "[::1]:5300"])
         let levelText = logLevel ?? file.logLevel ?? "info"
         guard let level = Logger.Level(rawValue: levelText) else { throw ValidationError("unknown log level \(levelText)") }
-        let resolved = Resolved(
+        var resolved = Resolved(
             zones: zones ?? file.zones ?? "zones",
             dnsListen: try dnsTexts.map { try address($0, "--dns-listen") },
             apiListen: try address(apiListen ?? file.apiListen ?? "127.0.0.1:8053", "--api-listen"),
@@ -139,6 +146,11 @@ struct ServeOptions: ParsableArguments {
             verifyFirstCheck: verifyFirstCheck ?? file.verifyFirstCheck ?? 60,
             provider: provider
         )
+        for text in !allowTransfer.isEmpty ? allowTransfer : (file.allowTransfer ?? []) {
+            let octets = IPAddressText.parse(text, family: .ipv4) ?? IPAddressText.parse(text, family: .ipv6)
+            guard let octets else { throw ValidationError("--allow-transfer \(text): not an IP address") }
+            resolved.allowTransfer.insert(PeerAddress(octets: octets, port: 0).octets)
+        }
         guard resolved.workers >= 1 else { throw ValidationError("workers must be at least 1") }
         guard resolved.udpPayload >= 512 else { throw ValidationError("the UDP payload size must be at least 512") }
         guard resolved.tcpIdleTimeout >= 1, resolved.tcpMaxConnections >= 1 else {

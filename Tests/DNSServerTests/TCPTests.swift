@@ -135,6 +135,24 @@ struct TCPTests {
         }
     }
 
+    @Test func sendsEveryMessageOfAStreamInOrderWithThePeerAddress() throws {
+        let server = try startServer(["[::]:0"], workers: 1)
+        defer { server.stop() }
+        let port = server.boundAddresses[0].port
+        // An IPv4 client of the dual-stack listener is reported as IPv4, not as ::ffff:127.0.0.1.
+        for (target, octets) in [(address("127.0.0.1:\(port)"), [UInt8(127), 0, 0, 1]),
+                                 (address("[::1]:\(port)"), [UInt8](repeating: 0, count: 15) + [1])] {
+            let client = try #require(TCPClient(target))
+            client.write(Query.framed(Query.stream(id: 9)) + Query.framed(Query.echo(id: 10)))
+            for _ in 0 ..< 3 {
+                let message = try #require(client.readMessage())
+                #expect(Query.id(of: message) == 9)
+                #expect(Array(message[12...]) == octets)
+            }
+            #expect(client.readMessage().map(Query.id) == 10)
+        }
+    }
+
     @Test func closesTheLeastRecentlyActiveConnectionAtTheCap() throws {
         let server = try startServer(["127.0.0.1:0"], options: .init(maxTCPConnections: 2))
         defer { server.stop() }

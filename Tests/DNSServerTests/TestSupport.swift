@@ -4,19 +4,32 @@ import Glibc
 import Logging
 
 /// Answers according to the octet after the header: 0 echoes the query with QR set, 1 drops it, 2 answers with
-/// as many octets as the next two octets say (header with QR set, then filler).
+/// as many octets as the next two octets say (header with QR set, then filler), 3 answers with three messages
+/// (two emitted, one left in the writer), each the header with QR set and the peer's address octets (none on UDP).
 struct TestResponder: QueryResponder {
     static let echo: UInt8 = 0
     static let drop: UInt8 = 1
     static let sized: UInt8 = 2
+    static let stream: UInt8 = 3
 
-    func respond(to query: UnsafeRawBufferPointer, over transport: Transport, into response: inout MessageWriter,
-                 state: inout Void) -> Bool {
+    func respond(to query: UnsafeRawBufferPointer, over transport: Transport, from peer: PeerAddress?,
+                 into response: inout MessageWriter, state: inout Void, emit: ([UInt8]) -> Void) -> Bool {
         guard var header = Header(query) else { return false }
         let command = query.count > Header.size ? query[Header.size] : Self.echo
         switch command {
         case Self.drop:
             return false
+        case Self.stream:
+            header.isResponse = true
+            for _ in 0 ..< 2 {
+                var message = MessageWriter(limit: 65535)
+                message.writeHeader(header)
+                message.append(peer?.octets ?? [])
+                emit(message.bytes)
+            }
+            response.writeHeader(header)
+            response.append(peer?.octets ?? [])
+            return true
         case Self.sized where query.count >= Header.size + 3:
             let size = Int(query[Header.size + 1]) << 8 | Int(query[Header.size + 2])
             header.isResponse = true
@@ -54,6 +67,13 @@ enum Query {
         var bytes: [UInt8] = []
         Header(id: id).write(to: &bytes)
         bytes.append(contentsOf: [TestResponder.sized, UInt8(size >> 8), UInt8(size & 0xFF)])
+        return bytes
+    }
+
+    static func stream(id: UInt16) -> [UInt8] {
+        var bytes: [UInt8] = []
+        Header(id: id).write(to: &bytes)
+        bytes.append(TestResponder.stream)
         return bytes
     }
 
