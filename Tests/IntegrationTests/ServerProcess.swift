@@ -56,7 +56,7 @@ final class ServerProcess: @unchecked Sendable {
             let errorPipe = Pipe()
             process.standardError = errorPipe
             process.standardOutput = errorPipe
-            logLock.withLock { logText = "" }
+            // The log is kept across attempts: a failed attempt may already have printed the first API key.
             errorPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
                 let data = handle.availableData
                 guard let self, !data.isEmpty else { return }
