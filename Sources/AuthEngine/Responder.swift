@@ -76,7 +76,8 @@ public struct Responder: Sendable {
             return true
         }
         let outcome = Lookup(zones: reader.current()).find(question.name, question.type)
-        ResponseBuilder(query: parsed, transport: transport, options: options).write(outcome, to: &response)
+        ResponseBuilder(query: parsed, transport: transport, udpPayloadSize: options.udpPayloadSize)
+            .write(outcome, to: &response)
         return true
     }
 
@@ -84,7 +85,8 @@ public struct Responder: Sendable {
     private func writeError(_ rcode: Rcode, header: Header, query: Query?, to response: inout MessageWriter,
                             transport: Transport) {
         if let query {
-            ResponseBuilder(query: query, transport: transport, options: options).writeEmpty(rcode, to: &response)
+            ResponseBuilder(query: query, transport: transport, udpPayloadSize: options.udpPayloadSize)
+                .writeEmpty(rcode, to: &response)
         } else {
             ResponseBuilder.writeBare(rcode, header: header, to: &response)
         }

@@ -4,7 +4,9 @@ import DNSWire
 struct ResponseBuilder {
     let query: Query
     let transport: Transport
-    let options: ResponderOptions
+    /// Our EDNS UDP payload size. Only this plain value is kept, not the whole `ResponderOptions`: copying a
+    /// struct that holds a collection costs reference counting on every query.
+    let udpPayloadSize: UInt16
 
     /// The size limit of this response (RFC 1035 4.2.1, RFC 6891 6.2.3-6.2.5, RFC 7766).
     var sizeLimit: Int {
@@ -13,14 +15,14 @@ struct ResponseBuilder {
             return 65535
         case .udp:
             guard let edns = query.edns else { return 512 }
-            return Int(min(max(edns.udpPayloadSize, EDNS.minimumPayload), options.udpPayloadSize))
+            return Int(min(max(edns.udpPayloadSize, EDNS.minimumPayload), udpPayloadSize))
         }
     }
 
     /// Our OPT record for this response, when the query carried one.
     func responseEDNS(rcode: Rcode) -> EDNS? {
         guard let edns = query.edns else { return nil }
-        return EDNS(udpPayloadSize: options.udpPayloadSize, extendedRcode: UInt8(rcode.rawValue >> 4), version: 0,
+        return EDNS(udpPayloadSize: udpPayloadSize, extendedRcode: UInt8(rcode.rawValue >> 4), version: 0,
                     dnssecOK: edns.dnssecOK)
     }
 

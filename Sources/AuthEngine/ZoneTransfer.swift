@@ -16,7 +16,7 @@ struct ZoneTransfer {
     /// message echoes the ID and the question (RFC 5936 section 2.2.1 allows it in all of them), has AA set, and
     /// carries OPT when the query did.
     func write(to writer: inout MessageWriter, emit: ([UInt8]) -> Void) {
-        let builder = ResponseBuilder(query: query, transport: .tcp, options: options)
+        let builder = ResponseBuilder(query: query, transport: .tcp, udpPayloadSize: options.udpPayloadSize)
         let edns = builder.responseEDNS(rcode: .noError)
         var records = zone.records
         records.append(records[0])
