@@ -162,31 +162,7 @@ final class LoopbackDNSWorld: @unchecked Sendable {
 
             """, "wistfare.net.zone", in: zonesDirectory)
 
-        try write("""
-            server:
-                ip-address: \(parentHost)@\(parentPort)
-                do-ip4: yes
-                do-ip6: no
-                server-count: 1
-                reuseport: no
-                username: ""
-                chroot: ""
-                zonesdir: "\(folder.path)"
-                database: ""
-                zonelistfile: "\(path("zone.list"))"
-                pidfile: "\(path("nsd.pid"))"
-                xfrdfile: "\(path("xfrd.state"))"
-                xfrdir: "\(path("xfr"))"
-                logfile: "\(path("nsd.log"))"
-                verbosity: 1
-                hide-version: yes
-                # Response rate limiting off: Debian's NSD limits to 200 qps per source by default.
-                rrl-ratelimit: 0
-                rrl-whitelist-ratelimit: 0
-
-            remote-control:
-                control-enable: no
-
+        try write(nsdServerSections(folder: folder, host: parentHost, port: parentPort) + """
             zone:
                 name: "."
                 zonefile: "root.zone"

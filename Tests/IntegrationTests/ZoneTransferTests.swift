@@ -70,36 +70,14 @@ struct ZoneTransferTests {
         let host = "127.0.0.5"
         let port = Int.random(in: 20000 ..< 60000)
         // request-xfr with AXFR: NSD asks for AXFR straight away (IXFR is not offered yet).
-        try """
-            server:
-                ip-address: \(host)@\(port)
-                do-ip4: yes
-                do-ip6: no
-                server-count: 1
-                reuseport: no
-                username: ""
-                chroot: ""
-                zonesdir: "\(folder.path)"
-                database: ""
-                zonelistfile: "\(path("zone.list"))"
-                pidfile: "\(path("nsd.pid"))"
-                xfrdfile: "\(path("xfrd.state"))"
-                xfrdir: "\(path("xfr"))"
-                logfile: "\(path("nsd.log"))"
-                verbosity: 2
-                hide-version: yes
-                rrl-ratelimit: 0
-
-            remote-control:
-                control-enable: no
-
+        try (nsdServerSections(folder: folder, host: host, port: port, verbosity: 2) + """
             zone:
                 name: "wistfare.net."
                 zonefile: "wistfare.net.zone"
                 request-xfr: AXFR 127.0.0.1@\(server.port) NOKEY
                 allow-notify: 127.0.0.1 NOKEY
 
-            """.write(toFile: path("nsd.conf"), atomically: true, encoding: .utf8)
+            """).write(toFile: path("nsd.conf"), atomically: true, encoding: .utf8)
         let nsd = try SpawnedProcess("/usr/sbin/nsd", ["-d", "-c", path("nsd.conf")], output: path("nsd.stderr"))
         defer { nsd.stop() }
         func ask(_ address: String, _ port: Int, _ name: String, _ type: String) throws -> [String] {
