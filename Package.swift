@@ -48,6 +48,14 @@ let package = Package(
         .target(name: "Verification", dependencies: ["DNSWire", "MailRecords"]),
         // SQLite state (GRDB over the system libsqlite3): schema, migrations, queries.
         .target(name: "Storage", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        // Generated zones as a primary serves them: serials and IXFR journal in SQLite, the catalog zone.
+        .target(
+            name: "Publishing",
+            dependencies: [
+                "AuthEngine", "DNSWire", "Storage",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The domains API over HTTP.
         .target(
             name: "AdminAPI",
@@ -62,7 +70,7 @@ let package = Package(
             name: "wistdns",
             dependencies: [
                 "DNSWire", "ZoneFile", "AuthEngine", "DNSServer", "MailRecords", "DKIMKeys", "Storage", "AdminAPI",
-                "Verification",
+                "Verification", "Publishing",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -84,6 +92,10 @@ let package = Package(
                 "AdminAPI", "Storage", "MailRecords", "DKIMKeys", "DNSWire", "Verification",
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        .testTarget(
+            name: "PublishingTests",
+            dependencies: ["Publishing", "AuthEngine", "Storage", "DNSWire", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "VerificationTests", dependencies: ["Verification", "DNSWire", "MailRecords"]),
         .testTarget(name: "IntegrationTests", dependencies: ["DNSWire"]),

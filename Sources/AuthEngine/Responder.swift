@@ -55,16 +55,27 @@ public struct Responder: Sendable {
             return true
         }
         if question.type == .axfr || question.type == .ixfr {
-            // AXFR over TCP only (RFC 5936 section 4.2), to allowed addresses, for a zone served here with this
-            // exact apex; everything else is REFUSED (section 2.2.1 allows NOTAUTH or REFUSED: REFUSED tells a
-            // client nothing about which zones exist). IXFR is not offered yet.
-            if question.type == .axfr, transport == .tcp, question.rclass == .in, let peer,
-               options.allowTransfer.contains(peer),
-               let zone = reader.current().zone(origin: question.name) {
-                ZoneTransfer(query: parsed, zone: zone, options: options).write(to: &response, emit: emit)
-            } else {
+            // Transfers over TCP only (RFC 5936 section 4.2; RFC 1995 allows UDP IXFR, but secondaries use TCP),
+            // to allowed addresses, for a zone served here with this exact apex; everything else is REFUSED
+            // (RFC 5936 section 2.2.1 allows NOTAUTH or REFUSED: REFUSED tells a client nothing about which zones
+            // exist).
+            guard transport == .tcp, question.rclass == .in, let peer, options.allowTransfer.contains(peer),
+                  let zone = reader.current().zone(origin: question.name) else {
                 writeError(.refused, header: header, query: parsed, to: &response, transport: transport)
+                return true
             }
+            let records: [Record]
+            if question.type == .ixfr {
+                // The client's version is the serial of the SOA in the authority section (RFC 1995 section 3).
+                guard let clientSerial = Self.ixfrSerial(query, zone: zone.origin) else {
+                    writeError(.formErr, header: header, query: parsed, to: &response, transport: transport)
+                    return true
+                }
+                records = IncrementalTransfer.records(of: zone, since: clientSerial)
+            } else {
+                records = zone.records + [zone.soa.records[0]]
+            }
+            ZoneTransfer(query: parsed, records: records, options: options).write(to: &response, emit: emit)
             return true
         }
         if question.type.isMetaType && question.type != .any {
@@ -79,6 +90,15 @@ public struct Responder: Sendable {
         ResponseBuilder(query: parsed, transport: transport, udpPayloadSize: options.udpPayloadSize)
             .write(outcome, to: &response)
         return true
+    }
+
+    /// The serial of the zone's SOA in an IXFR query's authority section, nil when there is none.
+    private static func ixfrSerial(_ query: UnsafeRawBufferPointer, zone: Name) -> UInt32? {
+        guard let message = try? Message(parsing: query) else { return nil }
+        for record in message.authority where record.type == .soa && record.name.lowercased() == zone {
+            if case .soa(let soa) = record.rdata { return soa.serial }
+        }
+        return nil
     }
 
     /// An answer with no records: the question echoed when it could be read, and OPT when the client sent it.

@@ -25,10 +25,15 @@ public final class Zone: Sendable {
     public let recordCount: Int
     /// A digest of the records the zone was built from, to tell a reloaded but unchanged zone.
     public let contentDigest: Int
+    /// The recent changes that led to this version, oldest first, each following the one before and the last
+    /// ending at `serial`: what IXFR answers from (RFC 1995).
+    public let history: [ZoneDelta]
 
     /// Builds a zone from its records. Exactly one SOA at the apex is required, at least one NS at the apex,
     /// and every record must lie at or below the apex. Records of one RRset take the first record's TTL.
-    public init(origin: Name, records: [Record]) throws(ZoneError) {
+    /// `history` is the list of changes that led to this version; only its unbroken tail that ends at this
+    /// version's serial is kept.
+    public init(origin: Name, records: [Record], history: [ZoneDelta] = []) throws(ZoneError) {
         let origin = origin.lowercased()
         let zoneName = origin.description
         func fail(_ message: String) -> ZoneError { ZoneError(zone: zoneName, message: message) }
@@ -93,6 +98,25 @@ public final class Zone: Sendable {
         self.hasCuts = cuts
         self.recordCount = records.count
         self.contentDigest = Zone.digest(of: records)
+        self.history = Zone.chain(history, endingAt: soaData.serial)
+    }
+
+    /// The longest tail of `history` in which each change starts where the one before ended, the last ending
+    /// at `serial`.
+    private static func chain(_ history: [ZoneDelta], endingAt serial: UInt32) -> [ZoneDelta] {
+        var expected = serial
+        var start = history.endIndex
+        while start > history.startIndex, history[start - 1].toSerial == expected {
+            start -= 1
+            expected = history[start].fromSerial
+        }
+        return Array(history[start...])
+    }
+
+    /// The changes from version `serial` to this one, or nil when the history does not reach back to it.
+    public func changes(since serial: UInt32) -> ArraySlice<ZoneDelta>? {
+        guard let first = history.firstIndex(where: { $0.fromSerial == serial }) else { return nil }
+        return history[first...]
     }
 
     /// A digest of records that does not depend on their order.

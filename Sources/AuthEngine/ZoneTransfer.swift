@@ -1,16 +1,23 @@
 import DNSWire
 
-/// An AXFR response (RFC 5936) for one zone: the SOA, every other record, the SOA again, in as many messages as
-/// it takes. Built from the immutable `Zone`, so a transfer sees one consistent version of the zone however the
-/// published snapshot changes meanwhile.
+/// A zone transfer answer: a sequence of records (for AXFR, RFC 5936: the SOA, every other record, the SOA again;
+/// for IXFR see `IncrementalTransfer`) in as many messages as it takes. Built from the immutable `Zone`, so a
+/// transfer sees one consistent version of the zone however the published snapshot changes meanwhile.
 struct ZoneTransfer {
     /// A message is closed once it holds this many octets (RFC 5936 section 2.2 leaves the split to the server;
     /// small messages keep each write short and stay far below the 65535-octet TCP limit).
     static let messageTarget = 16 * 1024
 
     let query: Query
-    let zone: Zone
+    /// The records to send, in order.
+    let records: [Record]
     let options: ResponderOptions
+
+    init(query: Query, records: [Record], options: ResponderOptions) {
+        self.query = query
+        self.records = records
+        self.options = options
+    }
 
     /// Writes the transfer: every message but the last goes to `emit`, the last stays in `writer`. Every
     /// message echoes the ID and the question (RFC 5936 section 2.2.1 allows it in all of them), has AA set, and
@@ -18,8 +25,6 @@ struct ZoneTransfer {
     func write(to writer: inout MessageWriter, emit: ([UInt8]) -> Void) {
         let builder = ResponseBuilder(query: query, transport: .tcp, udpPayloadSize: options.udpPayloadSize)
         let edns = builder.responseEDNS(rcode: .noError)
-        var records = zone.records
-        records.append(records[0])
         var answers = 0
         begin(&writer, edns: edns)
         for record in records {

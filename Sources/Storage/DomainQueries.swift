@@ -65,10 +65,16 @@ extension Database {
         }
     }
 
-    /// Deletes a domain with its DKIM keys and mailboxes (cascade). The zone name's last serial stays in
-    /// `zone_serials`. Returns false when there was no such domain.
+    /// Deletes a domain with its DKIM keys and mailboxes (cascade) and its zone's stored version and journal.
+    /// The zone name's last serial stays in `zone_serials`. Returns false when there was no such domain.
     public func deleteDomain(id: String) throws(StorageError) -> Bool {
-        try write { db in try DomainRow.deleteOne(db, key: id) }
+        try write { db in
+            guard let name = try String.fetchOne(db, sql: "SELECT name FROM domains WHERE id = ?", arguments: [id])
+            else { return false }
+            try db.execute(sql: "DELETE FROM zone_versions WHERE name = ?", arguments: [name])
+            try db.execute(sql: "DELETE FROM zone_journal WHERE name = ?", arguments: [name])
+            return try DomainRow.deleteOne(db, key: id)
+        }
     }
 
     /// Gives a domain's zone the next serial (after a change to its records) and returns it.

@@ -15,6 +15,9 @@ enum Migrations {
         migrator.registerMigration("v2-verification-schedule") { db in
             try db.execute(sql: v2VerificationSchedule)
         }
+        migrator.registerMigration("v3-zone-journal") { db in
+            try db.execute(sql: v3ZoneJournal)
+        }
         return migrator
     }
 
@@ -87,5 +90,30 @@ enum Migrations {
             last_report TEXT
         );
         CREATE INDEX verification_state_due ON verification_state (next_check_at);
+        """
+
+    /// The last published version of each generated zone and its recent changes, for IXFR (RFC 1995).
+    ///
+    /// Record lists are stored in DNS wire form (uncompressed owners). Like `zone_serials`, these rows are keyed
+    /// by zone name, not tied to `domains`; deleting a domain deletes them explicitly.
+    private static let v3ZoneJournal = """
+        CREATE TABLE zone_versions (
+            name TEXT NOT NULL PRIMARY KEY COLLATE NOCASE,
+            serial INTEGER NOT NULL CHECK (serial BETWEEN 0 AND 4294967295),
+            records BLOB NOT NULL,
+            record_count INTEGER NOT NULL CHECK (record_count >= 0)
+        );
+
+        CREATE TABLE zone_journal (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            name TEXT NOT NULL COLLATE NOCASE,
+            from_serial INTEGER NOT NULL CHECK (from_serial BETWEEN 0 AND 4294967295),
+            to_serial INTEGER NOT NULL CHECK (to_serial BETWEEN 0 AND 4294967295),
+            removed BLOB NOT NULL,
+            added BLOB NOT NULL,
+            record_count INTEGER NOT NULL CHECK (record_count >= 0),
+            created_at INTEGER NOT NULL
+        );
+        CREATE INDEX zone_journal_by_zone ON zone_journal (name, seq);
         """
 }

@@ -11,15 +11,24 @@ enum ZoneSerials {
     /// Hands out the next serial for `name`, records it, and returns it. Call it inside the transaction that
     /// stores the serial in the domain row, so that both change together or not at all.
     static func next(_ db: GRDB.Database, name: String, now: Int64) throws -> UInt32 {
-        let last = try UInt32.fetchOne(db, sql: "SELECT serial FROM zone_serials WHERE name = ?", arguments: [name])
-        let serial = serial(after: last, now: now)
+        let serial = serial(after: try last(db, name: name), now: now)
+        try record(db, name: name, serial: serial)
+        return serial
+    }
+
+    /// The last serial handed out for `name`, if any.
+    static func last(_ db: GRDB.Database, name: String) throws -> UInt32? {
+        try UInt32.fetchOne(db, sql: "SELECT serial FROM zone_serials WHERE name = ?", arguments: [name])
+    }
+
+    /// Makes `serial` the last serial of `name`.
+    static func record(_ db: GRDB.Database, name: String, serial: UInt32) throws {
         try db.execute(
             sql: """
                 INSERT INTO zone_serials (name, serial) VALUES (?, ?)
                 ON CONFLICT (name) DO UPDATE SET serial = excluded.serial
                 """,
             arguments: [name, serial])
-        return serial
     }
 
     /// The serial that follows `last` at time `now` (milliseconds since the epoch); see the type's notes.

@@ -18,6 +18,7 @@ struct ConfigFile: Decodable, Equatable {
     var verifyInterval: Int?
     var verifyFirstCheck: Int?
     var allowTransfer: [String]?
+    var catalogZone: String?
     var provider: ProviderSettings?
 
     /// Reads and decodes `path`; errors name the file and what is wrong.

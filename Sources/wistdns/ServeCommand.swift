@@ -6,6 +6,7 @@ import DNSServer
 import DNSWire
 import Logging
 import MailRecords
+import Publishing
 import Storage
 import Verification
 
@@ -29,17 +30,23 @@ struct ServeCommand: AsyncParsableCommand {
         }()
 
         let store = ZoneStore()
-        let loader = ZoneLoader(directory: settings.zones, store: store, logger: logger)
+        let loader = ZoneLoader(directory: settings.zones, store: store, logger: logger,
+                                reserved: Set(settings.catalogZone.map { [$0] } ?? []))
         loader.load()
 
         let database = try Database(path: settings.database)
+        let versions = ZoneVersions(database: database)
+        let catalog = settings.catalogZone.map {
+            CatalogMaintainer(origin: $0, store: store, versions: versions, logger: logger)
+        }
         if let first = try APIKeyIssuer(database: database).createFirstKeyIfNone() {
             printNow("Created the first API key, with every scope. It is shown only now; keep it:\n\(first.key)")
         }
         let keyPool = DKIMKeyPool(algorithm: .rsa2048, capacity: settings.keyPoolSize)
         defer { keyPool.stop() }
         let service = DomainService(database: database, keys: keyPool,
-                                    publisher: StorePublisher(store: store, loader: loader),
+                                    publisher: StorePublisher(store: store, loader: loader, versions: versions,
+                                                              catalog: catalog),
                                     settings: settings.provider, offload: BlockingExecutor(label: "wistdns.storage"))
         let verification = VerificationService(
             database: database,
@@ -56,6 +63,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let generated = try service.publishAll()
         logger.info("serving \(generated) domains from \(settings.database)")
+        try catalog?.rebuild()
 
         let responder = Responder(store: store, options: ResponderOptions(udpPayloadSize: settings.udpPayload,
                                                                                  allowTransfer: settings.allowTransfer))
@@ -87,6 +95,7 @@ struct ServeCommand: AsyncParsableCommand {
                     if event == .stop { return }
                     logger.info("SIGHUP: reloading \(settings.zones)")
                     loader.load()
+                    catalog?.membersChanged()
                 }
             }
             // The first to finish decides: a stop signal, or the API failing (such as its port being taken).

@@ -56,6 +56,10 @@ struct ServeOptions: ParsableArguments {
             help: "An IP address that may transfer zones with AXFR over TCP (repeatable; default none: all refused).")
     var allowTransfer: [String] = []
 
+    @Option(name: .customLong("catalog-zone"),
+            help: "Name of the catalog zone (RFC 9432) listing every zone served, or none (default catalog.invalid).")
+    var catalogZone: String?
+
     @Option(name: .customLong("nameserver"), help: "A nameserver of generated zones (repeatable).")
     var nameservers: [String] = []
 
@@ -98,6 +102,8 @@ struct ServeOptions: ParsableArguments {
         var provider: ProviderSettings
         /// The addresses AXFR is allowed to (4 or 16 octets; IPv4-mapped IPv6 as IPv4).
         var allowTransfer: Set<[UInt8]> = []
+        /// The catalog zone's name; nil when no catalog is served.
+        var catalogZone: Name?
 
         /// Our own DNS listener as verify queries it: the first listen address, loopback when it is a wildcard.
         var ownServer: ResolverAddress {
@@ -150,6 +156,15 @@ struct ServeOptions: ParsableArguments {
             let octets = IPAddressText.parse(text, family: .ipv4) ?? IPAddressText.parse(text, family: .ipv6)
             guard let octets else { throw ValidationError("--allow-transfer \(text): not an IP address") }
             resolved.allowTransfer.insert(PeerAddress(octets: octets, port: 0).octets)
+        }
+        let catalogText = catalogZone ?? file.catalogZone ?? "catalog.invalid"
+        if catalogText != "none" {
+            do {
+                resolved.catalogZone = try Name(catalogText.hasSuffix(".") ? catalogText : catalogText + ".")
+            } catch {
+                throw ValidationError("--catalog-zone \(catalogText): \(error)")
+            }
+            guard resolved.catalogZone?.isRoot == false else { throw ValidationError("the catalog zone cannot be the root") }
         }
         guard resolved.workers >= 1 else { throw ValidationError("workers must be at least 1") }
         guard resolved.udpPayload >= 512 else { throw ValidationError("the UDP payload size must be at least 512") }

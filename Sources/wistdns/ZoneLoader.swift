@@ -1,6 +1,7 @@
 import AuthEngine
 import DNSWire
 import Logging
+import Storage
 import Synchronization
 import ZoneFile
 
@@ -11,13 +12,16 @@ final class ZoneLoader: Sendable {
     let directory: String
     let store: ZoneStore
     let logger: Logger
+    /// Origins that are not taken from files (the catalog zone): a file for one of them is an error.
+    let reserved: Set<Name>
     /// The origins the folder provided at the last load.
     private let staticOrigins = Mutex<Set<Name>>([])
 
-    init(directory: String, store: ZoneStore, logger: Logger) {
+    init(directory: String, store: ZoneStore, logger: Logger, reserved: Set<Name> = []) {
         self.directory = directory
         self.store = store
         self.logger = logger
+        self.reserved = Set(reserved.map { $0.lowercased() })
     }
 
     /// True when `origin` is served from a file of the folder.
@@ -40,13 +44,18 @@ final class ZoneLoader: Sendable {
             var origins = Set<Name>()
             for file in parsed {
                 let origin = file.origin.lowercased()
+                if reserved.contains(origin) {
+                    logger.error("\(file.file): \(origin) is the catalog zone's name; the file is ignored")
+                    continue
+                }
                 origins.insert(origin)
                 if let current = previous.zone(origin: origin), current.isBuilt(from: file.records) {
                     unchanged += 1
                     continue
                 }
                 do {
-                    next = next.inserting(try Zone(origin: file.origin, records: file.records))
+                    next = next.inserting(try Zone(origin: file.origin, records: file.records,
+                                                   history: history(to: file.records, from: previous.zone(origin: origin))))
                     loaded += 1
                 } catch {
                     logger.error("\(file.file): \(error)")
@@ -67,5 +76,19 @@ final class ZoneLoader: Sendable {
         }
         logger.info("loaded \(directory): \(loaded) zones changed, \(unchanged) unchanged, \(failed.count) with errors")
         return failed.count
+    }
+
+    /// The change history of a zone file's new content: the old version's history plus the change from it, kept
+    /// in memory only (after a restart, a secondary behind gets the whole zone). Empty when the serial did not
+    /// go up, which secondaries would not notice either: that is logged.
+    private func history(to records: [Record], from old: Zone?) -> [ZoneDelta] {
+        guard let old, let change = ZoneDelta(from: old.records, to: records) else { return [] }
+        guard SerialNumber(change.toSerial).isNewer(than: old.serial) else {
+            logger.warning("\(old.origin) changed but its serial \(change.toSerial) is not newer than \(old.serial): secondaries will not transfer it")
+            return []
+        }
+        let history = old.history + [change]
+        let kept = JournalLimits().keptCount(newestFirst: history.reversed().map(\.size), zoneRecords: records.count)
+        return Array(history.suffix(kept))
     }
 }

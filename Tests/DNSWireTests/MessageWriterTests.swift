@@ -168,3 +168,22 @@ struct MessageWriterRollbackTests {
         #expect(Array(writer.bytes[6 ..< 12]) == [0, 1, 0, 2, 3, 4])
     }
 }
+
+@Suite("RecordList: records stored as uncompressed wire form")
+struct RecordListTests {
+    @Test("encode then decode gives the same records; names are not compressed; a cut list is an error")
+    func roundTrip() throws {
+        let origin = try Name("Example.com.")
+        let records = [
+            Record(name: origin, type: .mx, ttl: 300, rdata: .mx(preference: 10, exchange: try Name("mail.example.com."))),
+            Record(name: try Name("www.example.com."), type: .a, ttl: 60, rdata: .a([192, 0, 2, 1])),
+            Record(name: origin, type: .txt, ttl: 0, rdata: .txt([Array("v=spf1 -all".utf8), []])),
+        ]
+        let bytes = RecordList.encode(records)
+        #expect(try RecordList.decode(bytes) == records)
+        // No compression: every record takes its owner's full wire form plus its uncompressed RDATA.
+        #expect(bytes.count == records.reduce(0) { $0 + $1.name.wire.count + 10 + $1.rdata.uncompressedWire.count })
+        #expect(try RecordList.decode([]) == [])
+        #expect(throws: WireError.self) { try RecordList.decode(Array(bytes.dropLast())) }
+    }
+}

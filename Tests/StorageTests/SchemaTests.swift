@@ -12,10 +12,10 @@ import Testing
         let tables = try raw.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         }
-        #expect(tables == ["api_keys", "dkim_keys", "domains", "grdb_migrations", "mailboxes", "verification_state",
-                           "zone_serials"])
+        #expect(tables == ["api_keys", "dkim_keys", "domains", "grdb_migrations", "mailboxes", "sqlite_sequence",
+                           "verification_state", "zone_journal", "zone_serials", "zone_versions"])
         let migrations = try raw.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
-        #expect(migrations == ["v1-domains-api", "v2-verification-schedule"], "append-only, in order")
+        #expect(migrations == ["v1-domains-api", "v2-verification-schedule", "v3-zone-journal"], "append-only, in order")
     }
 
     @Test func fileIsWALWithForeignKeysAndPrivateModes() throws {

@@ -1,0 +1,31 @@
+/// A list of records as bytes, for storage: each record in wire form with its owner uncompressed
+/// (owner, type, class, TTL, RDLENGTH, RDATA), one after the other.
+public enum RecordList {
+    /// Encodes `records` without name compression.
+    public static func encode(_ records: [Record]) -> [UInt8] {
+        var writer = MessageWriter(limit: Int.max, compression: false, capacity: records.count * 64)
+        for record in records { writer.writeRecord(record) }
+        return writer.bytes
+    }
+
+    /// Decodes what `encode` produced. Throws `WireError` when the bytes are not a whole number of records.
+    public static func decode(_ bytes: [UInt8]) throws(WireError) -> [Record] {
+        let result: Result<[Record], WireError> = bytes.withUnsafeBytes { buffer in
+            Result { () throws(WireError) in
+                var reader = WireReader(buffer)
+                var records: [Record] = []
+                while reader.remaining > 0 {
+                    let name = try reader.readName("owner")
+                    let type = RecordType(try reader.readUInt16("type"))
+                    let rclass = RecordClass(try reader.readUInt16("class"))
+                    let ttl = try reader.readUInt32("ttl")
+                    let length = Int(try reader.readUInt16("rdlength"))
+                    let rdata = try RData.read(type: type, length: length, from: &reader)
+                    records.append(Record(name: name, type: type, rclass: rclass, ttl: ttl, rdata: rdata))
+                }
+                return records
+            }
+        }
+        return try result.get()
+    }
+}

@@ -1,0 +1,79 @@
+import AuthEngine
+import Dispatch
+import Foundation
+import DNSWire
+import Logging
+import Storage
+import Synchronization
+
+/// Keeps the catalog zone (RFC 9432) in step with the zones being served: after a change to the set of zones it
+/// rebuilds the member list, gives the catalog a new serial and journal entry through `ZoneVersions` when the
+/// list differs, publishes it, and reports the new version (for NOTIFY).
+///
+/// Changes arriving close together are coalesced into one rebuild, so a burst of API adds makes a few catalog
+/// versions, not one per add. Rebuilds run on a queue of their own (they block on SQLite).
+public final class CatalogMaintainer: Sendable {
+    /// The catalog zone's name.
+    public let origin: Name
+    private let store: ZoneStore
+    private let versions: ZoneVersions
+    private let logger: Logger
+    private let delay: Duration
+    private let onPublish: @Sendable (Zone) -> Void
+    private let queue = DispatchQueue(label: "wistdns.catalog")
+    private let scheduled = Mutex(false)
+
+    /// - Parameters:
+    ///   - delay: how long a change waits for others to join it before the rebuild.
+    ///   - onPublish: called with each new version of the catalog once it is served.
+    public init(origin: Name, store: ZoneStore, versions: ZoneVersions, logger: Logger,
+                delay: Duration = .milliseconds(100), onPublish: @escaping @Sendable (Zone) -> Void = { _ in }) {
+        self.origin = origin.lowercased()
+        self.store = store
+        self.versions = versions
+        self.logger = logger
+        self.delay = delay
+        self.onPublish = onPublish
+    }
+
+    /// Schedules a rebuild after `delay`; calls made before it runs share it.
+    public func membersChanged() {
+        let first = scheduled.withLock { pending in
+            defer { pending = true }
+            return !pending
+        }
+        guard first else { return }
+        let nanoseconds = delay.components.seconds * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000
+        queue.asyncAfter(deadline: .now() + .nanoseconds(Int(nanoseconds))) { [self] in
+            scheduled.withLock { $0 = false }
+            do {
+                try rebuild()
+            } catch {
+                logger.error("catalog zone \(origin): \(error)")
+            }
+        }
+    }
+
+    /// Rebuilds the catalog now and publishes it when its member list changed (or it is not served yet).
+    public func rebuild() throws {
+        let snapshot = store.snapshot
+        let members = Set(snapshot.allZones.map(\.origin)).subtracting([origin])
+        let current = snapshot.zone(origin: origin)
+        if let current, Set(Self.members(of: current)) == members { return }
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let proposed = try versions.database.proposedSerial(name: ZoneVersions.storageName(origin), now: now)
+        let records = try CatalogZone.records(origin: origin, serial: proposed, members: Array(members))
+        let zone = try versions.zone(origin: origin, records: records, current: current, now: now)
+        if let current, current.serial == zone.serial { return }
+        store.update { $0.inserting(zone) }
+        logger.info("catalog zone \(origin): serial \(zone.serial), \(members.count) members")
+        onPublish(zone)
+    }
+
+    /// The member names a catalog version lists.
+    static func members(of catalog: Zone) -> [Name] {
+        catalog.records.compactMap { record in
+            if case .ptr(let member) = record.rdata { member.lowercased() } else { nil }
+        }
+    }
+}

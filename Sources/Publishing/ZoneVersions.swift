@@ -1,0 +1,85 @@
+import AuthEngine
+import DNSWire
+import Foundation
+import Storage
+
+/// Gives generated zones (the API's domains, the catalog) serials and a change history that survive restarts,
+/// so secondaries see every change as a newer serial and can follow it by IXFR.
+///
+/// The records a caller proposes carry an SOA whose serial is only a suggestion: a zone seen for the first time
+/// keeps it; a zone whose records equal the last stored version keeps that version's serial; a zone whose records
+/// changed gets the next serial (`zone_serials`), and the change is journaled in SQLite.
+public struct ZoneVersions: Sendable {
+    let database: Database
+    let limits: JournalLimits
+
+    public init(database: Database, limits: JournalLimits = JournalLimits()) {
+        self.database = database
+        self.limits = limits
+    }
+
+    /// The zone to serve for `records` at `origin`. `current` is the version of the zone being served now, if
+    /// any: as this process stored it last, it spares reading the stored version back.
+    public func zone(origin: Name, records: [Record], current: Zone?, now: Int64) throws -> Zone {
+        let name = Self.storageName(origin)
+        let previous: (records: [Record], history: [ZoneDelta])
+        if let current {
+            previous = (current.records, current.history)
+        } else if let stored = try database.zoneVersion(name: name) {
+            previous = (try RecordList.decode(Array(stored.version.records)),
+                        try stored.changes.map(Self.delta(from:)))
+        } else {
+            try database.saveFirstZoneVersion(Self.row(name: name, records: records))
+            return try Zone(origin: origin, records: records)
+        }
+        guard let change = ZoneDelta(from: previous.records, to: records) else {
+            return try Zone(origin: origin, records: records)
+        }
+        if change.isEmpty {
+            let serial = change.fromSerial
+            return try Zone(origin: origin, records: records.map { $0.type == .soa ? ZoneDelta.withSerial($0, serial) : $0 },
+                            history: previous.history)
+        }
+        var published: [Record] = []
+        var delta = change
+        let now = now
+        _ = try database.saveZoneChange(name: name, now: now, limits: limits) { serial in
+            published = records.map { $0.type == .soa ? ZoneDelta.withSerial($0, serial) : $0 }
+            delta = ZoneDelta(oldSOA: change.oldSOA, newSOA: ZoneDelta.withSerial(change.newSOA, serial),
+                              removed: change.removed, added: change.added)
+            return (Self.row(name: name, records: published), Self.row(delta, now: now))
+        }
+        let history = previous.history + [delta]
+        let kept = limits.keptCount(newestFirst: history.reversed().map(\.size), zoneRecords: published.count)
+        return try Zone(origin: origin, records: published, history: Array(history.suffix(kept)))
+    }
+
+    /// The name a zone is stored under: as the domains table spells it, lowercased and without the final dot.
+    static func storageName(_ origin: Name) -> String {
+        let text = origin.lowercased().description
+        return text.hasSuffix(".") && text != "." ? String(text.dropLast()) : text
+    }
+
+    private static func row(name: String, records: [Record]) -> ZoneVersionRow {
+        let soa = records.first { $0.type == .soa }.map(ZoneDelta.serial(of:)) ?? 0
+        return ZoneVersionRow(name: name, serial: soa, records: Data(RecordList.encode(records)),
+                              recordCount: records.count)
+    }
+
+    private static func row(_ delta: ZoneDelta, now: Int64) -> ZoneChangeRow {
+        ZoneChangeRow(fromSerial: delta.fromSerial, toSerial: delta.toSerial,
+                      removed: Data(RecordList.encode([delta.oldSOA] + delta.removed)),
+                      added: Data(RecordList.encode([delta.newSOA] + delta.added)),
+                      recordCount: delta.size, createdAt: now)
+    }
+
+    private static func delta(from row: ZoneChangeRow) throws -> ZoneDelta {
+        let removed = try RecordList.decode(Array(row.removed))
+        let added = try RecordList.decode(Array(row.added))
+        guard let oldSOA = removed.first, oldSOA.type == .soa, let newSOA = added.first, newSOA.type == .soa else {
+            throw WireError(.badRData, field: "journal entry without SOA", offset: 0)
+        }
+        return ZoneDelta(oldSOA: oldSOA, newSOA: newSOA, removed: Array(removed.dropFirst()),
+                         added: Array(added.dropFirst()))
+    }
+}

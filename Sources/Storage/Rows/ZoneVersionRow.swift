@@ -1,0 +1,28 @@
+import Foundation
+import GRDB
+
+/// One row of `zone_versions`: the last published version of a generated zone.
+public struct ZoneVersionRow: Codable, Equatable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "zone_versions"
+
+    /// The zone name as the domains table spells it (no trailing dot).
+    public var name: String
+    /// The SOA serial of this version.
+    public var serial: Int64
+    /// Every record of the version, in DNS wire form.
+    public var records: Data
+    /// How many records `records` holds.
+    public var recordCount: Int
+
+    public init(name: String, serial: UInt32, records: Data, recordCount: Int) {
+        self.name = name
+        self.serial = Int64(serial)
+        self.records = records
+        self.recordCount = recordCount
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, serial, records
+        case recordCount = "record_count"
+    }
+}

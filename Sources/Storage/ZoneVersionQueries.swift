@@ -1,0 +1,66 @@
+import GRDB
+
+extension Database {
+    /// The last published version of zone `name` with its journal, oldest change first; nil when none was
+    /// stored.
+    public func zoneVersion(name: String) throws(StorageError) -> (version: ZoneVersionRow, changes: [ZoneChangeRow])? {
+        try read { db in
+            guard let version = try ZoneVersionRow.fetchOne(db, key: name) else { return nil }
+            let changes = try ZoneChangeRow.fetchAll(
+                db, sql: "SELECT * FROM zone_journal WHERE name = ? ORDER BY seq", arguments: [name])
+            return (version, changes)
+        }
+    }
+
+    /// Stores the first version of a zone: any version and journal kept under that name are replaced, and the
+    /// version's serial becomes the zone name's last serial (give it one from `proposedSerial` or from
+    /// `insertDomain`, so serials still never go back).
+    public func saveFirstZoneVersion(_ version: ZoneVersionRow) throws(StorageError) {
+        try write { db in
+            try db.execute(sql: "DELETE FROM zone_journal WHERE name = ?", arguments: [version.name])
+            try version.save(db)
+            try ZoneSerials.record(db, name: version.name, serial: UInt32(truncatingIfNeeded: version.serial))
+        }
+    }
+
+    /// The serial a new version of zone `name` would get at time `now` (milliseconds since the epoch), without
+    /// recording it: see `ZoneSerials`.
+    public func proposedSerial(name: String, now: Int64) throws(StorageError) -> UInt32 {
+        try read { db in ZoneSerials.serial(after: try ZoneSerials.last(db, name: name), now: now) }
+    }
+
+    /// Records a change of zone `name` in one transaction: hands out the zone's next serial (`zone_serials`,
+    /// and the `domains` row of that name when there is one), asks `build` for the new version and the change
+    /// that leads to it under that serial, stores both, and trims the journal to `limits`. Returns the serial.
+    public func saveZoneChange(
+        name: String, now: Int64, limits: JournalLimits,
+        _ build: (UInt32) throws -> (version: ZoneVersionRow, change: ZoneChangeRow)
+    ) throws(StorageError) -> UInt32 {
+        try write { db in
+            let serial = try ZoneSerials.next(db, name: name, now: now)
+            try db.execute(
+                sql: "UPDATE domains SET serial = ?, updated_at = ? WHERE name = ?", arguments: [serial, now, name])
+            let (version, change) = try build(serial)
+            try version.save(db)
+            try db.execute(
+                sql: """
+                    INSERT INTO zone_journal (name, from_serial, to_serial, removed, added, record_count, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [name, change.fromSerial, change.toSerial, change.removed, change.added,
+                            change.recordCount, change.createdAt])
+            let sizes = try Int.fetchAll(
+                db, sql: "SELECT record_count FROM zone_journal WHERE name = ? ORDER BY seq DESC", arguments: [name])
+            let kept = limits.keptCount(newestFirst: sizes, zoneRecords: version.recordCount)
+            if kept < sizes.count {
+                try db.execute(
+                    sql: """
+                        DELETE FROM zone_journal WHERE name = ? AND seq NOT IN
+                            (SELECT seq FROM zone_journal WHERE name = ? ORDER BY seq DESC LIMIT ?)
+                        """,
+                    arguments: [name, name, kept])
+            }
+            return serial
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import AuthEngine
+import DNSWire
+import Logging
+import Publishing
+import Storage
+import Synchronization
+import Testing
+
+@Suite("RFC 9432 catalog zone: version 2, one PTR per member with a stable id, rebuilt on changes")
+struct CatalogTests {
+    let catalog = try! Name("catalog.invalid.")
+
+    @Test("records: SOA, NS invalid., version TXT \"2\", and a PTR per member under zones.")
+    func records() throws {
+        let members = [try Name("Example.COM."), try Name("example.org."), try Name("example.com.")]
+        let records = try CatalogZone.records(origin: catalog, serial: 7, members: members)
+        let text = records.map(\.description)
+        #expect(text[0] == "catalog.invalid. 0 IN SOA invalid. invalid. 7 3600 600 2147483646 0")
+        #expect(text[1] == "catalog.invalid. 0 IN NS invalid.")
+        #expect(text[2] == "version.catalog.invalid. 0 IN TXT \"2\"")
+        let ptrs = records.filter { $0.type == .ptr }
+        #expect(ptrs.count == 2, "a member listed twice (in any case) appears once")
+        #expect(Set(ptrs.map { $0.rdata }) == [.ptr(try Name("example.com.")), .ptr(try Name("example.org."))])
+        for ptr in ptrs {
+            let labels = ptr.name.description.split(separator: ".")
+            #expect(labels.count == 4 && labels[1] == "zones" && labels[0].count == 16)
+        }
+        // Stable: the same member gets the same id in another catalog version with other members.
+        let again = try CatalogZone.records(origin: catalog, serial: 8, members: [try Name("example.com.")])
+        #expect(again.filter { $0.type == .ptr }.map(\.name) == ptrs.filter { $0.rdata == .ptr(try! Name("example.com.")) }.map(\.name))
+        // And it is a valid zone.
+        #expect(throws: Never.self) { try Zone(origin: catalog, records: records) }
+    }
+
+    @Test("the maintainer lists every served zone, bumps the serial on changes only, journals them, and reports each version")
+    func maintainer() throws {
+        let store = ZoneStore()
+        let database = try Database.inMemory()
+        let published = Mutex<[UInt32]>([])
+        let maintainer = CatalogMaintainer(origin: catalog, store: store, versions: ZoneVersions(database: database),
+                                           logger: Logger(label: "test"), delay: .milliseconds(1)) { zone in
+            published.withLock { $0.append(zone.serial) }
+        }
+        func add(_ name: String) throws {
+            var records = try mailZone(serial: 1)
+            let origin = try Name(name)
+            records = records.map { var copy = $0; copy.name = origin; return copy }
+            store.update { $0.inserting(try! Zone(origin: origin, records: records)) }
+        }
+        try add("a.example.")
+        try maintainer.rebuild()
+        let first = try #require(store.snapshot.zone(origin: catalog))
+        #expect(first.records.filter { $0.type == .ptr }.map(\.rdata) == [.ptr(try Name("a.example."))])
+
+        try maintainer.rebuild()
+        #expect(store.snapshot.zone(origin: catalog) === first, "no change, no new version")
+
+        try add("b.example.")
+        try maintainer.rebuild()
+        let second = try #require(store.snapshot.zone(origin: catalog))
+        #expect(SerialNumber(second.serial).isNewer(than: first.serial))
+        #expect(second.records.filter { $0.type == .ptr }.count == 2)
+        #expect(second.changes(since: first.serial)?.first?.added.map(\.rdata) == [.ptr(try Name("b.example."))])
+        #expect(published.withLock { $0 } == [first.serial, second.serial])
+    }
+
+    @Test("membersChanged coalesces a burst into one rebuild on the maintainer's queue")
+    func coalescing() async throws {
+        let store = ZoneStore()
+        let count = Mutex(0)
+        let maintainer = CatalogMaintainer(origin: catalog, store: store,
+                                           versions: ZoneVersions(database: try Database.inMemory()),
+                                           logger: Logger(label: "test"), delay: .milliseconds(50)) { _ in
+            count.withLock { $0 += 1 }
+        }
+        for _ in 0 ..< 20 { maintainer.membersChanged() }
+        for _ in 0 ..< 100 where count.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(20)) }
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(count.withLock { $0 } == 1)
+        #expect(store.snapshot.zone(origin: catalog) != nil)
+    }
+}

@@ -1,0 +1,71 @@
+import AuthEngine
+import DNSWire
+import Publishing
+import Storage
+import Testing
+
+/// A small generated zone at `example.com.` with SOA serial `serial` and the given TXT text.
+func mailZone(serial: UInt32, text: String = "v=spf1 ip4:192.0.2.25 -all") throws -> [Record] {
+    let origin = try Name("example.com.")
+    let ns = try Name("ns1.wistfare.net.")
+    return [
+        Record(name: origin, type: .soa, ttl: 3600, rdata: .soa(SOA(
+            mname: ns, rname: try Name("hostmaster.wistfare.net."), serial: serial, refresh: 3600, retry: 600,
+            expire: 1_209_600, minimum: 300))),
+        Record(name: origin, type: .ns, ttl: 3600, rdata: .ns(ns)),
+        Record(name: origin, type: .txt, ttl: 3600, rdata: .txt([Array(text.utf8)])),
+    ]
+}
+
+let april2026: Int64 = 1_775_001_600_000
+
+@Suite("ZoneVersions: serials that move only when records change, and a journal that survives restarts")
+struct ZoneVersionsTests {
+    let origin = try! Name("example.com.")
+
+    @Test("a first version keeps its serial; the same records again keep it; a change takes a newer serial and is journaled")
+    func lifecycle() throws {
+        let database = try Database.inMemory()
+        let versions = ZoneVersions(database: database)
+        let first = try versions.zone(origin: origin, records: try mailZone(serial: 100), current: nil, now: april2026)
+        #expect(first.serial == 100)
+        #expect(first.history.isEmpty)
+
+        // Same records, another proposed serial (a restart): the stored serial stays.
+        let again = try versions.zone(origin: origin, records: try mailZone(serial: 555), current: nil, now: april2026)
+        #expect(again.serial == 100)
+        let unchanged = try versions.zone(origin: origin, records: try mailZone(serial: 555), current: first, now: april2026)
+        #expect(unchanged.serial == 100)
+
+        // The SPF changes (new settings): a newer serial, one journaled change.
+        let changed = try versions.zone(origin: origin, records: try mailZone(serial: 100, text: "v=spf1 -all"),
+                                        current: first, now: april2026)
+        #expect(SerialNumber(changed.serial).isNewer(than: 100))
+        #expect(changed.history.count == 1)
+        #expect(changed.history[0].fromSerial == 100 && changed.history[0].toSerial == changed.serial)
+        #expect(changed.history[0].removed.count == 1 && changed.history[0].added.count == 1)
+
+        // After a restart (nothing in memory) the journal comes back from SQLite and IXFR can use it.
+        let restarted = try versions.zone(origin: origin, records: try mailZone(serial: 1, text: "v=spf1 -all"),
+                                          current: nil, now: april2026)
+        #expect(restarted.serial == changed.serial)
+        #expect(restarted.history == changed.history)
+        #expect(restarted.changes(since: 100)?.count == 1)
+    }
+
+    @Test("every change gets a serial newer than the one before, even within one second")
+    func serialsKeepGrowing() throws {
+        let database = try Database.inMemory()
+        let versions = ZoneVersions(database: database)
+        var zone = try versions.zone(origin: origin, records: try mailZone(serial: UInt32(april2026 / 1000)),
+                                     current: nil, now: april2026)
+        for step in 0 ..< 5 {
+            let next = try versions.zone(origin: origin, records: try mailZone(serial: 1, text: "step \(step)"),
+                                         current: zone, now: april2026)
+            #expect(SerialNumber(next.serial).isNewer(than: zone.serial))
+            zone = next
+        }
+        #expect(zone.history.count == 5)
+        #expect(zone.changes(since: UInt32(april2026 / 1000))?.count == 5)
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import Storage
+import Testing
+
+/// Zone versions and the IXFR journal: serials handed out with the change, the journal trimmed to its limits,
+/// everything gone with the domain.
+@Suite struct ZoneJournalTests {
+    func change(_ database: Database, name: String, size: Int = 4, limits: JournalLimits = JournalLimits(),
+                now: Int64 = april2026) throws -> UInt32 {
+        let from = try #require(try database.zoneVersion(name: name)).version.serial
+        return try database.saveZoneChange(name: name, now: now, limits: limits) { serial in
+            (ZoneVersionRow(name: name, serial: serial, records: Data([UInt8(truncatingIfNeeded: serial)]), recordCount: 10),
+             ZoneChangeRow(fromSerial: UInt32(from), toSerial: serial, removed: Data([1]), added: Data([2]),
+                           recordCount: size, createdAt: now))
+        }
+    }
+
+    @Test func aChangeTakesTheNextSerialForTheZoneAndItsDomain() throws {
+        let database = try Database.inMemory()
+        let stored = try addDomain(1, to: database)
+        try database.saveFirstZoneVersion(ZoneVersionRow(name: "d1.example", serial: stored.serial,
+                                                         records: Data([0]), recordCount: 10))
+        let serial = try change(database, name: "d1.example")
+        #expect(serial > stored.serial)
+        let row = try #require(try database.domain(id: "dom_1"))
+        #expect(row.serial == serial)
+        let found = try #require(try database.zoneVersion(name: "D1.example"))
+        #expect(found.version.serial == Int64(serial))
+        #expect(found.changes.map(\.toSerial) == [Int64(serial)])
+        #expect(found.changes.map(\.fromSerial) == [Int64(stored.serial)])
+    }
+
+    @Test func theJournalKeepsTheNewestChangesWithinItsLimits() throws {
+        let database = try Database.inMemory()
+        try database.saveFirstZoneVersion(ZoneVersionRow(name: "catalog.invalid", serial: 5, records: Data(),
+                                                         recordCount: 10))
+        var serials: [UInt32] = []
+        for step in 0 ..< 6 {
+            serials.append(try change(database, name: "catalog.invalid",
+                                      limits: JournalLimits(maxChanges: 4, minRecordBudget: 100),
+                                      now: april2026 + Int64(step) * 1000))
+        }
+        #expect(try database.zoneVersion(name: "catalog.invalid")?.changes.map(\.toSerial) == serials.suffix(4).map(Int64.init))
+        // A record budget of 10 (the zone's size) with changes of 4 records keeps two.
+        let last = try change(database, name: "catalog.invalid", limits: JournalLimits(maxChanges: 64, minRecordBudget: 0),
+                              now: april2026 + 10_000)
+        #expect(try database.zoneVersion(name: "catalog.invalid")?.changes.map(\.toSerial) == [Int64(serials[5]), Int64(last)])
+    }
+
+    @Test func aFirstVersionRecordsItsSerialAndClearsAnOldJournal() throws {
+        let database = try Database.inMemory()
+        let proposed = try database.proposedSerial(name: "catalog.invalid", now: april2026)
+        #expect(proposed == UInt32(april2026 / 1000))
+        try database.saveFirstZoneVersion(ZoneVersionRow(name: "catalog.invalid", serial: proposed, records: Data(),
+                                                         recordCount: 3))
+        _ = try change(database, name: "catalog.invalid")
+        try database.saveFirstZoneVersion(ZoneVersionRow(name: "catalog.invalid", serial: proposed + 5, records: Data(),
+                                                         recordCount: 3))
+        #expect(try database.zoneVersion(name: "catalog.invalid")?.changes.isEmpty == true)
+        // The same second again: the next proposal still moves past the recorded serial.
+        #expect(try database.proposedSerial(name: "catalog.invalid", now: april2026) == proposed + 6)
+    }
+
+    @Test func deletingADomainDeletesItsZoneVersionAndJournal() throws {
+        let database = try Database.inMemory()
+        let stored = try addDomain(1, to: database)
+        try database.saveFirstZoneVersion(ZoneVersionRow(name: "d1.example", serial: stored.serial,
+                                                         records: Data([0]), recordCount: 10))
+        _ = try change(database, name: "d1.example")
+        #expect(try database.deleteDomain(id: "dom_1"))
+        #expect(try database.zoneVersion(name: "d1.example") == nil)
+        #expect(try database.deleteDomain(id: "dom_1") == false)
+    }
+
+    @Test func limitsCountRecordsAndChanges() {
+        let limits = JournalLimits(maxChanges: 3, minRecordBudget: 10)
+        #expect(limits.keptCount(newestFirst: [2, 2, 2, 2], zoneRecords: 1) == 3)
+        #expect(limits.keptCount(newestFirst: [6, 6], zoneRecords: 1) == 1)
+        #expect(limits.keptCount(newestFirst: [6, 6], zoneRecords: 12) == 2)
+        #expect(limits.keptCount(newestFirst: [11], zoneRecords: 1) == 0)
+    }
+}
