@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+
+/// The records of dig's output, one per line, without comments.
+private func recordLines(_ output: String) -> [String] {
+    output.split(separator: "\n").map(String.init).filter { !$0.hasPrefix(";") && !$0.isEmpty }
+}
+
+/// The whitespace-separated fields of a presentation-format record line (at least five).
+private func fields(_ line: String) -> [String] {
+    let parts = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+    return parts + Array(repeating: "", count: max(0, 5 - parts.count))
+}
+
+/// The serial of a presentation-format SOA line.
+private func soaSerial(_ line: String) -> String? {
+    let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+    return fields.count > 6 && fields[3] == "SOA" ? String(fields[6]) : nil
+}
+
+@Suite("IXFR (RFC 1995), the catalog zone (RFC 9432) and named-checkzone on every zone, against the real server",
+       .serialized)
+struct IncrementalTransferIntegrationTests {
+    @Test("every zone's AXFR passes named-checkzone; the catalog lists them all and follows an add by IXFR")
+    func catalogAndCheckzone() throws {
+        let server = try ServerProcess(extraArguments: ["--allow-transfer", "127.0.0.1"])
+        let key = try #require(server.log.firstMatch(of: /wm_[0-9A-Za-z]{32}/).map { String($0.0) })
+        let catalogBefore = try #require(soaSerial(recordLines(try dig(server, "catalog.invalid", "SOA")).first ?? ""))
+        #expect(try curl(server, "POST", "/api/v1/domains", key: key, body: #"{"name": "shop.example"}"#).status == 201)
+
+        // The catalog follows within a moment (rebuilds are coalesced for 100 ms).
+        var members: [String] = []
+        let deadline = Date().addingTimeInterval(5)
+        repeat {
+            members = recordLines(try dig(server, "+onesoa", "AXFR", "catalog.invalid")).filter { fields($0)[3] == "PTR" }
+            if members.count == 3 { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        } while Date() < deadline
+        #expect(Set(members.map { fields($0)[4] })
+            == ["wistfare.net.", "wistfare.email.", "shop.example."])
+        #expect(members.allSatisfy { $0.contains(".zones.catalog.invalid.") })
+
+        for zone in ["wistfare.net", "wistfare.email", "shop.example", "catalog.invalid"] {
+            let file = server.zonesDirectory.appendingPathComponent("\(zone).axfr")
+            try (try dig(server, "+onesoa", "AXFR", zone)).write(to: file, atomically: true, encoding: .utf8)
+            let check = try run("named-checkzone", [zone, file.path])
+            #expect(check.status == 0, "\(zone): \(check.output)")
+        }
+
+        // IXFR from the catalog's first serial: the current SOA, the old SOA, nothing removed, the new SOA, the
+        // added member, the current SOA.
+        let ixfr = recordLines(try dig(server, "IXFR=\(catalogBefore)", "catalog.invalid"))
+        let serials = ixfr.compactMap(soaSerial)
+        #expect(serials.count == 4, "\(ixfr)")
+        #expect(serials[1] == catalogBefore && serials[0] == serials[2] && serials[2] == serials[3])
+        #expect(ixfr.count == 5 && fields(ixfr[3])[3...] == ["PTR", "shop.example."], "\(ixfr)")
+        // A client that is current gets the single SOA.
+        #expect(recordLines(try dig(server, "IXFR=\(serials[0])", "catalog.invalid")).count == 1)
+        // Not allowed from ::1, and never over UDP.
+        #expect(try dig(server, "IXFR=\(catalogBefore)", "catalog.invalid", address: "::1").contains("Transfer failed"))
+        let udp = try run("kdig", ["@127.0.0.1", "-p", "\(server.port)", "+notcp", "IXFR=\(catalogBefore)",
+                                   "catalog.invalid"]).output
+        #expect(udp.contains("REFUSED") && !udp.contains("PTR"), "\(udp)")
+    }
+
+    @Test("a generated zone whose records change (new provider settings at a restart) gets a newer serial, kept with its journal across restarts")
+    func generatedZoneChange() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ixfr-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let database = folder.appendingPathComponent("wistdns.sqlite").path
+        var server = try ServerProcess(database: database, extraArguments: ["--allow-transfer", "127.0.0.1"])
+        let key = try #require(server.log.firstMatch(of: /wm_[0-9A-Za-z]{32}/).map { String($0.0) })
+        #expect(try curl(server, "POST", "/api/v1/domains", key: key, body: #"{"name": "shop.example"}"#).status == 201)
+        let first = try #require(soaSerial(recordLines(try dig(server, "shop.example", "SOA")).first ?? ""))
+        server.stop()
+
+        // Same settings: same serial. New sending address: a newer serial and one journaled change.
+        server = try ServerProcess(database: database, extraArguments: ["--allow-transfer", "127.0.0.1"])
+        #expect(soaSerial(recordLines(try dig(server, "shop.example", "SOA")).first ?? "") == first)
+        server.stop()
+        for _ in 0 ..< 2 {
+            server = try ServerProcess(database: database,
+                                       extraArguments: ["--allow-transfer", "127.0.0.1", "--sending-ipv4", "192.0.2.99"])
+            let second = try #require(soaSerial(recordLines(try dig(server, "shop.example", "SOA")).first ?? ""))
+            #expect(UInt32(second)! > UInt32(first)!)
+            let ixfr = recordLines(try dig(server, "IXFR=\(first)", "shop.example"))
+            #expect(ixfr.compactMap(soaSerial) == [second, first, second, second], "\(ixfr)")
+            #expect(ixfr.count == 6, "\(ixfr)")
+            #expect(ixfr[2].contains("ip4:192.0.2.25") && ixfr[4].contains("ip4:192.0.2.99"), "\(ixfr)")
+            server.stop()
+        }
+    }
+}
