@@ -4,7 +4,7 @@ import Testing
 @Suite("SIGHUP reloads zones/; a zone that fails keeps its previous content", .serialized)
 struct ReloadTests {
     @Test func reload() throws {
-        let server = try ServerProcess()
+        let server = try ServerProcess(extraArguments: ["--allow-transfer", "127.0.0.1"])
         let file = server.zonesDirectory.appendingPathComponent("wistfare.net.zone")
         let original = try String(contentsOf: file, encoding: .utf8)
 
@@ -14,6 +14,21 @@ struct ReloadTests {
             .write(to: file, atomically: true, encoding: .utf8)
         server.signal(SIGHUP)
         try server.waitFor("SIGHUP")
+        try waitUntil { try digShort(server, "mail.wistfare.net", "A") == ["192.0.2.26"] }
+
+        // The change is kept (in memory) for IXFR: new SOA, old SOA, the old address, new SOA, the new one, new SOA.
+        let ixfr = try dig(server, "+short", "IXFR=2026112901", "wistfare.net").split(separator: "\n").map {
+            $0.split(separator: " ").count > 2 ? String($0.split(separator: " ")[2]) : String($0)
+        }
+        #expect(ixfr == ["2026112902", "2026112901", "192.0.2.25", "2026112902", "192.0.2.26", "2026112902"], "\(ixfr)")
+
+        // A change without a newer serial is served, with a warning: secondaries would not notice it.
+        let current = try String(contentsOf: file, encoding: .utf8)
+        try current.replacingOccurrences(of: "192.0.2.26\n", with: "192.0.2.27\n").write(to: file, atomically: true, encoding: .utf8)
+        server.signal(SIGHUP)
+        try server.waitFor("is not newer than 2026112902")
+        try current.write(to: file, atomically: true, encoding: .utf8)
+        server.signal(SIGHUP)
         try waitUntil { try digShort(server, "mail.wistfare.net", "A") == ["192.0.2.26"] }
 
         // A broken file is reported with file and line, and the zone keeps serving what it had.
