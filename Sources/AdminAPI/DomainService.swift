@@ -86,7 +86,9 @@ public final class DomainService: Sendable {
         }
         do {
             let zone = try zone(for: stored, keys: [keyRow])
-            try publisher.publish(origin: zone.origin, records: zone.records)
+            // Publishing stores the zone's first version in SQLite: off the cooperative pool.
+            let publisher = self.publisher
+            try await offload.run { try publisher.publish(origin: zone.origin, records: zone.records) }
         } catch {
             // Serving failed: take the domain out again so the request changes nothing.
             _ = try? await offload.run { try database.deleteDomain(id: id) }
