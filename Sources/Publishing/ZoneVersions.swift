@@ -42,7 +42,6 @@ public struct ZoneVersions: Sendable {
         }
         var published: [Record] = []
         var delta = change
-        let now = now
         _ = try database.saveZoneChange(name: name, now: now, limits: limits) { serial in
             published = records.map { $0.type == .soa ? ZoneDelta.withSerial($0, serial) : $0 }
             delta = ZoneDelta(oldSOA: change.oldSOA, newSOA: ZoneDelta.withSerial(change.newSOA, serial),

@@ -76,17 +76,4 @@ extension Database {
             return try DomainRow.deleteOne(db, key: id)
         }
     }
-
-    /// Gives a domain's zone the next serial (after a change to its records) and returns it.
-    /// Throws `.notFound` for an unknown domain.
-    public func bumpSerial(domainID: String, now: Int64) throws(StorageError) -> UInt32 {
-        try write { db in
-            guard let name = try String.fetchOne(db, sql: "SELECT name FROM domains WHERE id = ?", arguments: [domainID])
-            else { throw StorageError.notFound }
-            let serial = try ZoneSerials.next(db, name: name, now: now)
-            try db.execute(
-                sql: "UPDATE domains SET serial = ?, updated_at = ? WHERE id = ?", arguments: [serial, now, domainID])
-            return serial
-        }
-    }
 }

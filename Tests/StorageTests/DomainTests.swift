@@ -43,7 +43,7 @@ import Testing
         #expect(try database.domains(page: 1, pageSize: 10).rows == [first])
         #expect(try database.dkimKeys(domainID: "dom_2").isEmpty)
         // The failed insert did not use up a serial either.
-        let after = try database.bumpSerial(domainID: "dom_1", now: first.createdAt)
+        let after = try recordChange(of: "d1.example", in: database, now: first.createdAt)
         #expect(after == first.serial + 1)
     }
 

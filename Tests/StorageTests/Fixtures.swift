@@ -54,3 +54,11 @@ func mode(of path: String) throws -> Int {
     let attributes = try FileManager.default.attributesOfItem(atPath: path)
     return (attributes[.posixPermissions] as? NSNumber)?.intValue ?? -1
 }
+
+/// Records a change of zone `name` (placeholder record bytes) and returns the serial it was given.
+func recordChange(of name: String, in database: Database, now: Int64) throws -> UInt32 {
+    try database.saveZoneChange(name: name, now: now, limits: JournalLimits()) { serial in
+        (ZoneVersionRow(name: name, serial: serial, records: Data([1]), recordCount: 1),
+         ZoneChangeRow(fromSerial: 0, toSerial: serial, removed: Data(), added: Data(), recordCount: 2, createdAt: now))
+    }
+}

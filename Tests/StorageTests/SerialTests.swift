@@ -21,15 +21,14 @@ import Testing
         #expect(serials == [serials[0], serials[0] + 1, serials[0] + 2])
     }
 
-    @Test func bumpIncreasesEveryTime() throws {
+    @Test func zoneChangesIncreaseTheSerialEveryTime() throws {
         let database = try Database.inMemory()
         let first = try addDomain(1, to: database).serial
-        let second = try database.bumpSerial(domainID: "dom_1", now: april2026)
-        let third = try database.bumpSerial(domainID: "dom_1", now: april2026 + 3_600_000)
+        let second = try recordChange(of: "d1.example", in: database, now: april2026)
+        let third = try recordChange(of: "d1.example", in: database, now: april2026 + 3_600_000)
         #expect(second == first + 1)
         #expect(third == UInt32((april2026 + 3_600_000) / 1000))
         #expect(try database.domain(id: "dom_1")?.serial == third)
-        #expect(throws: StorageError.notFound) { try database.bumpSerial(domainID: "dom_404", now: 0) }
     }
 
     @Test func serialsSurviveReopen() throws {
