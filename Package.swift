@@ -42,8 +42,10 @@ let package = Package(
         .target(name: "MailRecords", dependencies: ["DNSWire"]),
         // The system OpenSSL (libssl-dev), imported through a small shim header.
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
-        // DKIM key generation, hashing and randomness: the only place that touches OpenSSL.
+        // DKIM key generation, hashing and randomness (OpenSSL is used here and by TSIG only).
         .target(name: "DKIMKeys", dependencies: ["COpenSSL"]),
+        // TSIG (RFC 8945): keys, request verification, signed answers and zone transfers, signed requests.
+        .target(name: "TSIG", dependencies: ["DNSWire", "COpenSSL"]),
         // The stub resolver client and the checks of a domain's records against our server and public resolvers.
         .target(name: "Verification", dependencies: ["DNSWire", "MailRecords"]),
         // SQLite state (GRDB over the system libsqlite3): schema, migrations, queries.
@@ -85,6 +87,7 @@ let package = Package(
         ),
         .testTarget(name: "MailRecordsTests", dependencies: ["MailRecords", "DNSWire"]),
         .testTarget(name: "DKIMKeysTests", dependencies: ["DKIMKeys"]),
+        .testTarget(name: "TSIGTests", dependencies: ["TSIG", "DNSWire"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "AdminAPITests",

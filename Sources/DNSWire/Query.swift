@@ -15,9 +15,14 @@ public struct Query: Sendable {
     public var questionEnd: Int
     /// The client's EDNS parameters, or nil without an OPT record.
     public var edns: EDNSRequest?
+    /// The offset of the TSIG record (RFC 8945) when the message is signed: the last additional record, whose
+    /// owner name starts here. Nil for an unsigned message. Noted while the additional section is walked anyway,
+    /// so an unsigned query costs nothing more.
+    public var tsigStart: Int?
 
     /// Reads a query message. Throws `WireError` when the question cannot be read, when QDCOUNT is not 1,
-    /// when a record is short, or when there is more than one OPT record (all answered with FORMERR).
+    /// when a record is short, when there is more than one OPT record, or when a TSIG record is anywhere but
+    /// last in the additional section (RFC 8945 section 5.1; all answered with FORMERR).
     public init(parsing buffer: UnsafeRawBufferPointer) throws(WireError) {
         guard let header = Header(buffer) else { throw WireError(.truncated, field: "header", offset: 0) }
         guard header.questionCount == 1 else { throw WireError(.badRData, field: "qdcount", offset: 4) }
@@ -29,12 +34,14 @@ public struct Query: Sendable {
         self.question = Question(name: name, type: type, rclass: rclass)
         self.questionEnd = reader.offset
         self.edns = nil
+        self.tsigStart = nil
         let records = Int(header.answerCount) + Int(header.authorityCount)
         for _ in 0 ..< records {
             try Query.skipRecord(&reader)
         }
         for _ in 0 ..< header.additionalCount {
             let start = reader.offset
+            guard tsigStart == nil else { throw WireError(.misplacedTSIG, field: "TSIG", offset: start) }
             let owner = try reader.readUInt8("owner")
             if owner != 0 {
                 reader.offset = start
@@ -46,6 +53,7 @@ public struct Query: Sendable {
             let length = Int(try reader.readUInt16("rdlength"))
             let rdataStart = reader.offset
             try reader.skip(length, "rdata")
+            if type == RecordType.tsig.rawValue { tsigStart = start }
             guard type == RecordType.opt.rawValue else { continue }
             guard owner == 0, edns == nil else { throw WireError(.badOPT, field: "OPT", offset: start) }
             try Query.validateOptions(reader.message, from: rdataStart, length: length)
@@ -53,9 +61,14 @@ public struct Query: Sendable {
         }
     }
 
+    /// Skips an answer or authority record; a TSIG record there is misplaced.
     private static func skipRecord(_ reader: inout WireReader) throws(WireError) {
+        let start = reader.offset
         _ = try reader.readName("owner")
-        try reader.skip(8, "record header")
+        guard try reader.readUInt16("type") != RecordType.tsig.rawValue else {
+            throw WireError(.misplacedTSIG, field: "TSIG", offset: start)
+        }
+        try reader.skip(6, "record header")
         let length = Int(try reader.readUInt16("rdlength"))
         try reader.skip(length, "rdata")
     }

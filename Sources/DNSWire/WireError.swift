@@ -14,6 +14,8 @@ public struct WireError: Error, Equatable, Sendable, CustomStringConvertible {
         case badRData
         /// More than one OPT record, or an OPT record that is not at the root or not in the additional section.
         case badOPT
+        /// A TSIG record that is not the last record of the additional section (RFC 8945 section 5.1).
+        case misplacedTSIG
         /// Presentation-format text that is not a valid name or value.
         case badText
     }

@@ -213,3 +213,26 @@ struct HeaderTests {
         #expect(Rcode(23).description == "RCODE23")
     }
 }
+
+@Suite("Hot-path query parser: where the TSIG record is (RFC 8945 section 5.1)")
+struct QueryTSIGTests {
+    /// A TSIG record whose RDATA is not looked at by the parser.
+    let tsig = recordWire(owner: wire("key", "example"), type: 250, rclass: 255, ttl: 0, rdata: [1, 2, 3])
+
+    @Test("the offset of a last TSIG record is noted; an unsigned query has none")
+    func noted() throws {
+        let question = questionWire()
+        #expect(try parseQuery(header(ar: 2) + question + optWire() + tsig).tsigStart == 12 + question.count + 11)
+        #expect(try parseQuery(header(ar: 1) + question + tsig).tsigStart == 12 + question.count)
+        #expect(try parseQuery(header(ar: 1) + question + optWire()).tsigStart == nil)
+    }
+
+    @Test("a TSIG record before another additional record, or in the answer or authority section, is misplaced")
+    func misplaced() {
+        let question = questionWire()
+        expectWireError(.misplacedTSIG) { _ = try parseQuery(header(ar: 2) + question + tsig + optWire()) }
+        expectWireError(.misplacedTSIG) { _ = try parseQuery(header(ar: 2) + question + tsig + tsig) }
+        expectWireError(.misplacedTSIG) { _ = try parseQuery(header(an: 1) + question + tsig) }
+        expectWireError(.misplacedTSIG) { _ = try parseQuery(header(ns: 1, ar: 1) + question + tsig + optWire()) }
+    }
+}
