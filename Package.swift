@@ -38,6 +38,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // NOTIFY (RFC 1996) to secondaries on every zone change, from its own thread, with retries and backoff.
+        .target(
+            name: "Notify",
+            dependencies: [
+                "DNSWire", "DNSServer", "CSocketShims",
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Turns a domain's mail policy into DNS records; domain-name validation and IDNA.
         .target(name: "MailRecords", dependencies: ["DNSWire"]),
         // The system OpenSSL (libssl-dev), imported through a small shim header.
@@ -84,6 +93,10 @@ let package = Package(
         .testTarget(
             name: "DNSServerTests",
             dependencies: ["DNSServer", "DNSWire", .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(
+            name: "NotifyTests",
+            dependencies: ["Notify", "DNSWire", "DNSServer", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "MailRecordsTests", dependencies: ["MailRecords", "DNSWire"]),
         .testTarget(name: "DKIMKeysTests", dependencies: ["DKIMKeys"]),

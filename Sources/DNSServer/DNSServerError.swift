@@ -12,7 +12,7 @@ public struct DNSServerError: Error, Equatable, CustomStringConvertible {
     public let detail: String?
 
     /// A system call failed with `code`.
-    init(_ operation: String, address: String? = nil, code: Int32) {
+    package init(_ operation: String, address: String? = nil, code: Int32) {
         self.operation = operation
         self.address = address
         self.code = code

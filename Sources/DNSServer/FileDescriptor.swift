@@ -2,11 +2,11 @@ import Glibc
 
 /// Owns one file descriptor and closes it when the last reference goes away, so a descriptor is never closed
 /// while a thread that uses it is still running (the threads hold a reference until they are joined).
-final class FileDescriptor: Sendable {
+package final class FileDescriptor: Sendable {
     /// The descriptor number.
-    let raw: Int32
+    package let raw: Int32
 
-    init(_ raw: Int32) {
+    package init(_ raw: Int32) {
         self.raw = raw
     }
 

@@ -27,7 +27,7 @@ public struct ListenAddress: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Creates an address from its octets (4 for IPv4, 16 for IPv6).
-    init(family: Family, octets: [UInt8], port: UInt16) {
+    package init(family: Family, octets: [UInt8], port: UInt16) {
         precondition(octets.count == (family == .ipv4 ? 4 : 16), "wrong address length")
         self.family = family
         self.octets = octets

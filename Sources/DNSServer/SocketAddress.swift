@@ -1,12 +1,12 @@
 import Glibc
 
 /// A `sockaddr_in` or `sockaddr_in6` held in a `sockaddr_storage`, converted from and to `ListenAddress`.
-struct SocketAddress {
-    var storage = sockaddr_storage()
-    var length: socklen_t
+package struct SocketAddress {
+    package var storage = sockaddr_storage()
+    package var length: socklen_t
 
     /// The socket address of `address`.
-    init(_ address: ListenAddress) {
+    package init(_ address: ListenAddress) {
         switch address.family {
         case .ipv4:
             var ipv4 = sockaddr_in()
@@ -26,12 +26,12 @@ struct SocketAddress {
     }
 
     /// An empty address for a system call to fill in.
-    init() {
+    package init() {
         length = socklen_t(MemoryLayout<sockaddr_storage>.size)
     }
 
     /// The address as a `ListenAddress`, or nil for a family other than IPv4 and IPv6.
-    var listenAddress: ListenAddress? {
+    package var listenAddress: ListenAddress? {
         withUnsafeBytes(of: storage) { raw in
             switch Int32(storage.ss_family) {
             case AF_INET:
@@ -49,14 +49,14 @@ struct SocketAddress {
     }
 
     /// Calls `body` with the address as a `sockaddr` pointer and its length.
-    func withSockAddr<Result>(_ body: (UnsafePointer<sockaddr>, socklen_t) -> Result) -> Result {
+    package func withSockAddr<Result>(_ body: (UnsafePointer<sockaddr>, socklen_t) -> Result) -> Result {
         withUnsafeBytes(of: storage) { raw in
             body(raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), length)
         }
     }
 
     /// Calls `body` with a mutable `sockaddr` pointer and length, for calls such as `getsockname`.
-    mutating func withMutableSockAddr<Result>(
+    package mutating func withMutableSockAddr<Result>(
         _ body: (UnsafeMutablePointer<sockaddr>, UnsafeMutablePointer<socklen_t>) -> Result
     ) -> Result {
         var length = self.length

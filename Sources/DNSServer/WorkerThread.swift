@@ -3,11 +3,11 @@ import CSocketShims
 import Glibc
 
 /// A POSIX thread running one closure, outside the Swift concurrency pool (socket loops block).
-final class WorkerThread: Sendable {
+package final class WorkerThread: Sendable {
     private let handle: pthread_t
 
     /// Starts `body` on a new thread named `name` (at most 15 characters are kept).
-    init(name: String, _ body: @escaping @Sendable () -> Void) throws(DNSServerError) {
+    package init(name: String, _ body: @escaping @Sendable () -> Void) throws(DNSServerError) {
         let start = Unmanaged.passRetained(Start(name: name, body: body)).toOpaque()
         var handle = pthread_t()
         let result = pthread_create(&handle, nil, { argument in
@@ -24,7 +24,7 @@ final class WorkerThread: Sendable {
     }
 
     /// Waits until the thread has returned. Call it once.
-    func join() {
+    package func join() {
         pthread_join(handle, nil)
     }
 
@@ -41,10 +41,12 @@ final class WorkerThread: Sendable {
 }
 
 /// A flag that tells the server's threads to return.
-final class StopFlag: Sendable {
+package final class StopFlag: Sendable {
     private let stopped = Atomic<Bool>(false)
 
-    var isSet: Bool { stopped.load(ordering: .acquiring) }
+    package var isSet: Bool { stopped.load(ordering: .acquiring) }
 
-    func set() { stopped.store(true, ordering: .releasing) }
+    package init() {}
+
+    package func set() { stopped.store(true, ordering: .releasing) }
 }

@@ -1,0 +1,92 @@
+import CSocketShims
+import DNSServer
+import DNSWire
+import Glibc
+import Logging
+
+/// The notifier's thread: takes recorded changes, sends what the schedule says is due, and waits in `poll` for
+/// answers, a new change or the next retry, whichever comes first.
+struct NotifierThread {
+    /// What a writer recorded for one zone.
+    enum Request {
+        case changed(ZoneChange)
+        case removed(Name)
+    }
+
+    var schedule: NotifySchedule
+    let sockets: [NotifySocket]
+    let wake: FileDescriptor
+    let logger: Logger
+
+    /// Runs until `stopping()` is true, taking new requests from `take()` whenever the wake descriptor fires.
+    mutating func run(until stopping: () -> Bool, take: () -> [Request]) {
+        var buffer = [UInt8](repeating: 0, count: 65535)
+        var descriptors = [pollfd(fd: wake.raw, events: Int16(POLLIN), revents: 0)]
+            + sockets.map { pollfd(fd: $0.descriptor.raw, events: Int16(POLLIN), revents: 0) }
+        while !stopping() {
+            let now = ContinuousClock.now
+            for request in take() {
+                switch request {
+                case .changed(let change): schedule.change(change, now: now)
+                case .removed(let origin): schedule.remove(origin: origin)
+                }
+            }
+            for event in schedule.due(now: now) { perform(event) }
+            let timeout = schedule.nextEvent.map { NotifierThread.milliseconds(until: $0, from: now) } ?? -1
+            for index in descriptors.indices { descriptors[index].revents = 0 }
+            guard poll(&descriptors, nfds_t(descriptors.count), timeout) > 0 else { continue }
+            if descriptors[0].revents != 0 { wdns_eventfd_drain(wake.raw) }
+            for (index, socket) in sockets.enumerated() where descriptors[index + 1].revents != 0 {
+                while let (bytes, source) = socket.receive(into: &buffer) { handle(bytes, from: source) }
+            }
+        }
+    }
+
+    private func perform(_ event: NotifySchedule.Event) {
+        switch event {
+        case .send(let index, let flight):
+            let target = schedule.targets[index]
+            let bytes = NotifyMessage.encode(id: flight.id, origin: flight.change.origin, soa: flight.change.soa)
+            let socket = sockets.first { $0.family == target.family }
+            let details = metadata(target, flight, ["attempt": "\(flight.attempts)", "id": "\(flight.id)"])
+            if let failure = socket.map({ $0.send(bytes, to: target) }) ?? "no socket for the address family" {
+                // Counted as an attempt all the same: the retry timer or the give-up deals with it.
+                logger.debug("NOTIFY not sent: \(failure)", metadata: details)
+            } else {
+                logger.debug("NOTIFY sent", metadata: details)
+            }
+        case .gaveUp(let index, let flight):
+            logger.warning("no answer to NOTIFY; giving up", metadata: metadata(schedule.targets[index], flight, [
+                "attempts": "\(flight.attempts)",
+            ]))
+        }
+    }
+
+    private mutating func handle(_ bytes: [UInt8], from source: HostPort) {
+        guard let (index, flight, rcode) = schedule.receive(bytes, from: source) else {
+            logger.trace("datagram ignored: not the answer to a pending NOTIFY", metadata: ["from": "\(source)"])
+            return
+        }
+        let details = metadata(schedule.targets[index], flight, ["rcode": "\(rcode)"])
+        if rcode == .noError {
+            logger.debug("NOTIFY answered", metadata: details)
+        } else {
+            logger.warning("secondary answered NOTIFY with an error", metadata: details)
+        }
+    }
+
+    private func metadata(_ target: HostPort, _ flight: TargetQueue.Flight,
+                          _ extra: Logger.Metadata) -> Logger.Metadata {
+        extra.merging(["secondary": "\(target)", "zone": "\(flight.change.origin)",
+                       "serial": "\(flight.change.serial)"]) { first, _ in first }
+    }
+
+    /// The `poll` timeout for a deadline: at least 0, rounded up to a whole millisecond so the loop does not
+    /// spin just before it.
+    static func milliseconds(until deadline: ContinuousClock.Instant, from now: ContinuousClock.Instant) -> Int32 {
+        let left = deadline - now
+        guard left > .zero else { return 0 }
+        let (seconds, attoseconds) = left.components
+        return Int32(clamping: seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
+    }
+}
