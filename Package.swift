@@ -81,7 +81,7 @@ let package = Package(
             name: "wistdns",
             dependencies: [
                 "DNSWire", "ZoneFile", "AuthEngine", "DNSServer", "MailRecords", "DKIMKeys", "Storage", "AdminAPI",
-                "Verification", "Publishing",
+                "Verification", "Publishing", "Notify",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -19,6 +19,7 @@ struct ConfigFile: Decodable, Equatable {
     var verifyFirstCheck: Int?
     var allowTransfer: [String]?
     var catalogZone: String?
+    var notify: [String]?
     var provider: ProviderSettings?
 
     /// Reads and decodes `path`; errors name the file and what is wrong.

@@ -6,6 +6,7 @@ import DNSServer
 import DNSWire
 import Logging
 import MailRecords
+import Notify
 import Publishing
 import Storage
 import Verification
@@ -30,14 +31,17 @@ struct ServeCommand: AsyncParsableCommand {
         }()
 
         let store = ZoneStore()
-        let loader = ZoneLoader(directory: settings.zones, store: store, logger: logger,
+        // Changes are recorded from the first load on and sent once the DNS listeners answer (below).
+        let notifier = try Notifier(targets: settings.notify, logger: logger)
+        let loader = ZoneLoader(directory: settings.zones, store: store, notifier: notifier, logger: logger,
                                 reserved: Set(settings.catalogZone.map { [$0] } ?? []))
         loader.load()
 
         let database = try Database(path: settings.database)
         let versions = ZoneVersions(database: database)
         let catalog = settings.catalogZone.map {
-            CatalogMaintainer(origin: $0, store: store, versions: versions, logger: logger)
+            CatalogMaintainer(origin: $0, store: store, versions: versions, logger: logger,
+                              onPublish: { notifier.zoneChanged($0) })
         }
         if let first = try APIKeyIssuer(database: database).createFirstKeyIfNone() {
             printNow("Created the first API key, with every scope. It is shown only now; keep it:\n\(first.key)")
@@ -46,7 +50,7 @@ struct ServeCommand: AsyncParsableCommand {
         defer { keyPool.stop() }
         let service = DomainService(database: database, keys: keyPool,
                                     publisher: StorePublisher(store: store, loader: loader, versions: versions,
-                                                              catalog: catalog),
+                                                              catalog: catalog, notifier: notifier),
                                     settings: settings.provider, offload: BlockingExecutor(label: "wistdns.storage"))
         let verification = VerificationService(
             database: database,
@@ -73,6 +77,11 @@ struct ServeCommand: AsyncParsableCommand {
                                                           maxTCPConnections: settings.tcpMaxConnections))
         try server.start()
         defer { server.stop() }
+        try notifier.start()
+        defer { notifier.stop() }
+        if !notifier.targets.isEmpty {
+            logger.info("sending NOTIFY on every zone change to \(notifier.targets.map(\.description).joined(separator: ", "))")
+        }
 
         let events = signals.events
         try await withThrowingTaskGroup(of: Void.self) { group in

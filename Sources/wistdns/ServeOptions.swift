@@ -60,6 +60,10 @@ struct ServeOptions: ParsableArguments {
             help: "Name of the catalog zone (RFC 9432) listing every zone served, or none (default catalog.invalid).")
     var catalogZone: String?
 
+    @Option(name: .customLong("notify"),
+            help: "A secondary HOST[:PORT] sent NOTIFY on every zone change, IPv6 as [::1]:53 (repeatable; default none).")
+    var notify: [String] = []
+
     @Option(name: .customLong("nameserver"), help: "A nameserver of generated zones (repeatable).")
     var nameservers: [String] = []
 
@@ -104,6 +108,8 @@ struct ServeOptions: ParsableArguments {
         var allowTransfer: Set<[UInt8]> = []
         /// The catalog zone's name; nil when no catalog is served.
         var catalogZone: Name?
+        /// The secondaries sent NOTIFY on every zone change.
+        var notify: [HostPort] = []
 
         /// Our own DNS listener as verify queries it: the first listen address, loopback when it is a wildcard.
         var ownServer: ResolverAddress {
@@ -165,6 +171,11 @@ struct ServeOptions: ParsableArguments {
                 throw ValidationError("--catalog-zone \(catalogText): \(error)")
             }
             guard resolved.catalogZone?.isRoot == false else { throw ValidationError("the catalog zone cannot be the root") }
+        }
+        resolved.notify = try (!notify.isEmpty ? notify : (file.notify ?? [])).map { text in
+            do { return try HostPort(text, defaultPort: 53, allowsPortZero: false) } catch {
+                throw ValidationError("--notify \(text): \(error)")
+            }
         }
         guard resolved.workers >= 1 else { throw ValidationError("workers must be at least 1") }
         guard resolved.udpPayload >= 512 else { throw ValidationError("the UDP payload size must be at least 512") }

@@ -1,25 +1,29 @@
 import AuthEngine
 import DNSWire
 import Logging
+import Notify
 import Storage
 import Synchronization
 import ZoneFile
 
 /// Loads the zones folder into the zone store, beside zones published by other means (the domains API).
 /// On a reload, a zone whose file fails keeps the content it had, an unchanged zone keeps its very object
-/// (the new snapshot shares it), and a zone whose file is gone stops being served.
+/// (the new snapshot shares it), and a zone whose file is gone stops being served. Every zone that a load adds or
+/// changes (so every zone at the first load) is announced to the secondaries through the notifier.
 final class ZoneLoader: Sendable {
     let directory: String
     let store: ZoneStore
+    let notifier: Notifier
     let logger: Logger
     /// Origins that are not taken from files (the catalog zone): a file for one of them is an error.
     let reserved: Set<Name>
     /// The origins the folder provided at the last load.
     private let staticOrigins = Mutex<Set<Name>>([])
 
-    init(directory: String, store: ZoneStore, logger: Logger, reserved: Set<Name> = []) {
+    init(directory: String, store: ZoneStore, notifier: Notifier, logger: Logger, reserved: Set<Name> = []) {
         self.directory = directory
         self.store = store
+        self.notifier = notifier
         self.logger = logger
         self.reserved = Set(reserved.map { $0.lowercased() })
     }
@@ -38,7 +42,7 @@ final class ZoneLoader: Sendable {
             logger.error("\(error)")
             if let origin = try? ZoneFolder.origin(forFile: error.file) { failed.insert(origin.lowercased()) }
         }
-        var loaded = 0, unchanged = 0
+        var loaded: [Zone] = [], removed: [Name] = [], unchanged = 0
         store.update { previous in
             var next = previous
             var origins = Set<Name>()
@@ -54,9 +58,10 @@ final class ZoneLoader: Sendable {
                     continue
                 }
                 do {
-                    next = next.inserting(try Zone(origin: file.origin, records: file.records,
-                                                   history: history(to: file.records, from: previous.zone(origin: origin))))
-                    loaded += 1
+                    let zone = try Zone(origin: file.origin, records: file.records,
+                                        history: history(to: file.records, from: previous.zone(origin: origin)))
+                    next = next.inserting(zone)
+                    loaded.append(zone)
                 } catch {
                     logger.error("\(file.file): \(error)")
                     failed.insert(origin)
@@ -69,12 +74,15 @@ final class ZoneLoader: Sendable {
                         origins.insert(origin)
                     }
                 }
-                for origin in old.subtracting(origins) { next = next.removing(origin: origin) }
+                removed = Array(old.subtracting(origins))
+                for origin in removed { next = next.removing(origin: origin) }
                 old = origins
             }
             return next
         }
-        logger.info("loaded \(directory): \(loaded) zones changed, \(unchanged) unchanged, \(failed.count) with errors")
+        for zone in loaded { notifier.zoneChanged(zone) }
+        for origin in removed { notifier.zoneRemoved(origin: origin) }
+        logger.info("loaded \(directory): \(loaded.count) zones changed, \(unchanged) unchanged, \(failed.count) with errors")
         return failed.count
     }
 

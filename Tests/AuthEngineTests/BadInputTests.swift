@@ -54,6 +54,24 @@ struct BadInputTests {
         #expect(response.header.opcode == opcode)
     }
 
+    @Test("an incoming NOTIFY gets NOTIMP over UDP and TCP: WistDNS is a primary, not a secondary",
+          arguments: [Transport.udp, .tcp])
+    func incomingNotify(transport: Transport) throws {
+        // As a primary sends it (RFC 1996): opcode NOTIFY, AA, question ZONE SOA IN, the SOA in the answer section.
+        var header = Header(id: 0x4e4f)
+        header.opcode = .notify
+        header.isAuthoritative = true
+        let origin = try Name("example.com.")
+        let soa = try #require(store.snapshot.zone(origin: origin)).soa.records[0]
+        let bytes = Message(header: header, questions: [Question(name: origin, type: .soa)], answers: [soa]).encoded()
+        let response = try #require(try respond(store, bytes, over: transport))
+        #expect(response.rcode == .notImp)
+        #expect(response.header.opcode == .notify)
+        #expect(response.header.id == 0x4e4f)
+        #expect(response.questions == [Question(name: origin, type: .soa)])
+        #expect(response.answers.isEmpty)
+    }
+
     @Test("AXFR and IXFR over UDP are refused", arguments: [RecordType.axfr, .ixfr])
     func transfersOverUDP(type: RecordType) throws {
         #expect(try ask(store, "example.com.", type).rcode == .refused)
