@@ -27,11 +27,11 @@ private func notifyZone(serial: UInt32, address: String) -> String {
 
 @Suite("NOTIFY (RFC 1996) from the real server: at start, on API adds, on SIGHUP; NSD follows it", .serialized)
 struct NotifyEndToEndTests {
-    @Test("--notify: every zone is announced at start, and a domain added through the API right after its publish")
+    @Test("--notify: every zone is announced at start; an API add announces the domain and the new catalog")
     func startAndAdd() throws {
         let listener = try NotifyListener()
         let server = try ServerProcess(extraArguments: ["--notify", "127.0.0.1:\(listener.port)"])
-        for zone in ["wistfare.net", "wistfare.email"] {
+        for zone in ["wistfare.net", "wistfare.email", "catalog.invalid"] {
             let notify = listener.first(for: zone + ".")
             #expect(notify?.header.opcode == .notify && notify?.header.isAuthoritative == true, "NOTIFY for \(zone)")
             #expect(notify?.questions.first?.type == .soa)
@@ -45,6 +45,12 @@ struct NotifyEndToEndTests {
         let notify = listener.first(for: "notified.example.")
         let served = serial(ofSOA: try digShort(server, "notified.example", "SOA"))
         #expect(serial(of: notify) != nil && serial(of: notify) == served)
+
+        // The catalog gets a new version listing the domain (RFC 9432), announced like any zone.
+        let firstCatalog = try #require(serial(of: listener.first(for: "catalog.invalid.")))
+        let catalog = listener.first(for: "catalog.invalid.") { serial(of: $0) != firstCatalog }
+        #expect(catalog != nil, "a NOTIFY for the catalog's new version")
+        #expect(serial(of: catalog) == serial(ofSOA: try digShort(server, "catalog.invalid", "SOA")))
     }
 
     @Test("notify in the config file is used like --notify; a bad address stops the start with its reason")

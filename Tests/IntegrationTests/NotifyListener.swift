@@ -31,10 +31,12 @@ final class NotifyListener {
 
     deinit { close(fd) }
 
-    /// The first NOTIFY for `zone` (`example.com.`), received earlier or now (answering every NOTIFY that comes
-    /// meanwhile); nil when none arrives within `timeout` seconds.
-    func first(for zone: String, timeout: Double = 10) -> Message? {
-        func isFor(_ notify: Message) -> Bool { notify.questions.first?.name.description.lowercased() == zone }
+    /// The first NOTIFY for `zone` (`example.com.`) that `matches`, received earlier or now (answering every
+    /// NOTIFY that comes meanwhile); nil when none arrives within `timeout` seconds.
+    func first(for zone: String, timeout: Double = 10, where matches: (Message) -> Bool = { _ in true }) -> Message? {
+        func isFor(_ notify: Message) -> Bool {
+            notify.questions.first?.name.description.lowercased() == zone && matches(notify)
+        }
         if let seen = received.first(where: isFor) { return seen }
         let deadline = Date().addingTimeInterval(timeout)
         var buffer = [UInt8](repeating: 0, count: 65535)
