@@ -24,7 +24,7 @@ let package = Package(
         .target(
             name: "AuthEngine",
             dependencies: [
-                "DNSWire",
+                "DNSWire", "TSIG",
                 .product(name: "HashTreeCollections", package: "swift-collections"),
             ]
         ),
@@ -81,7 +81,7 @@ let package = Package(
             name: "wistdns",
             dependencies: [
                 "DNSWire", "ZoneFile", "AuthEngine", "DNSServer", "MailRecords", "DKIMKeys", "Storage", "AdminAPI",
-                "Verification", "Publishing", "Notify",
+                "Verification", "Publishing", "Notify", "TSIG",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -89,7 +89,7 @@ let package = Package(
         ),
         .testTarget(name: "DNSWireTests", dependencies: ["DNSWire"]),
         .testTarget(name: "ZoneFileTests", dependencies: ["ZoneFile", "DNSWire"]),
-        .testTarget(name: "AuthEngineTests", dependencies: ["AuthEngine", "ZoneFile", "DNSWire"]),
+        .testTarget(name: "AuthEngineTests", dependencies: ["AuthEngine", "ZoneFile", "DNSWire", "TSIG"]),
         .testTarget(
             name: "DNSServerTests",
             dependencies: ["DNSServer", "DNSWire", .product(name: "Logging", package: "swift-log")]

@@ -23,9 +23,10 @@ public struct Responder: Sendable {
     }
 
     /// Writes the response to `query` into `response` (whose limit the caller set to the transport's maximum).
-    /// `peer` is the client's address (4 or 16 octets), nil when unknown; an AXFR over TCP from an address in
-    /// `options.allowTransfer` is answered in several messages: all but the last go to `emit`, in order, and
-    /// the last is left in `response`.
+    /// `peer` is the client's address (4 or 16 octets), nil when unknown; a zone transfer over TCP from an
+    /// address in `options.allowTransfer`, or signed with a key in `options.transferKeys`, is answered in several
+    /// messages: all but the last go to `emit`, in order, and the last is left in `response`. A query that
+    /// carries a TSIG record is verified and answered signed (see `respondSigned`).
     /// Returns false when the message gets no answer at all: it is not a readable query (shorter than a
     /// header, or QR set).
     public func respond(to query: UnsafeRawBufferPointer, over transport: Transport, from peer: [UInt8]?,
@@ -33,63 +34,77 @@ public struct Responder: Sendable {
                         emit: ([UInt8]) -> Void) -> Bool {
         // Habit: look at the header before anything else (miekg/dns acceptfunc).
         guard let header = Header(query), !header.isResponse else { return false }
-        guard header.opcode == .query else {
-            let parsed = try? Query(parsing: query)
-            writeError(.notImp, header: header, query: parsed, to: &response, transport: transport)
-            return true
-        }
         let parsed: Query
         do {
             parsed = try Query(parsing: query)
         } catch {
-            writeError(.formErr, header: header, query: nil, to: &response, transport: transport)
+            writeError(header.opcode == .query ? .formErr : .notImp, header: header, query: nil, to: &response,
+                       transport: transport)
             return true
+        }
+        if let tsigStart = parsed.tsigStart {
+            respondSigned(to: query, parsed, tsigAt: tsigStart, over: transport, from: peer, into: &response,
+                          reader: &reader, emit: emit)
+        } else {
+            answer(query, parsed, over: transport, from: peer, signedWith: nil, into: &response, reader: &reader,
+                   emit: emit)
+        }
+        return true
+    }
+
+    /// The answer to a readable query; `key` names the key it was validly signed with, nil when unsigned.
+    func answer(_ query: UnsafeRawBufferPointer, _ parsed: Query, over transport: Transport, from peer: [UInt8]?,
+                signedWith key: Name?, into response: inout MessageWriter, reader: inout ZoneStore.Reader,
+                emit: ([UInt8]) -> Void) {
+        let header = parsed.header
+        guard header.opcode == .query else {
+            writeError(.notImp, header: header, query: parsed, to: &response, transport: transport)
+            return
         }
         if let edns = parsed.edns, edns.version > 0 {
             writeError(.badVers, header: header, query: parsed, to: &response, transport: transport)
-            return true
+            return
         }
         let question = parsed.question
         if question.type == .opt {
             writeError(.formErr, header: header, query: parsed, to: &response, transport: transport)
-            return true
+            return
         }
         if question.type == .axfr || question.type == .ixfr {
             // Transfers over TCP only (RFC 5936 section 4.2; RFC 1995 allows UDP IXFR, but secondaries use TCP),
-            // to allowed addresses, for a zone served here with this exact apex; everything else is REFUSED
+            // to allowed addresses or keys, for a zone served here with this exact apex; everything else is REFUSED
             // (RFC 5936 section 2.2.1 allows NOTAUTH or REFUSED: REFUSED tells a client nothing about which zones
             // exist).
-            guard transport == .tcp, question.rclass == .in, let peer, options.allowTransfer.contains(peer),
+            guard transport == .tcp, question.rclass == .in, options.allowsTransfer(from: peer, signedWith: key),
                   let zone = reader.current().zone(origin: question.name) else {
                 writeError(.refused, header: header, query: parsed, to: &response, transport: transport)
-                return true
+                return
             }
             let records: [Record]
             if question.type == .ixfr {
                 // The client's version is the serial of the SOA in the authority section (RFC 1995 section 3).
                 guard let clientSerial = Self.ixfrSerial(query, zone: zone.origin) else {
                     writeError(.formErr, header: header, query: parsed, to: &response, transport: transport)
-                    return true
+                    return
                 }
                 records = IncrementalTransfer.records(of: zone, since: clientSerial)
             } else {
                 records = zone.records + [zone.soa.records[0]]
             }
             ZoneTransfer(query: parsed, records: records, options: options).write(to: &response, emit: emit)
-            return true
+            return
         }
         if question.type.isMetaType && question.type != .any {
             writeError(.notImp, header: header, query: parsed, to: &response, transport: transport)
-            return true
+            return
         }
         guard question.rclass == .in || question.rclass == .any else {
             writeError(.refused, header: header, query: parsed, to: &response, transport: transport)
-            return true
+            return
         }
         let outcome = Lookup(zones: reader.current()).find(question.name, question.type)
         ResponseBuilder(query: parsed, transport: transport, udpPayloadSize: options.udpPayloadSize)
             .write(outcome, to: &response)
-        return true
     }
 
     /// The serial of the zone's SOA in an IXFR query's authority section, nil when there is none.
@@ -102,8 +117,8 @@ public struct Responder: Sendable {
     }
 
     /// An answer with no records: the question echoed when it could be read, and OPT when the client sent it.
-    private func writeError(_ rcode: Rcode, header: Header, query: Query?, to response: inout MessageWriter,
-                            transport: Transport) {
+    func writeError(_ rcode: Rcode, header: Header, query: Query?, to response: inout MessageWriter,
+                    transport: Transport) {
         if let query {
             ResponseBuilder(query: query, transport: transport, udpPayloadSize: options.udpPayloadSize)
                 .writeEmpty(rcode, to: &response)

@@ -7,6 +7,10 @@ public struct MessageWriter {
     public private(set) var bytes: [UInt8]
     /// The largest message this writer may produce.
     public var limit: Int
+    /// Octets kept free at the end of every message for a record that is added once the message is built (a
+    /// TSIG record, RFC 8945): `reset(limit:)` sets the limit this much lower than asked. Zero unless a signer
+    /// sets it for one response; the signer sets it back to zero before appending its record.
+    public var reserved = 0
     /// Whether names are compressed at all.
     public let compressionEnabled: Bool
     /// Offsets of names (and their suffixes) already written, usable as compression targets.
@@ -27,11 +31,11 @@ public struct MessageWriter {
         self.targets.reserveCapacity(compression ? 32 : 0)
     }
 
-    /// Empties the writer, keeping its storage, for the next message.
+    /// Empties the writer, keeping its storage, for the next message of at most `limit` octets less `reserved`.
     public mutating func reset(limit: Int) {
         bytes.removeAll(keepingCapacity: true)
         targets.removeAll(keepingCapacity: true)
-        self.limit = limit
+        self.limit = limit - reserved
     }
 
     /// The number of octets written.

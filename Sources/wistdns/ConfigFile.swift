@@ -17,6 +17,8 @@ struct ConfigFile: Decodable, Equatable {
     var resolvers: [String]?
     var verifyInterval: Int?
     var verifyFirstCheck: Int?
+    /// TSIG keys as `NAME:ALGORITHM:BASE64SECRET`.
+    var tsigKeys: [String]?
     var allowTransfer: [String]?
     var catalogZone: String?
     var notify: [String]?

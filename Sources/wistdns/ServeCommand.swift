@@ -9,6 +9,7 @@ import MailRecords
 import Notify
 import Publishing
 import Storage
+import TSIG
 import Verification
 
 /// `wistdns serve`: the zones folder and the domains API's zones over UDP and TCP, and the domains API over
@@ -69,8 +70,14 @@ struct ServeCommand: AsyncParsableCommand {
         logger.info("serving \(generated) domains from \(settings.database)")
         try catalog?.rebuild()
 
+        if !settings.keyring.isEmpty {
+            // Names and algorithms only: a key's description never holds its secret.
+            logger.info("TSIG keys \(settings.keyring), transfers allowed to keys \(settings.transferKeys.sorted())")
+        }
         let responder = Responder(store: store, options: ResponderOptions(udpPayloadSize: settings.udpPayload,
-                                                                                 allowTransfer: settings.allowTransfer))
+                                                                          allowTransfer: settings.allowTransfer,
+                                                                          keyring: settings.keyring,
+                                                                          transferKeys: settings.transferKeys))
         let server = DNSServer(listen: settings.dnsListen, workers: settings.workers, responder: responder,
                                logger: logger,
                                options: DNSServer.Options(tcpIdleTimeout: .seconds(settings.tcpIdleTimeout),

@@ -3,6 +3,7 @@ import DNSServer
 import DNSWire
 import Logging
 import MailRecords
+import TSIG
 import Verification
 
 /// The options of `serve`, and how they combine with the config file and the defaults.
@@ -52,8 +53,12 @@ struct ServeOptions: ParsableArguments {
             help: "Seconds after an add before the background job first checks a domain (default 60).")
     var verifyFirstCheck: Int?
 
+    @Option(name: .customLong("tsig-key"),
+            help: "A TSIG key NAME:ALGORITHM:BASE64SECRET (hmac-sha1/224/256/384/512; repeatable; default none).")
+    var tsigKeys: [String] = []
+
     @Option(name: .customLong("allow-transfer"),
-            help: "An IP address that may transfer zones with AXFR over TCP (repeatable; default none: all refused).")
+            help: "An IP address, or the name of a --tsig-key, that may transfer zones over TCP (repeatable; default none: all refused).")
     var allowTransfer: [String] = []
 
     @Option(name: .customLong("catalog-zone"),
@@ -104,8 +109,12 @@ struct ServeOptions: ParsableArguments {
         var verifyInterval: Int
         var verifyFirstCheck: Int
         var provider: ProviderSettings
-        /// The addresses AXFR is allowed to (4 or 16 octets; IPv4-mapped IPv6 as IPv4).
+        /// The addresses transfers are allowed to (4 or 16 octets; IPv4-mapped IPv6 as IPv4).
         var allowTransfer: Set<[UInt8]> = []
+        /// The TSIG keys signed requests are verified with.
+        var keyring = TSIGKeyring()
+        /// The keys whose validly signed requests may transfer zones, from any address.
+        var transferKeys: Set<Name> = []
         /// The catalog zone's name; nil when no catalog is served.
         var catalogZone: Name?
         /// The secondaries sent NOTIFY on every zone change.
@@ -118,6 +127,15 @@ struct ServeOptions: ParsableArguments {
                 let host = first.isWildcard ? (first.family == .ipv4 ? "127.0.0.1" : "::1") : first.host
                 return try ResolverAddress(first.family == .ipv4 ? "\(host):\(first.port)" : "[\(host)]:\(first.port)")
             }
+        }
+    }
+
+    /// The keyring of `--tsig-key` specs. Errors name the problem, never the secret.
+    static func keyring(_ specs: [String]) throws -> TSIGKeyring {
+        do {
+            return try TSIGKeyring(specs.map { spec throws(TSIGKeyError) in try TSIGKey(spec: spec) })
+        } catch {
+            throw ValidationError("--tsig-key: \(error)")
         }
     }
 
@@ -158,10 +176,15 @@ struct ServeOptions: ParsableArguments {
             verifyFirstCheck: verifyFirstCheck ?? file.verifyFirstCheck ?? 60,
             provider: provider
         )
+        resolved.keyring = try Self.keyring(!tsigKeys.isEmpty ? tsigKeys : (file.tsigKeys ?? []))
         for text in !allowTransfer.isEmpty ? allowTransfer : (file.allowTransfer ?? []) {
-            let octets = IPAddressText.parse(text, family: .ipv4) ?? IPAddressText.parse(text, family: .ipv6)
-            guard let octets else { throw ValidationError("--allow-transfer \(text): not an IP address") }
-            resolved.allowTransfer.insert(PeerAddress(octets: octets, port: 0).octets)
+            if let octets = IPAddressText.parse(text, family: .ipv4) ?? IPAddressText.parse(text, family: .ipv6) {
+                resolved.allowTransfer.insert(PeerAddress(octets: octets, port: 0).octets)
+            } else if let key = (try? Name(text.hasSuffix(".") ? text : text + ".")).flatMap({ resolved.keyring[$0] }) {
+                resolved.transferKeys.insert(key.name)
+            } else {
+                throw ValidationError("--allow-transfer \(text): neither an IP address nor the name of a --tsig-key")
+            }
         }
         let catalogText = catalogZone ?? file.catalogZone ?? "catalog.invalid"
         if catalogText != "none" {

@@ -167,6 +167,19 @@ struct MessageWriterRollbackTests {
         writer.patchCounts(answer: 1, authority: 2, additional: 0x0304)
         #expect(Array(writer.bytes[6 ..< 12]) == [0, 1, 0, 2, 3, 4])
     }
+
+    @Test("reset keeps the reserved octets free below the limit asked for, until the reserve is given back")
+    func reserved() {
+        var writer = MessageWriter(limit: 512)
+        writer.reserved = 100
+        writer.reset(limit: 512)
+        #expect(writer.limit == 412)
+        writer.reset(limit: 65535)
+        #expect(writer.limit == 65435)
+        writer.reserved = 0
+        writer.reset(limit: 512)
+        #expect(writer.limit == 512)
+    }
 }
 
 @Suite("RecordList: records stored as uncompressed wire form")
