@@ -86,7 +86,9 @@ struct AlgorithmTests {
         let key = try TSIGKey(name: name("Key.Example."), algorithm: algorithm, secret: secret)
         let unsigned = queryMessage()
         var request = unsigned
-        _ = TSIGRequestSigner(key: key).sign(&request, now: testTime)
+        let signer = TSIGRequestSigner(key: key)
+        _ = signer.sign(&request, now: testTime)
+        #expect(request.count - unsigned.count == signer.reservedSize)
         let record = try tsigRecord(of: request)
         #expect(record.mac.count == algorithm.macLength)
         #expect(record.algorithmName == algorithm.name)
