@@ -42,7 +42,7 @@ let package = Package(
         .target(
             name: "Notify",
             dependencies: [
-                "DNSWire", "DNSServer", "CSocketShims",
+                "DNSWire", "DNSServer", "CSocketShims", "TSIG",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -96,7 +96,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NotifyTests",
-            dependencies: ["Notify", "DNSWire", "DNSServer", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Notify", "DNSWire", "DNSServer", "TSIG", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "MailRecordsTests", dependencies: ["MailRecords", "DNSWire"]),
         .testTarget(name: "DKIMKeysTests", dependencies: ["DKIMKeys"]),

@@ -4,6 +4,7 @@ import DNSWire
 import Glibc
 import Logging
 import Synchronization
+import TSIG
 
 /// Sends NOTIFY (RFC 1996) to the configured secondaries whenever a zone changes, so they transfer it at once
 /// instead of at their next SOA refresh.
@@ -11,22 +12,27 @@ import Synchronization
 /// Writers call `zoneChanged(origin:soa:)` after they have published a change; the call only records the zone in
 /// a small inbox (one entry per zone: a newer change replaces an older one) and wakes the notifier's own thread,
 /// which sends, retries with backoff (`NotifyPolicy`), matches answers (ID, question and source address) and logs
-/// failures. Nothing is ever sent to an address other than the configured `targets`. With no targets every call
-/// returns at once and no thread or socket is made.
+/// failures. With a TSIG key every NOTIFY is signed and only an answer that verifies ends its retries. Nothing is
+/// ever sent to an address other than the configured `targets`. With no targets every call returns at once and no
+/// thread or socket is made.
 public final class Notifier: Sendable {
     /// The secondaries to notify, without duplicates.
     public let targets: [HostPort]
     private let policy: NotifyPolicy
+    private let signing: NotifySigning?
     private let logger: Logger
     private let inbox = Mutex<[Name: NotifierThread.Request]>([:])
     private let wake: FileDescriptor
     private let thread = Mutex<(WorkerThread, StopFlag)?>(nil)
 
-    /// A notifier for `targets` (IPv4 and IPv6 addresses with ports). It sends nothing before `start()`:
-    /// changes recorded earlier (the zones of the first load) are sent then.
-    public init(targets: [HostPort], policy: NotifyPolicy = NotifyPolicy(), logger: Logger) throws(DNSServerError) {
+    /// A notifier for `targets` (IPv4 and IPv6 addresses with ports), signing every NOTIFY with `key` when one is
+    /// given (RFC 8945). It sends nothing before `start()`: changes recorded earlier (the zones of the first load)
+    /// are sent then.
+    public init(targets: [HostPort], key: TSIGKey? = nil, policy: NotifyPolicy = NotifyPolicy(),
+                logger: Logger) throws(DNSServerError) {
         self.targets = NotifySchedule(targets: targets, policy: policy).targets
         self.policy = policy
+        self.signing = key.map { NotifySigning(signer: TSIGRequestSigner(key: $0), clock: TSIGClock.now) }
         self.logger = logger
         let raw = wdns_eventfd()
         guard raw >= 0 else { throw DNSServerError("eventfd", address: "notify", code: errno) }
@@ -55,8 +61,8 @@ public final class Notifier: Sendable {
             sockets.append(try NotifySocket(family: family))
         }
         let stopping = StopFlag()
-        let loop = NotifierThread(schedule: NotifySchedule(targets: targets, policy: policy), sockets: sockets,
-                                  wake: wake, logger: logger)
+        let loop = NotifierThread(schedule: NotifySchedule(targets: targets, policy: policy, signing: signing),
+                                  sockets: sockets, wake: wake, logger: logger)
         let worker = try WorkerThread(name: "wistdns-notify") { [self] in
             var loop = loop
             loop.run(until: { stopping.isSet }, take: takeRequests)

@@ -44,9 +44,8 @@ struct NotifierThread {
 
     private func perform(_ event: NotifySchedule.Event) {
         switch event {
-        case .send(let index, let flight):
+        case .send(let index, let flight, let bytes):
             let target = schedule.targets[index]
-            let bytes = NotifyMessage.encode(id: flight.id, origin: flight.change.origin, soa: flight.change.soa)
             let socket = sockets.first { $0.family == target.family }
             let details = metadata(target, flight, ["attempt": "\(flight.attempts)", "id": "\(flight.id)"])
             if let failure = socket.map({ $0.send(bytes, to: target) }) ?? "no socket for the address family" {
@@ -63,15 +62,18 @@ struct NotifierThread {
     }
 
     private mutating func handle(_ bytes: [UInt8], from source: HostPort) {
-        guard let (index, flight, rcode) = schedule.receive(bytes, from: source) else {
+        switch schedule.receive(bytes, from: source) {
+        case nil:
             logger.trace("datagram ignored: not the answer to a pending NOTIFY", metadata: ["from": "\(source)"])
-            return
-        }
-        let details = metadata(schedule.targets[index], flight, ["rcode": "\(rcode)"])
-        if rcode == .noError {
-            logger.debug("NOTIFY answered", metadata: details)
-        } else {
-            logger.warning("secondary answered NOTIFY with an error", metadata: details)
+        case (let index, .answered(let flight, let rcode))?:
+            let details = metadata(schedule.targets[index], flight, ["rcode": "\(rcode)"])
+            if rcode == .noError {
+                logger.debug("NOTIFY answered", metadata: details)
+            } else {
+                logger.warning("secondary answered NOTIFY with an error", metadata: details)
+            }
+        case (let index, .unverified(let flight, let error))?:
+            logger.warning("answer to a signed NOTIFY ignored: \(error)", metadata: metadata(schedule.targets[index], flight, [:]))
         }
     }
 

@@ -6,9 +6,9 @@ struct NotifySchedule {
     typealias Instant = ContinuousClock.Instant
 
     /// Something the thread must do or report.
-    enum Event: Equatable {
-        /// Send this NOTIFY to `targets[target]`.
-        case send(target: Int, TargetQueue.Flight)
+    enum Event {
+        /// Send `message`, this NOTIFY's bytes, to `targets[target]`.
+        case send(target: Int, TargetQueue.Flight, message: [UInt8])
         /// Warn that `targets[target]` never answered this NOTIFY.
         case gaveUp(target: Int, TargetQueue.Flight)
     }
@@ -16,16 +16,19 @@ struct NotifySchedule {
     /// The secondaries, without duplicates, in the order given.
     let targets: [HostPort]
     let policy: NotifyPolicy
+    /// TSIG signing of every NOTIFY, and verification of the answers; nil for unsigned NOTIFY.
+    let signing: NotifySigning?
     private var queues: [TargetQueue]
     private let randomID: @Sendable () -> UInt16
 
     /// A schedule for `targets`; `randomID` draws message IDs (the system's secure generator by default).
-    init(targets: [HostPort], policy: NotifyPolicy,
+    init(targets: [HostPort], policy: NotifyPolicy, signing: NotifySigning? = nil,
          randomID: @escaping @Sendable () -> UInt16 = { UInt16.random(in: .min ... .max) }) {
         var unique: [HostPort] = []
         for target in targets where !unique.contains(target) { unique.append(target) }
         self.targets = unique
         self.policy = policy
+        self.signing = signing
         self.queues = Array(repeating: TargetQueue(), count: unique.count)
         self.randomID = randomID
     }
@@ -47,9 +50,9 @@ struct NotifySchedule {
     mutating func due(now: Instant) -> [Event] {
         var events: [Event] = []
         for index in queues.indices {
-            for event in queues[index].due(now: now, policy: policy, randomID: randomID) {
+            for event in queues[index].due(now: now, policy: policy, signing: signing, randomID: randomID) {
                 switch event {
-                case .send(let flight): events.append(.send(target: index, flight))
+                case .send(let flight, let message): events.append(.send(target: index, flight, message: message))
                 case .gaveUp(let flight): events.append(.gaveUp(target: index, flight))
                 }
             }
@@ -57,14 +60,13 @@ struct NotifySchedule {
         return events
     }
 
-    /// The pending NOTIFY that a datagram from `source` answers, removed, with its secondary and the RCODE. Nil
-    /// for a datagram from an address that is not a secondary's (address and port), or that answers nothing
-    /// pending there.
-    mutating func receive(_ bytes: [UInt8], from source: HostPort) -> (target: Int, flight: TargetQueue.Flight, rcode: Rcode)? {
-        guard let index = targets.firstIndex(of: source), let (flight, rcode) = queues[index].answer(bytes) else {
-            return nil
-        }
-        return (index, flight, rcode)
+    /// What a datagram from `source` is to the NOTIFY pending there that it answers (see `TargetQueue.answer`),
+    /// with the secondary's index. Nil for a datagram from an address that is not a secondary's (address and
+    /// port), or that answers nothing pending there.
+    mutating func receive(_ bytes: [UInt8], from source: HostPort) -> (target: Int, answer: TargetQueue.Answer)? {
+        guard let index = targets.firstIndex(of: source),
+              let answer = queues[index].answer(bytes, signing: signing) else { return nil }
+        return (index, answer)
     }
 
     /// The next moment `due(now:)` has work; nil when nothing is pending.

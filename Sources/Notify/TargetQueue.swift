@@ -1,5 +1,6 @@
 import DequeModule
 import DNSWire
+import TSIG
 
 /// The NOTIFYs for one secondary: those sent and not yet answered (at most `maxInFlight`, each with its own
 /// message ID and retry timer), and the zones waiting for a free place, oldest first. At most one of each per
@@ -8,11 +9,13 @@ struct TargetQueue {
     typealias Instant = ContinuousClock.Instant
 
     /// A NOTIFY that has a message ID and is sent until answered or given up.
-    struct Flight: Equatable {
+    struct Flight {
         var change: ZoneChange
         let id: UInt16
         /// How many times it was sent.
         var attempts = 0
+        /// With TSIG: what verifies the answer to each send so far (each send is signed anew).
+        var verifiers: [TSIGAnswerVerifier] = []
         /// When to send it (again).
         var nextSend: Instant
         /// When to give up; set at the first send.
@@ -23,11 +26,19 @@ struct TargetQueue {
     }
 
     /// What `due(now:)` decided.
-    enum Event: Equatable {
-        /// Send `flight` now; its `attempts` already counts this send.
-        case send(Flight)
+    enum Event {
+        /// Send `message`, the NOTIFY of `flight` (signed when TSIG is on), now; `attempts` counts this send.
+        case send(Flight, message: [UInt8])
         /// `flight` was never answered and is dropped.
         case gaveUp(Flight)
+    }
+
+    /// What a datagram that answers a pending NOTIFY turned out to be.
+    enum Answer {
+        /// The answer, with its RCODE: the NOTIFY is done.
+        case answered(Flight, Rcode)
+        /// The NOTIFY was signed and this answer does not verify: it is ignored and the NOTIFY retried.
+        case unverified(Flight, TSIGAnswerError)
     }
 
     private var flights: [Name: Flight] = [:]
@@ -61,8 +72,8 @@ struct TargetQueue {
     }
 
     /// Gives up what has run out of time, moves waiting zones into free places, and returns every NOTIFY to send
-    /// now, with its retry timer set from `policy`.
-    mutating func due(now: Instant, policy: NotifyPolicy, randomID: () -> UInt16) -> [Event] {
+    /// now, with its retry timer set from `policy`, signed when `signing` is given.
+    mutating func due(now: Instant, policy: NotifyPolicy, signing: NotifySigning?, randomID: () -> UInt16) -> [Event] {
         var events: [Event] = []
         for (key, flight) in flights where flight.giveUpAt.map({ now >= $0 }) ?? false {
             flights[key] = nil
@@ -76,21 +87,27 @@ struct TargetQueue {
             flight.attempts += 1
             flight.nextSend = now + policy.retryInterval(afterAttempt: flight.attempts)
             if flight.giveUpAt == nil { flight.giveUpAt = now + policy.giveUpAfter }
+            var message = NotifyMessage.encode(id: flight.id, origin: flight.change.origin, soa: flight.change.soa)
+            if let signing { flight.verifiers.append(signing.sign(&message)) }
             flights[key] = flight
-            events.append(.send(flight))
+            events.append(.send(flight, message: message))
         }
         return events
     }
 
-    /// The pending NOTIFY that `bytes` answer (same ID, QR set, same question), removed, with the RCODE; nil
-    /// when they answer nothing pending.
-    mutating func answer(_ bytes: [UInt8]) -> (Flight, Rcode)? {
+    /// What `bytes` are to the pending NOTIFY they answer (same ID, QR set, same question): its answer, which
+    /// removes it, or, when it was signed, an answer that does not verify and leaves it pending. Nil when they
+    /// answer nothing pending.
+    mutating func answer(_ bytes: [UInt8], signing: NotifySigning?) -> Answer? {
         guard let id = NotifyMessage.responseID(bytes), let key = originByID[id], let flight = flights[key],
               let rcode = NotifyMessage.answer(bytes, id: id, origin: flight.change.origin)
         else { return nil }
+        if let signing, let error = signing.check(bytes, against: flight.verifiers) {
+            return .unverified(flight, error)
+        }
         flights[key] = nil
         originByID[id] = nil
-        return (flight, rcode)
+        return .answered(flight, rcode)
     }
 
     /// The next moment `due(now:)` has something to do; nil when nothing is pending.

@@ -33,9 +33,10 @@ final class FakeSecondary: Sendable {
     private let thread = Mutex<WorkerThread?>(nil)
     private let log = Mutex<[Received]>([])
 
-    /// Starts the secondary; `reply` gets each NOTIFY and how many came before it.
+    /// Starts the secondary; `reply` gets each NOTIFY (parsed, and as received) and how many came before it.
     init(family: IPAddressText.Family = .ipv4,
-         reply: @escaping @Sendable (_ notify: Message, _ index: Int) -> Reply = { _, _ in .silence }) throws {
+         reply: @escaping @Sendable (_ notify: Message, _ bytes: [UInt8], _ index: Int) -> Reply = { _, _, _ in .silence })
+        throws {
         let loopback = ListenAddress(family: family == .ipv4 ? .ipv4 : .ipv6,
                                      octets: family == .ipv4 ? [127, 0, 0, 1] : Array(repeating: 0, count: 15) + [1],
                                      port: 0)
@@ -69,7 +70,7 @@ final class FakeSecondary: Sendable {
         return received
     }
 
-    private func serve(_ reply: @Sendable (Message, Int) -> Reply) {
+    private func serve(_ reply: @Sendable (Message, [UInt8], Int) -> Reply) {
         var buffer = [UInt8](repeating: 0, count: 65535)
         while !stopping.isSet {
             var descriptor = pollfd(fd: socket.raw, events: Int16(POLLIN), revents: 0)
@@ -78,12 +79,13 @@ final class FakeSecondary: Sendable {
             let count = buffer.withUnsafeMutableBytes { raw in
                 source.withMutableSockAddr { recvfrom(socket.raw, raw.baseAddress, raw.count, 0, $0, $1) }
             }
-            guard count > 0, let message = try? Message(parsing: Array(buffer.prefix(count))) else { continue }
+            let received = Array(buffer.prefix(max(0, count)))
+            guard count > 0, let message = try? Message(parsing: received) else { continue }
             let index = log.withLock { log in
                 log.append(Received(message: message, at: .now))
                 return log.count - 1
             }
-            let (from, bytes): (FileDescriptor?, [UInt8]) = switch reply(message, index) {
+            let (from, bytes): (FileDescriptor?, [UInt8]) = switch reply(message, received, index) {
             case .silence: (nil, [])
             case .answer(let bytes): (socket, bytes)
             case .fromOtherPort(let bytes): (other, bytes)

@@ -2,6 +2,7 @@ import DNSWire
 import Glibc
 import Logging
 import Testing
+import TSIG
 @testable import Notify
 
 /// Retries after 40, 80, 160, 160 ... ms: real sockets, short enough for the suite.
@@ -22,7 +23,7 @@ private func eventually(_ timeout: Duration = .seconds(5), _ condition: () -> Bo
 struct NotifierTests {
     @Test("changes recorded before start() go out after it, one NOTIFY per zone in the RFC 1996 form")
     func sentAfterStart() throws {
-        let secondary = try FakeSecondary { notify, _ in .answer(response(to: notify)) }
+        let secondary = try FakeSecondary { notify, _, _ in .answer(response(to: notify)) }
         let notifier = try Notifier(targets: [secondary.address], policy: fast, logger: RecordingLog().logger())
         defer { notifier.stop() }
         notifier.zoneChanged(origin: try Name("a.test."), soa: try soaRecord("a.test.", serial: 11))
@@ -45,7 +46,7 @@ struct NotifierTests {
 
     @Test("an unanswered NOTIFY is sent again with the same ID after 40, 80, 160, 160 ms, until it is answered")
     func retriesUntilAnswered() throws {
-        let secondary = try FakeSecondary { notify, index in index < 4 ? .silence : .answer(response(to: notify)) }
+        let secondary = try FakeSecondary { notify, _, index in index < 4 ? .silence : .answer(response(to: notify)) }
         let notifier = try Notifier(targets: [secondary.address], policy: fast, logger: RecordingLog().logger())
         defer { notifier.stop() }
         try notifier.start()
@@ -79,7 +80,7 @@ struct NotifierTests {
 
     @Test("answers with another ID or from another port are ignored: the NOTIFY is sent until a matching answer")
     func foreignAnswersIgnored() throws {
-        let secondary = try FakeSecondary { notify, index in
+        let secondary = try FakeSecondary { notify, _, index in
             switch index {
             case 0: .answer(response(to: notify, id: notify.header.id &+ 1))
             case 1: .fromOtherPort(response(to: notify))
@@ -97,7 +98,7 @@ struct NotifierTests {
 
     @Test("an error RCODE ends the retries with a warning; a silent secondary is given up with a warning")
     func warnings() throws {
-        let refusing = try FakeSecondary { notify, _ in .answer(response(to: notify, rcode: .refused)) }
+        let refusing = try FakeSecondary { notify, _, _ in .answer(response(to: notify, rcode: .refused)) }
         let silent = try FakeSecondary()
         let log = RecordingLog()
         let policy = NotifyPolicy(firstRetry: .milliseconds(40), maxRetryInterval: .milliseconds(80),
@@ -124,8 +125,8 @@ struct NotifierTests {
 
     @Test("an IPv6 secondary on [::1] gets its NOTIFY from an IPv6 socket")
     func ipv6() throws {
-        let secondary = try FakeSecondary(family: .ipv6) { notify, _ in .answer(response(to: notify)) }
-        let ipv4 = try FakeSecondary { notify, _ in .answer(response(to: notify)) }
+        let secondary = try FakeSecondary(family: .ipv6) { notify, _, _ in .answer(response(to: notify)) }
+        let ipv4 = try FakeSecondary { notify, _, _ in .answer(response(to: notify)) }
         let notifier = try Notifier(targets: [secondary.address, ipv4.address], policy: fast,
                                     logger: RecordingLog().logger())
         defer { notifier.stop() }
@@ -135,6 +136,44 @@ struct NotifierTests {
         #expect(ipv4.wait(for: 1).first?.serial == 5)
         usleep(200_000)
         #expect(secondary.received.count == 1 && ipv4.received.count == 1)
+    }
+
+    @Test("with a key, the secondary gets a NOTIFY it verifies, and its signed answer ends the retries")
+    func signed() throws {
+        let keyring = try TSIGKeyring([notifyKey])
+        let secondary = try FakeSecondary { _, bytes, _ in
+            guard let answer = try? signedResponse(to: bytes, keyring: keyring, now: TSIGClock.now()) else {
+                return .silence
+            }
+            return .answer(answer)
+        }
+        let notifier = try Notifier(targets: [secondary.address], key: notifyKey, policy: fast,
+                                    logger: RecordingLog().logger())
+        defer { notifier.stop() }
+        try notifier.start()
+        notifier.zoneChanged(origin: try Name("example.com."), soa: try soaRecord("example.com.", serial: 8))
+        let received = secondary.wait(for: 1)
+        #expect(received.first?.message.additional.last?.type == .tsig)
+        usleep(300_000)
+        #expect(secondary.received.count == 1, "the verified answer ended the retries")
+    }
+
+    @Test("a secondary with another secret answers BADSIG: the answer is ignored with a warning, the NOTIFY retried")
+    func wrongSecret() throws {
+        let keyring = try TSIGKeyring([try TSIGKey(name: notifyKey.name, algorithm: .hmacSHA256, secret: [1, 2, 3])])
+        let secondary = try FakeSecondary { _, bytes, _ in
+            (try? signedResponse(to: bytes, keyring: keyring, now: TSIGClock.now())).map { .answer($0) }
+                ?? .silence
+        }
+        let log = RecordingLog()
+        let notifier = try Notifier(targets: [secondary.address], key: notifyKey, policy: fast,
+                                    logger: log.logger(level: .info))
+        defer { notifier.stop() }
+        try notifier.start()
+        notifier.zoneChanged(origin: try Name("example.com."), soa: try soaRecord("example.com.", serial: 8))
+        #expect(secondary.wait(for: 3).count >= 3, "retried")
+        let warning = log.messages(at: .warning).first ?? ""
+        #expect(warning.hasPrefix("answer to a signed NOTIFY ignored: the server reports BADSIG"), "\(warning)")
     }
 
     @Test("a removed zone's pending NOTIFY stops")

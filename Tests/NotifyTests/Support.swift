@@ -1,6 +1,7 @@
 import DNSWire
 import Logging
 import Synchronization
+import TSIG
 @testable import Notify
 
 /// The SOA record of `origin` with `serial`.
@@ -55,5 +56,29 @@ final class RecordingLog: Sendable {
             let details = (event.metadata ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
             log.entries.withLock { $0.append((event.level, "\(event.message) \(details.joined(separator: " "))")) }
         }
+    }
+}
+
+/// The TSIG key the tests sign NOTIFYs with, and a keyring that knows it (as the secondary's does).
+let notifyKey = try! TSIGKey(spec: "notify-key.example.:hmac-sha256:bm90aWZ5LWtleS1zZWNyZXQtZm9yLXRlc3Rz")
+
+/// What a secondary with `keyring` answers to the signed NOTIFY `bytes` at `now`: the answer signed with the
+/// request's key when it verifies, else NOTAUTH with the TSIG error (unsigned for BADKEY and BADSIG).
+func signedResponse(to bytes: [UInt8], keyring: TSIGKeyring, now: UInt64) throws -> [UInt8] {
+    let notify = try Message(parsing: bytes)
+    switch bytes.withUnsafeBytes({ keyring.verify(request: $0, now: now) }) {
+    case .valid(var session):
+        var answer = response(to: notify)
+        session.sign(&answer, now: now)
+        return answer
+    case .rejected(var rejection):
+        var writer = MessageWriter(limit: 65535)
+        for byte in response(to: notify, rcode: .notAuth) {
+            writer.appendUInt8(byte)
+        }
+        rejection.sign(&writer, now: now)
+        return writer.bytes
+    case .unsigned, .malformed:
+        throw TSIGKeyError("the NOTIFY is not signed")
     }
 }
