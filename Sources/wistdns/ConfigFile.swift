@@ -22,6 +22,7 @@ struct ConfigFile: Decodable, Equatable {
     var allowTransfer: [String]?
     var catalogZone: String?
     var notify: [String]?
+    var notifyKey: String?
     var provider: ProviderSettings?
 
     /// Reads and decodes `path`; errors name the file and what is wrong.

@@ -33,7 +33,7 @@ struct ServeCommand: AsyncParsableCommand {
 
         let store = ZoneStore()
         // Changes are recorded from the first load on and sent once the DNS listeners answer (below).
-        let notifier = try Notifier(targets: settings.notify, logger: logger)
+        let notifier = try Notifier(targets: settings.notify, key: settings.notifyKey, logger: logger)
         let loader = ZoneLoader(directory: settings.zones, store: store, notifier: notifier, logger: logger,
                                 reserved: Set(settings.catalogZone.map { [$0] } ?? []))
         loader.load()
@@ -87,7 +87,8 @@ struct ServeCommand: AsyncParsableCommand {
         try notifier.start()
         defer { notifier.stop() }
         if !notifier.targets.isEmpty {
-            logger.info("sending NOTIFY on every zone change to \(notifier.targets.map(\.description).joined(separator: ", "))")
+            let signed = settings.notifyKey.map { ", signed with TSIG key \($0)" } ?? ""
+            logger.info("sending NOTIFY on every zone change to \(notifier.targets.map(\.description).joined(separator: ", "))\(signed)")
         }
 
         let events = signals.events

@@ -69,6 +69,10 @@ struct ServeOptions: ParsableArguments {
             help: "A secondary HOST[:PORT] sent NOTIFY on every zone change, IPv6 as [::1]:53 (repeatable; default none).")
     var notify: [String] = []
 
+    @Option(name: .customLong("notify-key"),
+            help: "The name of a --tsig-key that signs every NOTIFY; the answers must verify (default: unsigned).")
+    var notifyKey: String?
+
     @Option(name: .customLong("nameserver"), help: "A nameserver of generated zones (repeatable).")
     var nameservers: [String] = []
 
@@ -119,6 +123,8 @@ struct ServeOptions: ParsableArguments {
         var catalogZone: Name?
         /// The secondaries sent NOTIFY on every zone change.
         var notify: [HostPort] = []
+        /// The key every NOTIFY is signed with; nil for unsigned NOTIFY.
+        var notifyKey: TSIGKey?
 
         /// Our own DNS listener as verify queries it: the first listen address, loopback when it is a wildcard.
         var ownServer: ResolverAddress {
@@ -199,6 +205,12 @@ struct ServeOptions: ParsableArguments {
             do { return try HostPort(text, defaultPort: 53, allowsPortZero: false) } catch {
                 throw ValidationError("--notify \(text): \(error)")
             }
+        }
+        if let text = notifyKey ?? file.notifyKey {
+            guard let key = (try? Name(text.hasSuffix(".") ? text : text + ".")).flatMap({ resolved.keyring[$0] }) else {
+                throw ValidationError("--notify-key \(text): not the name of a --tsig-key")
+            }
+            resolved.notifyKey = key
         }
         guard resolved.workers >= 1 else { throw ValidationError("workers must be at least 1") }
         guard resolved.udpPayload >= 512 else { throw ValidationError("the UDP payload size must be at least 512") }

@@ -53,70 +53,35 @@ struct NotifyEndToEndTests {
         #expect(serial(of: catalog) == serial(ofSOA: try digShort(server, "catalog.invalid", "SOA")))
     }
 
-    @Test("notify in the config file is used like --notify; a bad address stops the start with its reason")
+    @Test("notify and notifyKey in the config file work like the options; a bad address or key stops the start")
     func configFile() throws {
         let listener = try NotifyListener()
         let config = FileManager.default.temporaryDirectory.appendingPathComponent("wistdns-\(UUID().uuidString).json")
-        try #"{"notify": ["127.0.0.1:\#(listener.port)"]}"#.write(to: config, atomically: true, encoding: .utf8)
+        try #"{"notify": ["127.0.0.1:\#(listener.port)"], "tsigKeys": ["k1.example:hmac-sha256:c2VjcmV0"], "notifyKey": "k1.example"}"#
+            .write(to: config, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: config) }
         let server = try ServerProcess(extraArguments: ["--config", config.path])
-        #expect(listener.first(for: "wistfare.net.") != nil)
+        let notify = listener.first(for: "wistfare.net.")
+        #expect(notify?.additional.last?.type == .tsig && notify?.additional.last?.name.description == "k1.example.")
         server.stop()
 
-        let bad = try run(ServerProcess.binary.path, ["serve", "--notify", "ns2.example.net:53"])
-        #expect(bad.status != 0)
-        #expect(bad.output.contains("--notify ns2.example.net:53"), "\(bad.output)")
+        let badAddress = try run(ServerProcess.binary.path, ["serve", "--notify", "ns2.example.net:53"])
+        #expect(badAddress.status != 0)
+        #expect(badAddress.output.contains("--notify ns2.example.net:53"), "\(badAddress.output)")
+        let badKey = try run(ServerProcess.binary.path, ["serve", "--notify", "127.0.0.1:53", "--notify-key", "nokey"])
+        #expect(badKey.status != 0)
+        #expect(badKey.output.contains("--notify-key nokey: not the name of a --tsig-key"), "\(badKey.output)")
     }
 
     @Test("an NSD secondary of a static zone picks up a SIGHUP change within seconds (its refresh is a day)")
     func nsdFollowsNotify() throws {
-        let zones = FileManager.default.temporaryDirectory.appendingPathComponent("notify-zones-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: zones, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: zones) }
-        try notifyZone(serial: 1, address: "192.0.2.10")
-            .write(to: zones.appendingPathComponent("notify.test.zone"), atomically: true, encoding: .utf8)
+        let (server, nsd) = try startWithNSD()
+        try #require(try nsd.waitFor(serial: 1, of: "notify.test", within: 20) != nil, "first transfer; NSD log: \(nsd.log)")
 
-        let host = "127.0.0.6"
-        let nsdPort = Int.random(in: 20000 ..< 60000)
-        let server = try ServerProcess(zones: zones, extraArguments: ["--allow-transfer", "127.0.0.1",
-                                                                      "--notify", "\(host):\(nsdPort)"])
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("nsd-notify-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("xfr"), withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
-        try (nsdServerSections(folder: folder, host: host, port: nsdPort, verbosity: 2) + """
-            zone:
-                name: "notify.test."
-                zonefile: "notify.test.zone"
-                request-xfr: AXFR 127.0.0.1@\(server.port) NOKEY
-                allow-notify: 127.0.0.1 NOKEY
-                provide-xfr: 127.0.0.1 NOKEY
-
-            """).write(toFile: path("nsd.conf"), atomically: true, encoding: .utf8)
-        let nsd = try SpawnedProcess("/usr/sbin/nsd", ["-d", "-c", path("nsd.conf")], output: path("nsd.stderr"))
-        defer { nsd.stop() }
-        func secondarySerial() throws -> UInt32? {
-            serial(ofSOA: try run("dig", ["@\(host)", "-p", "\(nsdPort)", "+norec", "+time=1", "+tries=1", "+short",
-                                          "notify.test", "SOA"]).output.split(separator: "\n").map(String.init))
-        }
-        func waitForSerial(_ wanted: UInt32, within seconds: Double) throws -> Double? {
-            let start = Date()
-            while Date().timeIntervalSince(start) < seconds {
-                guard nsd.isRunning else { return nil }
-                if try secondarySerial() == wanted { return Date().timeIntervalSince(start) }
-                Thread.sleep(forTimeInterval: 0.02)
-            }
-            return nil
-        }
-        let log = { (try? String(contentsOfFile: path("nsd.log"), encoding: .utf8)) ?? "" }
-        try #require(try waitForSerial(1, within: 20) != nil, "first transfer; NSD log: \(log())")
-
-        try notifyZone(serial: 2, address: "192.0.2.20")
-            .write(to: server.zonesDirectory.appendingPathComponent("notify.test.zone"), atomically: true, encoding: .utf8)
-        server.signal(SIGHUP)
-        let elapsed = try waitForSerial(2, within: 5)
-        #expect(elapsed != nil, "NSD still has the old serial 5 s after SIGHUP; NSD log: \(log())")
-        #expect(log().contains("notify for notify.test. from 127.0.0.1 serial 2"), "NSD log: \(log())")
+        try change(server, to: 2)
+        #expect(try nsd.waitFor(serial: 2, of: "notify.test", within: 5) != nil,
+                "NSD still has the old serial 5 s after SIGHUP; NSD log: \(nsd.log)")
+        #expect(nsd.log.contains("notify for notify.test. from 127.0.0.1 serial 2"), "NSD log: \(nsd.log)")
 
         // The copy equals the primary: the same records by AXFR from both (SOA once, order aside).
         func transfer(_ address: String, _ port: Int) throws -> [String] {
@@ -127,6 +92,59 @@ struct NotifyEndToEndTests {
         }
         let primary = try transfer("127.0.0.1", server.port)
         #expect(primary.count == 5 && primary.contains("www.notify.test. 300 IN A 192.0.2.20"), "\(primary)")
-        #expect(try transfer(host, nsdPort) == primary)
+        #expect(try transfer(nsd.host, nsd.port) == primary)
+    }
+
+    @Test("--notify-key: NSD accepts the TSIG-signed NOTIFY and its signed answer verifies")
+    func signedNotify() throws {
+        let (server, nsd) = try startWithNSD(key: notifyKey, nsdSecret: notifyKey.secret)
+        try #require(try nsd.waitFor(serial: 1, of: "notify.test", within: 20) != nil, "first transfer; NSD log: \(nsd.log)")
+        try server.waitFor("NOTIFY answered", timeout: 10)
+
+        try change(server, to: 2)
+        #expect(try nsd.waitFor(serial: 2, of: "notify.test", within: 5) != nil, "NSD log: \(nsd.log)")
+        try server.waitFor("serial=2 zone=notify.test. [Notify] NOTIFY answered", timeout: 5)
+        #expect(!server.log.contains("answer to a signed NOTIFY ignored"), "\(server.log)")
+    }
+
+    @Test("a secondary with another secret for the NOTIFY key drops the NOTIFY: it is retried, never taken as answered")
+    func wrongSecret() throws {
+        let (server, nsd) = try startWithNSD(key: notifyKey, nsdSecret: "b3RoZXItc2VjcmV0LWZvci10ZXN0cw==")
+        try #require(try nsd.waitFor(serial: 1, of: "notify.test", within: 20) != nil, "first transfer; NSD log: \(nsd.log)")
+        try server.waitFor("attempt=3 id=", timeout: 10)
+        #expect(nsd.log.contains("bad tsig signature for key notify-key. from 127.0.0.1"), "NSD log: \(nsd.log)")
+        #expect(!server.log.contains("NOTIFY answered"), "\(server.log)")
+    }
+
+    /// The NOTIFY key of the signed tests, as `--tsig-key` takes it.
+    private let notifyKey = (name: "notify-key.", secret: "bm90aWZ5LWtleS1zZWNyZXQtZm9yLXRlc3Rz")
+
+    /// WistDNS serving notify.test (serial 1) with --notify to an NSD secondary of it on 127.0.0.6, both started;
+    /// with `key`, WistDNS signs its NOTIFYs with it and NSD takes only NOTIFYs signed with `nsdSecret`.
+    private func startWithNSD(key: (name: String, secret: String)? = nil,
+                              nsdSecret: String? = nil) throws -> (ServerProcess, NSDNotifySecondary) {
+        let zones = FileManager.default.temporaryDirectory.appendingPathComponent("notify-zones-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: zones, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: zones) }
+        try notifyZone(serial: 1, address: "192.0.2.10")
+            .write(to: zones.appendingPathComponent("notify.test.zone"), atomically: true, encoding: .utf8)
+        let host = "127.0.0.6"
+        let nsdPort = Int.random(in: 20000 ..< 60000)
+        var arguments = ["--allow-transfer", "127.0.0.1", "--notify", "\(host):\(nsdPort)", "--catalog-zone", "none",
+                         "--log-level", "debug"]
+        if let key {
+            arguments += ["--tsig-key", "\(key.name):hmac-sha256:\(key.secret)", "--notify-key", key.name]
+        }
+        let server = try ServerProcess(zones: zones, extraArguments: arguments)
+        let nsd = try NSDNotifySecondary(zone: "notify.test.", primaryPort: server.port, host: host, port: nsdPort,
+                                         key: key.map { ($0.name, nsdSecret ?? $0.secret) })
+        return (server, nsd)
+    }
+
+    /// Rewrites the server's notify.test zone file with `serial` (and www at 192.0.2.20) and sends SIGHUP.
+    private func change(_ server: ServerProcess, to serial: UInt32) throws {
+        try notifyZone(serial: serial, address: "192.0.2.20")
+            .write(to: server.zonesDirectory.appendingPathComponent("notify.test.zone"), atomically: true, encoding: .utf8)
+        server.signal(SIGHUP)
     }
 }
