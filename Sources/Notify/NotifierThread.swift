@@ -69,6 +69,10 @@ struct NotifierThread {
             let details = metadata(schedule.targets[index], flight, ["rcode": "\(rcode)"])
             if rcode == .noError {
                 logger.debug("NOTIFY answered", metadata: details)
+            } else if rcode == .notAuth || rcode == .refused {
+                // The secondary does not carry the zone (yet): usual for a new zone that a catalog brings to it a
+                // moment later, and for secondaries that carry only some of our zones.
+                logger.info("secondary does not serve the zone", metadata: details)
             } else {
                 logger.warning("secondary answered NOTIFY with an error", metadata: details)
             }

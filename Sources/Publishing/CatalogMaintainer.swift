@@ -27,7 +27,7 @@ public final class CatalogMaintainer: Sendable {
     ///   - delay: how long a change waits for others to join it before the rebuild.
     ///   - onPublish: called with each new version of the catalog once it is served.
     public init(origin: Name, store: ZoneStore, versions: ZoneVersions, logger: Logger,
-                delay: Duration = .milliseconds(100), onPublish: @escaping @Sendable (Zone) -> Void = { _ in }) {
+                delay: Duration = .milliseconds(20), onPublish: @escaping @Sendable (Zone) -> Void = { _ in }) {
         self.origin = origin.lowercased()
         self.store = store
         self.versions = versions

@@ -96,14 +96,15 @@ struct NotifierTests {
         #expect(secondary.received.count == 3)
     }
 
-    @Test("an error RCODE ends the retries with a warning; a silent secondary is given up with a warning")
+    @Test("an error RCODE ends the retries with a warning (NOTAUTH or REFUSED, a zone the secondary does not carry, at info); a silent secondary is given up with a warning")
     func warnings() throws {
-        let refusing = try FakeSecondary { notify, _, _ in .answer(response(to: notify, rcode: .refused)) }
+        let failing = try FakeSecondary { notify, _, _ in .answer(response(to: notify, rcode: .servFail)) }
+        let notServing = try FakeSecondary { notify, _, _ in .answer(response(to: notify, rcode: .notAuth)) }
         let silent = try FakeSecondary()
         let log = RecordingLog()
         let policy = NotifyPolicy(firstRetry: .milliseconds(40), maxRetryInterval: .milliseconds(80),
                                   giveUpAfter: .milliseconds(300))
-        let notifier = try Notifier(targets: [refusing.address, silent.address], policy: policy,
+        let notifier = try Notifier(targets: [failing.address, notServing.address, silent.address], policy: policy,
                                     logger: log.logger(level: .info))
         defer { notifier.stop() }
         try notifier.start()
@@ -114,9 +115,11 @@ struct NotifierTests {
         #expect(warnings.first?.hasPrefix("no answer to NOTIFY; giving up") == true)
         #expect(warnings.first?.contains("secondary=\(silent.address)") == true)
         #expect(warnings.last?.hasPrefix("secondary answered NOTIFY with an error") == true)
-        #expect(warnings.last?.contains("rcode=REFUSED") == true)
-        #expect(warnings.last?.contains("secondary=\(refusing.address)") == true)
-        #expect(refusing.received.count == 1)
+        #expect(warnings.last?.contains("rcode=SERVFAIL") == true)
+        #expect(warnings.last?.contains("secondary=\(failing.address)") == true)
+        let notices = log.messages(at: .info).filter { $0.hasPrefix("secondary does not serve the zone") }
+        #expect(notices.count == 1 && notices.first?.contains("rcode=NOTAUTH") == true)
+        #expect(failing.received.count == 1 && notServing.received.count == 1)
         let silentCount = silent.received.count
         #expect(silentCount >= 4, "sent at 0, 40, 120, 200, 280 ms")
         usleep(200_000)
