@@ -76,6 +76,11 @@ struct NotifierThread {
             } else {
                 logger.warning("secondary answered NOTIFY with an error", metadata: details)
             }
+        case (let index, .unverified(let flight, .unsigned))?:
+            // What a secondary answers for a zone it does not carry yet (Knot: an unsigned NOTAUTH), as a new zone
+            // is before the catalog brings it there. The retry reaches it once it does.
+            logger.info("unsigned answer to a signed NOTIFY ignored; retrying",
+                        metadata: metadata(schedule.targets[index], flight, [:]))
         case (let index, .unverified(let flight, let error))?:
             logger.warning("answer to a signed NOTIFY ignored: \(error)", metadata: metadata(schedule.targets[index], flight, [:]))
         }

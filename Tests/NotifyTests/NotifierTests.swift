@@ -179,6 +179,20 @@ struct NotifierTests {
         #expect(warning.hasPrefix("answer to a signed NOTIFY ignored: the server reports BADSIG"), "\(warning)")
     }
 
+    @Test("an unsigned NOTAUTH to a signed NOTIFY (a secondary that has not got the zone yet) is noted at info and retried")
+    func unsignedAnswerToSignedNotify() throws {
+        let secondary = try FakeSecondary { notify, _, _ in .answer(response(to: notify, rcode: .notAuth)) }
+        let log = RecordingLog()
+        let notifier = try Notifier(targets: [secondary.address], key: notifyKey, policy: fast,
+                                    logger: log.logger(level: .info))
+        defer { notifier.stop() }
+        try notifier.start()
+        notifier.zoneChanged(origin: try Name("example.com."), soa: try soaRecord("example.com.", serial: 8))
+        #expect(secondary.wait(for: 3).count >= 3, "retried")
+        #expect(log.messages(at: .info).contains { $0.hasPrefix("unsigned answer to a signed NOTIFY ignored; retrying") })
+        #expect(log.messages(at: .warning).isEmpty)
+    }
+
     @Test("a removed zone's pending NOTIFY stops")
     func removedStops() throws {
         let secondary = try FakeSecondary()
