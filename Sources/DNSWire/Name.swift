@@ -218,14 +218,47 @@ public struct Name: Hashable, Sendable, CustomStringConvertible, Comparable {
         return true
     }
 
-    /// Canonical DNS order (RFC 4034 section 6.1): by labels from the right, case-insensitively.
+    /// Canonical DNS order (RFC 4034 section 6.1): by labels from the right, each compared case-insensitively
+    /// as an octet string (a label that is a prefix of the other sorts first); a name that runs out of labels
+    /// first sorts first. Allocates nothing: zones and catalogs sort thousands of names.
     public static func < (lhs: Name, rhs: Name) -> Bool {
-        let left = lhs.lowercased().labels, right = rhs.lowercased().labels
-        for (l, r) in zip(left.reversed(), right.reversed()) where l != r {
-            return l.lexicographicallyPrecedes(r)
+        lhs.wire.withUnsafeBufferPointer { left in
+            rhs.wire.withUnsafeBufferPointer { right in
+                // A name has at most 127 labels; each offset is below 255.
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { leftStarts in
+                    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { rightStarts in
+                        let leftCount = labelStarts(left, into: leftStarts)
+                        let rightCount = labelStarts(right, into: rightStarts)
+                        for step in stride(from: 1, through: min(leftCount, rightCount), by: 1) {
+                            let l = Int(leftStarts[leftCount - step]), r = Int(rightStarts[rightCount - step])
+                            let lLength = Int(left[l]), rLength = Int(right[r])
+                            for index in 0 ..< min(lLength, rLength) {
+                                let x = lowercase(left[l + 1 + index]), y = lowercase(right[r + 1 + index])
+                                if x != y { return x < y }
+                            }
+                            if lLength != rLength { return lLength < rLength }
+                        }
+                        return leftCount < rightCount
+                    }
+                }
+            }
         }
-        return left.count < right.count
     }
+
+    /// Writes the offset of each label's length octet into `starts`, left to right; returns the label count.
+    private static func labelStarts(_ wire: UnsafeBufferPointer<UInt8>, into starts: UnsafeMutableBufferPointer<UInt8>)
+        -> Int {
+        var count = 0
+        var position = 0
+        while wire[position] != 0 {
+            starts[count] = UInt8(position)
+            count += 1
+            position += 1 + Int(wire[position])
+        }
+        return count
+    }
+
+    private static func lowercase(_ byte: UInt8) -> UInt8 { (byte >= 0x41 && byte <= 0x5A) ? byte | 0x20 : byte }
 
     /// Presentation format, absolute, with special characters escaped.
     public var description: String {

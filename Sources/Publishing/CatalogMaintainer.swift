@@ -22,6 +22,8 @@ public final class CatalogMaintainer: Sendable {
     private let onPublish: @Sendable (Zone) -> Void
     private let queue = DispatchQueue(label: "wistdns.catalog")
     private let scheduled = Mutex(false)
+    /// The members of the version this maintainer published last (nil before the first).
+    private let listed = Mutex<Set<Name>?>(nil)
 
     /// - Parameters:
     ///   - delay: how long a change waits for others to join it before the rebuild.
@@ -59,21 +61,18 @@ public final class CatalogMaintainer: Sendable {
         let snapshot = store.snapshot
         let members = Set(snapshot.allZones.map(\.origin)).subtracting([origin])
         let current = snapshot.zone(origin: origin)
-        if let current, Set(Self.members(of: current)) == members { return }
+        if current != nil, listed.withLock({ $0 == members }) { return }
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let proposed = try versions.database.proposedSerial(name: ZoneVersions.storageName(origin), now: now)
         let records = try CatalogZone.records(origin: origin, serial: proposed, members: Array(members))
         let zone = try versions.zone(origin: origin, records: records, current: current, now: now)
-        if let current, current.serial == zone.serial { return }
+        if let current, current.serial == zone.serial {
+            listed.withLock { $0 = members }
+            return
+        }
         store.update { $0.inserting(zone) }
+        listed.withLock { $0 = members }
         logger.info("catalog zone \(origin): serial \(zone.serial), \(members.count) members")
         onPublish(zone)
-    }
-
-    /// The member names a catalog version lists.
-    static func members(of catalog: Zone) -> [Name] {
-        catalog.records.compactMap { record in
-            if case .ptr(let member) = record.rdata { member.lowercased() } else { nil }
-        }
     }
 }

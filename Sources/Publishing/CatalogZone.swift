@@ -22,7 +22,8 @@ public enum CatalogZone {
         ]
         let zones = try Name("zones", origin: origin)
         var used = Set<String>()
-        for member in Set(members.map { $0.lowercased() }).sorted() {
+        // In a fixed order (of the wire bytes: cheap), so that ids stepped past a collision are stable too.
+        for member in Set(members.map { $0.lowercased() }).sorted(by: { $0.wire.lexicographicallyPrecedes($1.wire) }) {
             var id = memberID(member, salt: 0)
             var salt: UInt8 = 1
             while used.contains(id) {

@@ -214,4 +214,24 @@ struct CanonicalOrderTests {
         #expect(name("com.") < name("a.com."))
         #expect(name("b.com.") < name("a.net."))
     }
+
+    @Test("agrees with the definition (labels from the right, lowercased, as octet strings) on random names")
+    func randomNames() throws {
+        func reference(_ lhs: Name, _ rhs: Name) -> Bool {
+            let left = lhs.lowercased().labels, right = rhs.lowercased().labels
+            for (l, r) in zip(left.reversed(), right.reversed()) where l != r { return l.lexicographicallyPrecedes(r) }
+            return left.count < right.count
+        }
+        var random = SplitMix64(seed: 6_1)
+        // Few distinct label values, so that names often share suffixes and labels often share prefixes.
+        let pieces: [[UInt8]] = [[0x61], [0x41], [0x61, 0x62], [0x41, 0x42, 0x00], [0xFF], [0x2A], [0x7A, 0x5A]]
+        let names = try (0 ..< 200).map { _ in
+            try Name(labels: (0 ..< Int.random(in: 0 ... 4, using: &random)).map { _ in pieces.randomElement(using: &random)! })
+        }
+        for lhs in names {
+            for rhs in names.prefix(50) {
+                #expect((lhs < rhs) == reference(lhs, rhs), "\(lhs) < \(rhs)")
+            }
+        }
+    }
 }
