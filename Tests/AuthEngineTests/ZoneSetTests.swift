@@ -19,6 +19,27 @@ struct ZoneSetTests {
         #expect(try Zone(origin: origin, records: [soa, ns]).serial == 1)
     }
 
+    @Test("a reader moving to a new snapshot does not free the replaced zone: the writer does, two publishes later")
+    func replacedZonesAreFreedByTheWriter() throws {
+        let store = ZoneStore()
+        weak var replaced: Zone?
+        do {
+            let zone = try #require(try makeStore([("example.com.", exampleZone)]).snapshot.allZones.first)
+            replaced = zone
+            store.update { $0.inserting(zone) }
+        }
+        var reader = ZoneStore.Reader(store)
+        #expect(reader.current().count == 1)
+        let other = try #require(try makeStore([("example.com.", exampleZone)]).snapshot.allZones.first)
+        store.update { $0.inserting(other) }
+        #expect(reader.current().zone(origin: try Name("example.com.")) === other)
+        #expect(replaced != nil, "the store still holds it: the reader did not drop the last reference")
+        store.update { $0 }
+        #expect(replaced != nil)
+        store.update { $0 }
+        #expect(replaced == nil, "freed by the third publish after it was replaced, on the writer's side")
+    }
+
     @Test("inserting and removing makes new snapshots and leaves the old ones intact")
     func persistence() throws {
         let store = try makeStore([("example.com.", exampleZone)])
