@@ -1,8 +1,8 @@
 import Synchronization
 
 /// A bounded pool of keys generated ahead of time on a dedicated background thread (a POSIX thread, not a
-/// Swift concurrency task), so that taking a key is instant and RSA generation (40-260 ms) never occupies
-/// the cooperative pool.
+/// Swift concurrency task, at a lower priority: nice 10), so that taking a key is instant and RSA generation
+/// (40-260 ms) never occupies the cooperative pool nor delays DNS answers.
 public final class DKIMKeyPool: Sendable {
     private let core: KeyPoolCore
     private let filler: Mutex<PosixThread?>
@@ -17,7 +17,11 @@ public final class DKIMKeyPool: Sendable {
         precondition(capacity >= 1, "DKIMKeyPool: capacity must be at least 1")
         let core = KeyPoolCore(capacity: capacity, generate: generate)
         self.core = core
-        filler = Mutex(PosixThread.start { core.runFiller() })
+        filler = Mutex(PosixThread.start {
+            // Key generation is background work: the DNS threads must win the CPU when both want it.
+            PosixThread.lowerPriority()
+            core.runFiller()
+        })
     }
 
     deinit {

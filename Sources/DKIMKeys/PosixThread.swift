@@ -19,6 +19,12 @@ struct PosixThread: Sendable {
         return PosixThread(id: id)
     }
 
+    /// Gives the calling thread nice value 10 (on Linux the nice value is per thread): the scheduler then runs
+    /// it only when threads of normal priority, such as the DNS workers, leave the CPU free, or for a small share.
+    static func lowerPriority() {
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+    }
+
     /// Waits for the thread to finish.
     func join() {
         pthread_join(id, nil)

@@ -1,6 +1,7 @@
 import AuthEngine
 import Dispatch
 import Foundation
+import Glibc
 import DNSWire
 import Logging
 import Storage
@@ -11,7 +12,8 @@ import Synchronization
 /// list differs, publishes it, and reports the new version (for NOTIFY).
 ///
 /// Changes arriving close together are coalesced into one rebuild, so a burst of API adds makes a few catalog
-/// versions, not one per add. Rebuilds run on a queue of their own (they block on SQLite).
+/// versions, not one per add. Rebuilds run on a thread of their own, at a lower priority than the DNS threads
+/// (they take CPU for a large catalog and block on SQLite).
 public final class CatalogMaintainer: Sendable {
     /// The catalog zone's name.
     public let origin: Name
@@ -20,9 +22,11 @@ public final class CatalogMaintainer: Sendable {
     private let logger: Logger
     private let delay: Duration
     private let onPublish: @Sendable (Zone) -> Void
-    private let queue = DispatchQueue(label: "wistdns.catalog")
+    /// Signalled when a rebuild is due; the rebuild thread waits on it.
+    private let wake = DispatchSemaphore(value: 0)
     private let scheduled = Mutex(false)
-    /// The members of the version this maintainer published last (nil before the first).
+    /// The members of the version this maintainer published last (nil before the first). Its lock also makes
+    /// rebuilds run one at a time (the start-up rebuild and the thread's).
     private let listed = Mutex<Set<Name>?>(nil)
 
     /// - Parameters:
@@ -36,6 +40,22 @@ public final class CatalogMaintainer: Sendable {
         self.logger = logger
         self.delay = delay
         self.onPublish = onPublish
+        let thread = Thread { [weak self, wake] in
+            // A rebuild of a large catalog takes tens of milliseconds of CPU: background work, below the DNS
+            // threads (nice 10; on Linux the nice value is per thread).
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+            while true {
+                wake.wait()
+                guard let self else { return }
+                self.rebuildAfterDelay()
+            }
+        }
+        thread.name = "wistdns-catalog"
+        thread.start()
+    }
+
+    deinit {
+        wake.signal()  // the thread wakes, finds the maintainer gone, and ends
     }
 
     /// Schedules a rebuild after `delay`; calls made before it runs share it.
@@ -44,35 +64,37 @@ public final class CatalogMaintainer: Sendable {
             defer { pending = true }
             return !pending
         }
-        guard first else { return }
+        if first { wake.signal() }
+    }
+
+    /// On the rebuild thread: lets the changes of the next `delay` join, then rebuilds.
+    private func rebuildAfterDelay() {
         let nanoseconds = delay.components.seconds * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000
-        queue.asyncAfter(deadline: .now() + .nanoseconds(Int(nanoseconds))) { [self] in
-            scheduled.withLock { $0 = false }
-            do {
-                try rebuild()
-            } catch {
-                logger.error("catalog zone \(origin): \(error)")
-            }
+        Thread.sleep(forTimeInterval: Double(nanoseconds) / 1e9)
+        scheduled.withLock { $0 = false }
+        do {
+            try rebuild()
+        } catch {
+            logger.error("catalog zone \(origin): \(error)")
         }
     }
 
     /// Rebuilds the catalog now and publishes it when its member list changed (or it is not served yet).
     public func rebuild() throws {
-        let snapshot = store.snapshot
-        let members = Set(snapshot.allZones.map(\.origin)).subtracting([origin])
-        let current = snapshot.zone(origin: origin)
-        if current != nil, listed.withLock({ $0 == members }) { return }
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
-        let proposed = try versions.database.proposedSerial(name: ZoneVersions.storageName(origin), now: now)
-        let records = try CatalogZone.records(origin: origin, serial: proposed, members: Array(members))
-        let zone = try versions.zone(origin: origin, records: records, current: current, now: now)
-        if let current, current.serial == zone.serial {
-            listed.withLock { $0 = members }
-            return
+        try listed.withLock { listed in
+            let snapshot = store.snapshot
+            let members = Set(snapshot.allZones.map(\.origin)).subtracting([origin])
+            let current = snapshot.zone(origin: origin)
+            if current != nil, listed == members { return }
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            let proposed = try versions.database.proposedSerial(name: ZoneVersions.storageName(origin), now: now)
+            let records = try CatalogZone.records(origin: origin, serial: proposed, members: Array(members))
+            let zone = try versions.zone(origin: origin, records: records, current: current, now: now)
+            listed = members
+            if let current, current.serial == zone.serial { return }
+            store.update { $0.inserting(zone) }
+            logger.info("catalog zone \(origin): serial \(zone.serial), \(members.count) members")
+            onPublish(zone)  // under the lock: versions are reported in the order they were published
         }
-        store.update { $0.inserting(zone) }
-        listed.withLock { $0 = members }
-        logger.info("catalog zone \(origin): serial \(zone.serial), \(members.count) members")
-        onPublish(zone)
     }
 }
