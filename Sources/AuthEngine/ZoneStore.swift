@@ -7,15 +7,7 @@ public final class ZoneStore: Sendable {
     private struct Published {
         var zones: ZoneSet
         var generation: UInt64
-        /// The snapshots replaced by the last few publishes, newest last. Holding them makes the writer, not a
-        /// DNS thread, drop the last reference to a replaced zone: freeing a large zone (a catalog of 10,000
-        /// members) takes milliseconds that a query must not wait for. A reader moves on to the new snapshot at
-        /// its next query, long before its old one leaves this list.
-        var retired: [ZoneSet] = []
     }
-
-    /// How many replaced snapshots are held back (see `Published.retired`).
-    private static let retiredLimit = 2
 
     private let published: Mutex<Published>
     /// The generation of the published snapshot, readable without the lock.
@@ -32,16 +24,12 @@ public final class ZoneStore: Sendable {
 
     /// Replaces the snapshot. Every query that starts after this returns is answered from `zones`.
     public func publish(_ zones: ZoneSet) {
-        let (next, released) = published.withLock { current in
-            current.retired.append(current.zones)
+        let next = published.withLock { current in
             current.zones = zones
             current.generation += 1
-            let released = current.retired.count > Self.retiredLimit ? current.retired.removeFirst() : nil
-            return (current.generation, released)
+            return current.generation
         }
         generation.store(next, ordering: .releasing)
-        // The oldest held snapshot goes here, outside the lock, on the writer's thread.
-        withExtendedLifetime(released) {}
     }
 
     /// Applies `change` to the current snapshot and publishes the result; writers run one at a time, readers
