@@ -91,3 +91,27 @@ struct IncrementalTransferIntegrationTests {
         }
     }
 }
+
+@Suite("--catalog-zone: another name, the config file, or none")
+struct CatalogOptionTests {
+    @Test("a named catalog is served under that name; none serves no catalog; catalogZone in the config file works too")
+    func names() throws {
+        var server = try ServerProcess(extraArguments: ["--catalog-zone", "members.wistfare.test"])
+        #expect(try dig(server, "members.wistfare.test", "SOA").contains("status: NOERROR"))
+        #expect(try dig(server, "version.members.wistfare.test", "TXT").contains("\"2\""))
+        #expect(try dig(server, "catalog.invalid", "SOA").contains("status: REFUSED"))
+        server.stop()
+
+        server = try ServerProcess(extraArguments: ["--catalog-zone", "none"])
+        #expect(try dig(server, "catalog.invalid", "SOA").contains("status: REFUSED"))
+        #expect(try dig(server, "wistfare.net", "SOA").contains("status: NOERROR"))
+        server.stop()
+
+        let config = FileManager.default.temporaryDirectory.appendingPathComponent("wistdns-\(UUID().uuidString).json")
+        try #"{"catalogZone": "cat.wistfare.test."}"#.write(to: config, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: config) }
+        server = try ServerProcess(extraArguments: ["--config", config.path])
+        #expect(try dig(server, "cat.wistfare.test", "SOA").contains("status: NOERROR"))
+        server.stop()
+    }
+}

@@ -84,6 +84,7 @@ struct KnotSecondaryTests {
         #expect(try waitUntil(10) { try knotMatchesPrimary() } != nil, "Knot log: \(knot.log)")
         #expect(try ask(knotHost, knotPort, "shop.example", "TXT") == ["\"v=spf1 mx ip4:192.0.2.99 ~all\""])
         #expect(knot.log.contains("[shop.example.] IXFR, incoming"), "Knot log: \(knot.log)")
+        #expect(!knot.log.contains("AXFR-style"), "every IXFR answer was incremental: \(knot.log)")
 
         // Delete: the catalog drops the member and Knot purges the zone.
         #expect(try curl(server, "DELETE", "/api/v1/domains/\(id)", key: key).status == 200)
