@@ -25,9 +25,9 @@ public final class CatalogMaintainer: Sendable {
     /// Signalled when a rebuild is due; the rebuild thread waits on it.
     private let wake = DispatchSemaphore(value: 0)
     private let scheduled = Mutex(false)
-    /// The members of the version this maintainer published last (nil before the first). Its lock also makes
-    /// rebuilds run one at a time (the start-up rebuild and the thread's).
-    private let listed = Mutex<Set<Name>?>(nil)
+    /// The member records of the version this maintainer published last (nil before the first). Its lock also
+    /// makes rebuilds run one at a time (the start-up rebuild and the thread's).
+    private let listed = Mutex<CatalogZone.Listing?>(nil)
 
     /// - Parameters:
     ///   - delay: how long a change waits for others to join it before the rebuild.
@@ -85,12 +85,24 @@ public final class CatalogMaintainer: Sendable {
             let snapshot = store.snapshot
             let members = Set(snapshot.allZones.map(\.origin)).subtracting([origin])
             let current = snapshot.zone(origin: origin)
-            if current != nil, listed == members { return }
             let now = Int64(Date().timeIntervalSince1970 * 1000)
             let proposed = try versions.database.proposedSerial(name: ZoneVersions.storageName(origin), now: now)
-            let records = try CatalogZone.records(origin: origin, serial: proposed, members: Array(members))
-            let zone = try versions.zone(origin: origin, records: records, current: current, now: now)
-            listed = members
+            var next = try listed ?? CatalogZone.Listing(origin: origin)
+            let head = try CatalogZone.head(origin: origin, serial: proposed)
+            let zone: Zone
+            if let current, listed != nil {
+                // The members that came and went since the version being served: the change is known.
+                let before = next.members
+                if before == members { return }
+                let removed = next.remove(before.subtracting(members))
+                let added = try next.add(members.subtracting(before))
+                zone = try versions.zone(origin: origin, records: head + next.records, current: current,
+                                         change: (removed, added), now: now)
+            } else {
+                _ = try next.add(members)
+                zone = try versions.zone(origin: origin, records: head + next.records, current: current, now: now)
+            }
+            listed = next
             if let current, current.serial == zone.serial { return }
             store.update { $0.inserting(zone) }
             logger.info("catalog zone \(origin): serial \(zone.serial), \(members.count) members")

@@ -19,11 +19,18 @@ public struct ZoneVersions: Sendable {
     }
 
     /// The zone to serve for `records` at `origin`. `current` is the version of the zone being served now, if
-    /// any: as this process stored it last, it spares reading the stored version back.
-    public func zone(origin: Name, records: [Record], current: Zone?, now: Int64) throws -> Zone {
+    /// any: as this process stored it last, it spares reading the stored version back. A caller that knows
+    /// what changed since `current` passes it as `change` (records removed and added, no SOA), which spares
+    /// comparing the two versions record by record (a large catalog).
+    public func zone(origin: Name, records: [Record], current: Zone?,
+                     change known: (removed: [Record], added: [Record])? = nil, now: Int64) throws -> Zone {
         let name = Self.storageName(origin)
         let previous: (records: [Record], history: [ZoneDelta])
-        if let current {
+        if let current, let known, let newSOA = records.first(where: { $0.type == .soa }) {
+            return try save(ZoneDelta(oldSOA: current.soa.records[0], newSOA: newSOA, removed: known.removed,
+                                      added: known.added),
+                            of: origin, as: name, records: records, history: current.history, now: now)
+        } else if let current {
             previous = (current.records, current.history)
         } else if let stored = try database.zoneVersion(name: name) {
             previous = (try RecordList.decode(Array(stored.version.records)),
@@ -35,10 +42,17 @@ public struct ZoneVersions: Sendable {
         guard let change = ZoneDelta(from: previous.records, to: records) else {
             return try Zone(origin: origin, records: records)
         }
+        return try save(change, of: origin, as: name, records: records, history: previous.history, now: now)
+    }
+
+    /// Serves `records` as the version after `change`: with the previous serial when nothing but the SOA serial
+    /// differs, else with the next serial, the change journaled.
+    private func save(_ change: ZoneDelta, of origin: Name, as name: String, records: [Record], history: [ZoneDelta],
+                      now: Int64) throws -> Zone {
         if change.isEmpty {
             let serial = change.fromSerial
             return try Zone(origin: origin, records: records.map { $0.type == .soa ? ZoneDelta.withSerial($0, serial) : $0 },
-                            history: previous.history)
+                            history: history)
         }
         var published: [Record] = []
         var delta = change
@@ -48,9 +62,9 @@ public struct ZoneVersions: Sendable {
                               removed: change.removed, added: change.added)
             return (Self.row(name: name, records: published), Self.row(delta, now: now))
         }
-        let history = previous.history + [delta]
-        let kept = limits.keptCount(newestFirst: history.reversed().map(\.size), zoneRecords: published.count)
-        return try Zone(origin: origin, records: published, history: Array(history.suffix(kept)))
+        let longer = history + [delta]
+        let kept = limits.keptCount(newestFirst: longer.reversed().map(\.size), zoneRecords: published.count)
+        return try Zone(origin: origin, records: published, history: Array(longer.suffix(kept)))
     }
 
     /// The name a zone is stored under: as the domains table spells it, lowercased and without the final dot.

@@ -62,6 +62,19 @@ struct CatalogTests {
         #expect(second.records.filter { $0.type == .ptr }.count == 2)
         #expect(second.changes(since: first.serial)?.first?.added.map(\.rdata) == [.ptr(try Name("b.example."))])
         #expect(published.withLock { $0 } == [first.serial, second.serial])
+
+        // A member leaves and another comes (the incremental path): the change holds exactly those two PTRs, and
+        // the result equals a catalog built from scratch.
+        store.update { $0.removing(origin: try! Name("a.example.")) }
+        try add("c.example.")
+        try maintainer.rebuild()
+        let third = try #require(store.snapshot.zone(origin: catalog))
+        let change = try #require(third.changes(since: second.serial)?.first)
+        #expect(change.removed.map(\.rdata) == [.ptr(try Name("a.example."))])
+        #expect(change.added.map(\.rdata) == [.ptr(try Name("c.example."))])
+        let fresh = try CatalogZone.records(origin: catalog, serial: third.serial,
+                                            members: [try Name("b.example."), try Name("c.example.")])
+        #expect(Set(third.records) == Set(fresh))
     }
 
     @Test("membersChanged coalesces a burst into one rebuild on the maintainer's queue")
