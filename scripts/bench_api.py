@@ -6,7 +6,7 @@ POST /api/v1/domains, and after each 201 queries the new zone's DKIM TXT over UD
 carries the value the API returned. Prints p50/p90/p99/max of both, for back-to-back adds and for
 adds paced at a fixed rate. Loopback only.
 """
-import argparse, json, os, random, re, shutil, socket, struct, subprocess, sys, tempfile, time, urllib.request
+import argparse, json, os, random, re, shutil, socket, struct, subprocess, sys, tempfile, threading, time, urllib.request
 
 
 def percentile(values, fraction):
@@ -64,9 +64,34 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def run_series(label, count, interval, api_port, dns_port, key, prefix, pid):
+class Probe(threading.Thread):
+    """Queries `name` SOA every 2 ms while the adds run: how the DNS side answers other zones meanwhile."""
+
+    def __init__(self, name, port):
+        super().__init__(daemon=True)
+        self.name, self.port, self.latencies, self.running = name, port, [], True
+
+    def run(self):
+        while self.running:
+            started = time.perf_counter()
+            dns_query(self.name, 6, self.port)
+            self.latencies.append((time.perf_counter() - started) * 1000)
+            time.sleep(0.002)
+
+    def report(self):
+        self.running = False
+        self.join()
+        values = self.latencies
+        print(f"  probe: {len(values)} queries for {self.name} SOA meanwhile, p50 {percentile(values, .5):.2f} ms  "
+              f"p99 {percentile(values, .99):.2f} ms  p99.9 {percentile(values, .999):.2f} ms  max {max(values):.2f} ms")
+
+
+def run_series(label, count, interval, api_port, dns_port, key, prefix, pid, probe_name=None):
     adds, visible = [], []
     cpu_before = cpu_seconds(pid)
+    probe = Probe(probe_name, dns_port) if probe_name else None
+    if probe:
+        probe.start()
     for index in range(count):
         name = f"{prefix}{index:04d}.bench-api.test"
         started = time.perf_counter()
@@ -92,6 +117,8 @@ def run_series(label, count, interval, api_port, dns_port, key, prefix, pid):
     for title, values in (("POST /api/v1/domains latency", adds), ("201 -> first correct DNS answer", visible)):
         print(f"  {title:34s} p50 {percentile(values, .5):7.2f} ms  p90 {percentile(values, .9):7.2f} ms  "
               f"p99 {percentile(values, .99):7.2f} ms  max {max(values):7.2f} ms")
+    if probe:
+        probe.report()
 
 
 def main():
@@ -100,6 +127,8 @@ def main():
     parser.add_argument("--adds", type=int, default=200)
     parser.add_argument("--rate", type=float, default=4.0, help="adds per second in the paced series")
     parser.add_argument("--pool", type=int, default=8, help="DKIM keys generated ahead (--dkim-key-pool)")
+    parser.add_argument("--probe", metavar="NAME", help="also query NAME SOA every 2 ms during the paced adds "
+                        "(a zone of --zones) and report those latencies")
     parser.add_argument("--zones", help="zones folder to serve beside the API's domains (default: the repository's "
                         "zones/); with many zones, each add also rebuilds a large catalog zone")
     args = parser.parse_args()
@@ -122,7 +151,8 @@ def main():
         if key is None:
             sys.exit("the server printed no API key")
         time.sleep(max(2.0, args.pool * 0.3))  # let the key pool fill, as on a server that has been up a while
-        run_series(f"paced at {args.rate:g}/s", args.adds, 1.0 / args.rate, api_port, dns_port, key, "p", server.pid)
+        run_series(f"paced at {args.rate:g}/s", args.adds, 1.0 / args.rate, api_port, dns_port, key, "p", server.pid,
+                   args.probe)
         time.sleep(max(2.0, args.pool * 0.3))
         run_series("back to back", args.adds, 0, api_port, dns_port, key, "b", server.pid)
     finally:
