@@ -25,6 +25,10 @@ public final class CatalogMaintainer: Sendable {
     /// Signalled when a rebuild is due; the rebuild thread waits on it.
     private let wake = DispatchSemaphore(value: 0)
     private let scheduled = Mutex(false)
+    /// False until the first `rebuild()` has run. Changes before it (start-up publishing every stored domain)
+    /// schedule nothing: a rebuild in the middle would list only some of the zones, and secondaries would drop
+    /// the others and transfer them again.
+    private let started = Atomic(false)
     /// The member records of the version this maintainer published last (nil before the first). Its lock also
     /// makes rebuilds run one at a time (the start-up rebuild and the thread's).
     private let listed = Mutex<CatalogZone.Listing?>(nil)
@@ -58,8 +62,10 @@ public final class CatalogMaintainer: Sendable {
         wake.signal()  // the thread wakes, finds the maintainer gone, and ends
     }
 
-    /// Schedules a rebuild after `delay`; calls made before it runs share it.
+    /// Schedules a rebuild after `delay`; calls made before it runs share it. Ignored before the first
+    /// `rebuild()`, which sees every change made until then.
     public func membersChanged() {
+        guard started.load(ordering: .acquiring) else { return }
         let first = scheduled.withLock { pending in
             defer { pending = true }
             return !pending
@@ -108,5 +114,6 @@ public final class CatalogMaintainer: Sendable {
             logger.info("catalog zone \(origin): serial \(zone.serial), \(members.count) members")
             onPublish(zone)  // under the lock: versions are reported in the order they were published
         }
+        started.store(true, ordering: .releasing)
     }
 }

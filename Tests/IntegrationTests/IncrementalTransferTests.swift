@@ -72,11 +72,16 @@ struct IncrementalTransferIntegrationTests {
         let key = try #require(server.log.firstMatch(of: /wm_[0-9A-Za-z]{32}/).map { String($0.0) })
         #expect(try curl(server, "POST", "/api/v1/domains", key: key, body: #"{"name": "shop.example"}"#).status == 201)
         let first = try #require(soaSerial(recordLines(try dig(server, "shop.example", "SOA")).first ?? ""))
+        Thread.sleep(forTimeInterval: 0.2)  // the catalog version that lists shop.example
+        let catalog = try #require(soaSerial(recordLines(try dig(server, "catalog.invalid", "SOA")).first ?? ""))
         server.stop()
 
-        // Same settings: same serial. New sending address: a newer serial and one journaled change.
+        // Same settings: same serials, the catalog's too. New sending address: a newer serial and one journaled
+        // change.
         server = try ServerProcess(database: database, extraArguments: ["--allow-transfer", "127.0.0.1"])
         #expect(soaSerial(recordLines(try dig(server, "shop.example", "SOA")).first ?? "") == first)
+        Thread.sleep(forTimeInterval: 0.2)
+        #expect(soaSerial(recordLines(try dig(server, "catalog.invalid", "SOA")).first ?? "") == catalog)
         server.stop()
         for _ in 0 ..< 2 {
             server = try ServerProcess(database: database,
