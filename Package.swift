@@ -77,6 +77,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The fuzz harnesses of the parsers that face untrusted input (scripts/fuzz drives them with libFuzzer;
+        // FuzzingTests replays their corpora).
+        .target(name: "Fuzzing", dependencies: ["AuthEngine", "DNSWire", "TSIG", "ZoneFile"]),
         .executableTarget(
             name: "wistdns",
             dependencies: [
@@ -115,5 +118,6 @@ let package = Package(
         ),
         .testTarget(name: "VerificationTests", dependencies: ["Verification", "DNSWire", "MailRecords"]),
         .testTarget(name: "IntegrationTests", dependencies: ["DNSWire"]),
+        .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing", "DNSWire", "TSIG"]),
     ]
 )
