@@ -94,8 +94,13 @@ public struct MessageWriter {
         let wire = name.wire
         var position = 0
         let useCompression = compress && compressionEnabled
+        // Only names already complete in the message are targets: a suffix of this name is registered as soon as
+        // its label is written, before the rest is, and comparing against it would read past the end (a name with
+        // a repeated label, `a.a.example.`, crashed the server that way). A suffix of the name being written can
+        // never equal a later, shorter suffix of it anyway.
+        let completeTargets = targets.count
         while wire[position] != 0 {
-            if useCompression, let target = findTarget(wire, from: position) {
+            if useCompression, let target = findTarget(wire, from: position, among: completeTargets) {
                 appendUInt16(0xC000 | target)
                 return
             }
@@ -109,31 +114,32 @@ public struct MessageWriter {
         bytes.append(0)
     }
 
-    /// Finds an earlier occurrence of the suffix of `wire` that starts at `start`.
-    private func findTarget(_ wire: [UInt8], from start: Int) -> UInt16? {
-        for target in targets where matches(wire, from: start, at: Int(target)) {
+    /// Finds an earlier occurrence of the suffix of `wire` that starts at `start`, among the first `count` targets.
+    private func findTarget(_ wire: [UInt8], from start: Int, among count: Int) -> UInt16? {
+        for target in targets[..<count] where matches(wire, from: start, at: Int(target)) {
             return target
         }
         return nil
     }
 
     /// Compares the suffix of `wire` at `start` with the (possibly compressed) name at `offset` in the message,
-    /// without regard to ASCII case.
+    /// without regard to ASCII case. Every read of the message is bounds-checked: whatever the message holds, a
+    /// mismatch is the worst outcome.
     private func matches(_ wire: [UInt8], from start: Int, at offset: Int) -> Bool {
         var position = start
         var cursor = offset
         var hops = 0
         while true {
+            guard cursor < bytes.count else { return false }
             var length = Int(bytes[cursor])
             while length & 0xC0 == 0xC0 {
                 hops += 1
                 guard hops < Name.maxPointerHops, cursor + 1 < bytes.count else { return false }
                 cursor = (length & 0x3F) << 8 | Int(bytes[cursor + 1])
-                // Registered bytes may come from a client (a copied question): stay inside what is written.
                 guard cursor < bytes.count else { return false }
                 length = Int(bytes[cursor])
             }
-            guard length == Int(wire[position]), cursor + length < bytes.count else { return false }
+            guard length & 0xC0 == 0, length == Int(wire[position]), cursor + length < bytes.count else { return false }
             if length == 0 { return true }
             for index in 1 ... length {
                 var x = wire[position + index], y = bytes[cursor + index]

@@ -8,6 +8,19 @@ struct BadInputTests {
 
     init() throws { store = try makeStore([("example.com.", exampleZone)]) }
 
+    /// Regression (the packet of death of issue 9): the question of every answer is written with compression.
+    @Test("names with repeated labels are answered over UDP and TCP, in a zone and outside every zone",
+          arguments: [("a.a.example.org.", Rcode.refused), ("www.www.example.com.", .nxDomain),
+                      ("mail.mail.example.com.", .nxDomain), ("example.example.com.com.", .refused),
+                      ("x.x.x.x.wild.example.com.", .noError)])
+    func repeatedLabels(text: String, rcode: Rcode) throws {
+        for transport in [Transport.udp, .tcp] {
+            let response = try ask(store, text, .a, over: transport)
+            #expect(response.questions.first?.name == (try Name(text)))
+            #expect(response.rcode == rcode, "\(text) over \(transport)")
+        }
+    }
+
     @Test("a message with QR set is dropped")
     func responseDropped() throws {
         let bytes = try queryBytes("example.com.", .a, flags: Header.qrBit)

@@ -200,3 +200,37 @@ struct RecordListTests {
         #expect(throws: WireError.self) { try RecordList.decode(Array(bytes.dropLast())) }
     }
 }
+
+/// Regression: a name with a repeated label (`a.a.example.org.`) made `writeName` compare the second label with
+/// the suffix it had just registered for the first, whose bytes were not all written yet, and read past the end
+/// of the message: one query of that shape killed the server (found again by `scripts/fuzz query-path` from its
+/// seeds in under a second; inputs in Fuzz/corpus/query-path/crash-repeated-label-*).
+@Suite("Compression of names with repeated labels")
+struct RepeatedLabelCompressionTests {
+    static let names = ["a.a.example.org.", "www.www.x.example.", "A.a.A.a.", "x.x.x.x.x.x.", "a.b.a.b.c.",
+                        "example.example.com.com.", "mail.mail.mail.", "a.b.c.a.b.c.a.b.c."]
+
+    @Test("a name with repeated labels is written in full and reads back", arguments: names)
+    func writesAndReadsBack(text: String) throws {
+        var writer = MessageWriter(limit: 512)
+        writer.writeHeader(Header(questionCount: 1))
+        writer.writeQuestion(Question(name: name(text), type: .a))
+        #expect(Array(writer.bytes[12 ..< writer.count - 4]) == name(text).wire)
+        #expect(try Message(parsing: writer.bytes).questions[0].name == name(text))
+    }
+
+    @Test("the same name again, and its suffixes, still compress to it", arguments: names)
+    func laterNamesCompress(text: String) throws {
+        let first = name(text)
+        var writer = MessageWriter(limit: 512)
+        writer.writeHeader(Header(questionCount: 1, answerCount: 1))
+        writer.writeQuestion(Question(name: first, type: .a))
+        writer.writeRecord(Record(name: first, type: .cname, ttl: 60, rdata: .cname(first)))
+        // The owner and the CNAME target are both pointers to the question.
+        #expect(Array(writer.bytes[writer.count - 2 ..< writer.count]) == [0xC0, 12])
+        #expect(Array(writer.bytes[writer.count - 14 ..< writer.count - 12]) == [0xC0, 12])
+        let parsed = try Message(parsing: writer.bytes)
+        #expect(parsed.answers[0].name == first)
+        #expect(parsed.answers[0].rdata == .cname(first))
+    }
+}
