@@ -32,8 +32,20 @@ public struct Responder: Sendable {
     public func respond(to query: UnsafeRawBufferPointer, over transport: Transport, from peer: [UInt8]?,
                         into response: inout MessageWriter, reader: inout ZoneStore.Reader,
                         emit: ([UInt8]) -> Void) -> Bool {
+        var ignored = ResponseClass.error
+        return respond(to: query, over: transport, from: peer, into: &response, reader: &reader,
+                       classifyingAs: &ignored, emit: emit)
+    }
+
+    /// `respond`, also telling which response class (RFC-less but NSD's and Knot's: the answer for one name and
+    /// type, a negative answer of one zone, a referral, an error) the response falls in, for rate limiting.
+    /// Validly signed responses are `.signed`: only a holder of the key can ask for them.
+    public func respond(to query: UnsafeRawBufferPointer, over transport: Transport, from peer: [UInt8]?,
+                        into response: inout MessageWriter, reader: inout ZoneStore.Reader,
+                        classifyingAs responseClass: inout ResponseClass, emit: ([UInt8]) -> Void) -> Bool {
         // Habit: look at the header before anything else (miekg/dns acceptfunc).
         guard let header = Header(query), !header.isResponse else { return false }
+        responseClass = .error
         let parsed: Query
         do {
             parsed = try Query(parsing: query)
@@ -44,18 +56,26 @@ public struct Responder: Sendable {
         }
         if let tsigStart = parsed.tsigStart {
             respondSigned(to: query, parsed, tsigAt: tsigStart, over: transport, from: peer, into: &response,
-                          reader: &reader, emit: emit)
+                          reader: &reader, classifyingAs: &responseClass, emit: emit)
         } else {
             answer(query, parsed, over: transport, from: peer, signedWith: nil, into: &response, reader: &reader,
-                   emit: emit)
+                   classifyingAs: &responseClass, emit: emit)
         }
         return true
+    }
+
+    /// Rewrites the response in `writer` as the empty, truncated answer (TC set, the question and OPT only) that
+    /// the rate limiter sends instead of a dropped one, so that a real client retries over TCP.
+    public func writeSlip(answering query: UnsafeRawBufferPointer, into writer: inout MessageWriter) {
+        guard let parsed = try? Query(parsing: query) else { return }
+        ResponseBuilder(query: parsed, transport: .udp, udpPayloadSize: options.udpPayloadSize)
+            .writeEmpty(.noError, truncated: true, to: &writer)
     }
 
     /// The answer to a readable query; `key` names the key it was validly signed with, nil when unsigned.
     func answer(_ query: UnsafeRawBufferPointer, _ parsed: Query, over transport: Transport, from peer: [UInt8]?,
                 signedWith key: Name?, into response: inout MessageWriter, reader: inout ZoneStore.Reader,
-                emit: ([UInt8]) -> Void) {
+                classifyingAs responseClass: inout ResponseClass, emit: ([UInt8]) -> Void) {
         let header = parsed.header
         guard header.opcode == .query else {
             writeError(.notImp, header: header, query: parsed, to: &response, transport: transport)
@@ -103,6 +123,7 @@ public struct Responder: Sendable {
             return
         }
         let outcome = Lookup(zones: reader.current()).find(question.name, question.type)
+        responseClass = ResponseClass(outcome, question: question)
         ResponseBuilder(query: parsed, transport: transport, udpPayloadSize: options.udpPayloadSize)
             .write(outcome, to: &response)
     }

@@ -55,9 +55,9 @@ struct ResponseBuilder {
 
     /// A response with only the question (and OPT): errors such as FORMERR with a readable question, NOTIMP,
     /// REFUSED and BADVERS.
-    func writeEmpty(_ rcode: Rcode, to writer: inout MessageWriter) {
+    func writeEmpty(_ rcode: Rcode, truncated: Bool = false, to writer: inout MessageWriter) {
         begin(rcode, authoritative: false, to: &writer)
-        finish(rcode, answer: 0, authority: 0, additional: 0, truncated: false, to: &writer)
+        finish(rcode, answer: 0, authority: 0, additional: 0, truncated: truncated, to: &writer)
     }
 
     /// A header-only response for a query whose question could not be read.

@@ -10,7 +10,8 @@ extension Responder {
     /// the last one left in `response`.
     func respondSigned(to query: UnsafeRawBufferPointer, _ parsed: Query, tsigAt tsigStart: Int,
                        over transport: Transport, from peer: [UInt8]?, into response: inout MessageWriter,
-                       reader: inout ZoneStore.Reader, emit: ([UInt8]) -> Void) {
+                       reader: inout ZoneStore.Reader, classifyingAs responseClass: inout ResponseClass,
+                       emit: ([UInt8]) -> Void) {
         let now = TSIGClock.now()
         switch options.keyring.verify(request: query, tsigAt: tsigStart, now: now) {
         case .unsigned, .malformed:
@@ -24,13 +25,14 @@ extension Responder {
         case .valid(var session):
             response.reserved = session.reservedSize
             answer(query, parsed, over: transport, from: peer, signedWith: session.key.name, into: &response,
-                   reader: &reader) { message in
+                   reader: &reader, classifyingAs: &responseClass) { message in
                 var signed = message
                 session.sign(&signed, now: TSIGClock.now())
                 emit(signed)
             }
             response.reserved = 0
             session.sign(&response, now: TSIGClock.now())
+            responseClass = .signed
         }
     }
 }

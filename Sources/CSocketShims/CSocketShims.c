@@ -145,6 +145,19 @@ unsigned char *wdns_udp_batch_buffer(wdns_udp_batch *batch, unsigned index, size
     return batch->buffers + (size_t)index * batch->buffer_size;
 }
 
+int wdns_udp_batch_peer(wdns_udp_batch *batch, unsigned index, uint8_t octets[16]) {
+    const struct sockaddr_storage *peer = &batch->slots[index].peer;
+    if (peer->ss_family == AF_INET) {
+        memcpy(octets, &((const struct sockaddr_in *)peer)->sin_addr, 4);
+        return 4;
+    }
+    if (peer->ss_family == AF_INET6) {
+        memcpy(octets, &((const struct sockaddr_in6 *)peer)->sin6_addr, 16);
+        return 16;
+    }
+    return 0;
+}
+
 void wdns_udp_batch_set_reply_length(wdns_udp_batch *batch, unsigned index, size_t length) {
     batch->slots[index].reply_length = length <= batch->buffer_size ? length : 0;
 }

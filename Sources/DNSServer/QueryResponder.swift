@@ -13,13 +13,14 @@ public protocol QueryResponder: Sendable {
     /// Writes the response to `query` into `response`, which the caller has reset with the transport's maximum
     /// size as its limit (65535 for TCP; for UDP the responder itself narrows the limit from EDNS).
     ///
-    /// `peer` is the client's address on TCP (IPv4-mapped IPv6 addresses are given as IPv4); it is nil on UDP,
-    /// where it is not looked up, so the UDP path costs nothing more. A response of several messages (a zone
+    /// `client` is the address the message came from (nil when the system did not say), on both transports,
+    /// held inline so the UDP path does not allocate. `peer` is the client's address and port on TCP
+    /// (IPv4-mapped IPv6 addresses are given as IPv4); it is nil on UDP. A response of several messages (a zone
     /// transfer, TCP only) passes every message but the last to `emit`, in order, and leaves the last one in
     /// `response`; `emit` must not be called over UDP.
     /// Returns false when the message must be dropped without any answer.
-    func respond(to query: UnsafeRawBufferPointer, over transport: Transport, from peer: PeerAddress?,
-                 into response: inout MessageWriter, state: inout ThreadState,
+    func respond(to query: UnsafeRawBufferPointer, over transport: Transport, client: ClientAddress?,
+                 from peer: PeerAddress?, into response: inout MessageWriter, state: inout ThreadState,
                  emit: (_ message: [UInt8]) -> Void) -> Bool
 }
 

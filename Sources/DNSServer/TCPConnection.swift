@@ -29,6 +29,8 @@ final class TCPConnection {
     let serial: UInt32
     /// The client's address (nil if the system did not report one).
     let peer: PeerAddress?
+    /// The client's address as the responder's steps key on it (nil if the system did not report one).
+    let client: ClientAddress?
     /// Monotonic time of the last complete query or write that moved bytes, in nanoseconds.
     var lastActivity: UInt64
     /// The peer has closed its side: answer what is complete, then close.
@@ -54,6 +56,7 @@ final class TCPConnection {
         self.fd = fd
         self.serial = serial
         self.peer = peer
+        self.client = peer.flatMap { ClientAddress(octets: $0.octets) }
         self.registeredEvents = events
         self.lastActivity = now
     }

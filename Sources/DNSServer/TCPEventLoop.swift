@@ -244,7 +244,8 @@ private final class TCPEventLoopRunner<Responder: QueryResponder> {
                 writer.reset(limit: 65535)
                 // A zone transfer emits its first messages before the last is left in the writer.
                 let answered = connection.consume(range) { query in
-                    loop.responder.respond(to: query, over: .tcp, from: connection.peer, into: &writer,
+                    loop.responder.respond(to: query, over: .tcp, client: connection.client, from: connection.peer,
+                                           into: &writer,
                                            state: &state) { message in
                         if message.count >= Header.size && message.count <= 65535 { connection.enqueue(message) }
                     }

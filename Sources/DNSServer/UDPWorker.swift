@@ -56,8 +56,15 @@ struct UDPWorker<Responder: QueryResponder>: Sendable {
         guard let buffer = wdns_udp_batch_buffer(batch, slot, &length), length >= Header.size else { return }
         writer.reset(limit: Self.maximumResponseSize)
         let query = UnsafeRawBufferPointer(start: buffer, count: length)
-        // No peer address and no extra messages over UDP: the hot path is unchanged (the closure captures nothing).
-        guard responder.respond(to: query, over: .udp, from: nil, into: &writer, state: &state, emit: { _ in }) else {
+        var octets: (UInt64, UInt64) = (0, 0)
+        let client = withUnsafeMutableBytes(of: &octets) { raw -> ClientAddress? in
+            let count = wdns_udp_batch_peer(batch, slot, raw.baseAddress!.assumingMemoryBound(to: UInt8.self))
+            return ClientAddress(raw: UnsafeRawBufferPointer(rebasing: raw[..<Int(count)]))
+        }
+        // No peer object and no extra messages over UDP: the client's address is two words on the stack, and the
+        // closure captures nothing.
+        guard responder.respond(to: query, over: .udp, client: client, from: nil, into: &writer, state: &state,
+                                emit: { _ in }) else {
             return
         }
         let count = writer.count

@@ -80,12 +80,10 @@ public enum CatalogZone {
     /// A label for `member`: 16 hex digits of the 64-bit FNV-1a hash of its lowercased wire form (and `salt`,
     /// nonzero only to step past a collision).
     static func memberID(_ member: Name, salt: UInt8) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in member.lowercased().wire + (salt == 0 ? [] : [salt]) {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        let hex = String(hash, radix: 16)
+        var hasher = FNV1a()
+        member.addCaseFolded(to: &hasher)
+        if salt != 0 { hasher.add(salt) }
+        let hex = String(hasher.value, radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
 }

@@ -23,6 +23,12 @@ struct ConfigFile: Decodable, Equatable {
     var catalogZone: String?
     var notify: [String]?
     var notifyKey: String?
+    /// Response rate limiting (`--rrl-*`).
+    var rrlRate: Int?
+    var rrlSlip: Int?
+    var rrlExempt: [String]?
+    var rrlIPv4Prefix: Int?
+    var rrlIPv6Prefix: Int?
     var provider: ProviderSettings?
 
     /// Reads and decodes `path`; errors name the file and what is wrong.

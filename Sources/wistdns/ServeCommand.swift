@@ -78,7 +78,16 @@ struct ServeCommand: AsyncParsableCommand {
                                                                           allowTransfer: settings.allowTransfer,
                                                                           keyring: settings.keyring,
                                                                           transferKeys: settings.transferKeys))
-        let server = DNSServer(listen: settings.dnsListen, workers: settings.workers, responder: responder,
+        let rateLimitLogger = logger
+        let pipeline = QueryPipeline(responder: responder, rateLimit: settings.rateLimit, udpThreads: settings.workers,
+                                     onRateLimit: { event in rateLimitLogger.notice("\(event)") })
+        if settings.rateLimit.isEnabled {
+            let exempt = settings.rateLimit.exempt.isEmpty ? "" : ", exempt \(settings.rateLimit.exempt.map(\.description).joined(separator: " "))"
+            logger.info("response rate limiting: \(settings.rateLimit.rate)/s per /\(settings.rateLimit.ipv4PrefixLength) and /\(settings.rateLimit.ipv6PrefixLength), slip \(settings.rateLimit.slip)\(exempt)")
+        } else {
+            logger.info("response rate limiting is off")
+        }
+        let server = DNSServer(listen: settings.dnsListen, workers: settings.workers, responder: pipeline,
                                logger: logger,
                                options: DNSServer.Options(tcpIdleTimeout: .seconds(settings.tcpIdleTimeout),
                                                           maxTCPConnections: settings.tcpMaxConnections))
@@ -124,12 +133,11 @@ struct ServeCommand: AsyncParsableCommand {
     }
 }
 
-extension Responder: QueryResponder {
-    public func makeThreadState() -> ZoneStore.Reader { makeReader() }
-
-    public func respond(to query: UnsafeRawBufferPointer, over transport: Transport, from peer: PeerAddress?,
-                        into response: inout MessageWriter, state: inout ZoneStore.Reader,
+extension QueryPipeline: QueryResponder {
+    public func respond(to query: UnsafeRawBufferPointer, over transport: Transport, client: ClientAddress?,
+                        from peer: PeerAddress?, into response: inout MessageWriter, state: inout ThreadState,
                         emit: ([UInt8]) -> Void) -> Bool {
-        respond(to: query, over: transport, from: peer?.octets, into: &response, reader: &state, emit: emit)
+        respond(to: query, over: transport, client: client, peer: peer?.octets, into: &response, state: &state,
+                emit: emit)
     }
 }

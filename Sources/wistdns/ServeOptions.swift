@@ -1,4 +1,5 @@
 import ArgumentParser
+import AuthEngine
 import DNSServer
 import DNSWire
 import Logging
@@ -35,6 +36,24 @@ struct ServeOptions: ParsableArguments {
 
     @Option(name: .customLong("tcp-max-connections"), help: "Open DNS TCP connections at most (default 1000).")
     var tcpMaxConnections: Int?
+
+    @Option(name: .customLong("rrl-rate"),
+            help: "Response rate limiting: UDP responses per second per network and response class; 0 turns it off (default \(RateLimitSettings.defaultRate)).")
+    var rrlRate: Int?
+
+    @Option(name: .customLong("rrl-slip"),
+            help: "Every Nth rate-limited response is sent empty with TC=1 so real clients retry over TCP; 0 drops all (default 2).")
+    var rrlSlip: Int?
+
+    @Option(name: .customLong("rrl-exempt"),
+            help: "A network (192.0.2.0/24, 2001:db8::/48 or one address) never rate limited (repeatable; default none).")
+    var rrlExempt: [String] = []
+
+    @Option(name: .customLong("rrl-ipv4-prefix"), help: "IPv4 prefix length of a rate-limited network (default 24).")
+    var rrlIPv4Prefix: Int?
+
+    @Option(name: .customLong("rrl-ipv6-prefix"), help: "IPv6 prefix length of a rate-limited network (default 56).")
+    var rrlIPv6Prefix: Int?
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String?
@@ -125,6 +144,8 @@ struct ServeOptions: ParsableArguments {
         var notify: [HostPort] = []
         /// The key every NOTIFY is signed with; nil for unsigned NOTIFY.
         var notifyKey: TSIGKey?
+        /// Response rate limiting of UDP answers.
+        var rateLimit = RateLimitSettings()
 
         /// Our own DNS listener as verify queries it: the first listen address, loopback when it is a wildcard.
         var ownServer: ResolverAddress {
@@ -143,6 +164,27 @@ struct ServeOptions: ParsableArguments {
         } catch {
             throw ValidationError("--tsig-key: \(error)")
         }
+    }
+
+    /// The response rate limiting settings: options over the config file over the defaults.
+    func rateLimitSettings(_ file: ConfigFile) throws -> RateLimitSettings {
+        let rate = rrlRate ?? file.rrlRate ?? RateLimitSettings.defaultRate
+        let slip = rrlSlip ?? file.rrlSlip ?? 2
+        let ipv4 = rrlIPv4Prefix ?? file.rrlIPv4Prefix ?? 24
+        let ipv6 = rrlIPv6Prefix ?? file.rrlIPv6Prefix ?? 56
+        guard rate >= 0 else { throw ValidationError("--rrl-rate cannot be negative") }
+        guard (0 ... 100).contains(slip) else { throw ValidationError("--rrl-slip is 0 to 100") }
+        guard (1 ... 32).contains(ipv4), (1 ... 128).contains(ipv6) else {
+            throw ValidationError("--rrl-ipv4-prefix is 1 to 32 and --rrl-ipv6-prefix 1 to 128")
+        }
+        let exempt = try (!rrlExempt.isEmpty ? rrlExempt : (file.rrlExempt ?? [])).map { text in
+            guard let prefix = AddressPrefix(text) else {
+                throw ValidationError("--rrl-exempt \(text): not an address or ADDRESS/LENGTH")
+            }
+            return prefix
+        }
+        return RateLimitSettings(rate: rate, slip: slip, ipv4PrefixLength: ipv4, ipv6PrefixLength: ipv6,
+                                 exempt: exempt)
     }
 
     func resolve() throws -> Resolved {
@@ -212,6 +254,7 @@ struct ServeOptions: ParsableArguments {
             }
             resolved.notifyKey = key
         }
+        resolved.rateLimit = try rateLimitSettings(file)
         guard resolved.workers >= 1 else { throw ValidationError("workers must be at least 1") }
         guard resolved.udpPayload >= 512 else { throw ValidationError("the UDP payload size must be at least 512") }
         guard resolved.tcpIdleTimeout >= 1, resolved.tcpMaxConnections >= 1 else {

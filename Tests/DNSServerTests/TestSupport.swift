@@ -11,9 +11,12 @@ struct TestResponder: QueryResponder {
     static let drop: UInt8 = 1
     static let sized: UInt8 = 2
     static let stream: UInt8 = 3
+    /// Answers with the header (QR set) and the octets of the client address the responder was given.
+    static let client: UInt8 = 4
 
-    func respond(to query: UnsafeRawBufferPointer, over transport: Transport, from peer: PeerAddress?,
-                 into response: inout MessageWriter, state: inout Void, emit: ([UInt8]) -> Void) -> Bool {
+    func respond(to query: UnsafeRawBufferPointer, over transport: Transport, client: ClientAddress?,
+                 from peer: PeerAddress?, into response: inout MessageWriter, state: inout Void,
+                 emit: ([UInt8]) -> Void) -> Bool {
         guard var header = Header(query) else { return false }
         let command = query.count > Header.size ? query[Header.size] : Self.echo
         switch command {
@@ -29,6 +32,11 @@ struct TestResponder: QueryResponder {
             }
             response.writeHeader(header)
             response.append(peer?.octets ?? [])
+            return true
+        case Self.client:
+            header.isResponse = true
+            response.writeHeader(header)
+            response.append(client?.octets ?? [])
             return true
         case Self.sized where query.count >= Header.size + 3:
             let size = Int(query[Header.size + 1]) << 8 | Int(query[Header.size + 2])
@@ -53,6 +61,13 @@ enum Query {
         header.write(to: &bytes)
         bytes.append(TestResponder.echo)
         bytes.append(contentsOf: (0 ..< padding).map { UInt8(truncatingIfNeeded: $0) })
+        return bytes
+    }
+
+    static func client(id: UInt16) -> [UInt8] {
+        var bytes: [UInt8] = []
+        Header(id: id).write(to: &bytes)
+        bytes.append(TestResponder.client)
         return bytes
     }
 

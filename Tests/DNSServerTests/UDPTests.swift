@@ -20,6 +20,18 @@ struct UDPTests {
         #expect(reply.from == target)
     }
 
+    /// The responder keys rate limiting on it: the address the datagram came from, IPv4 as 4 octets.
+    @Test("the responder is given the client's address", arguments: [ListenAddress.Family.ipv4, .ipv6])
+    func clientAddress(family: ListenAddress.Family) throws {
+        let server = try startServer()
+        defer { server.stop() }
+        let target = try #require(server.boundAddresses.first { $0.family == family })
+        let client = UDPClient(family)
+        client.send(Query.client(id: 9), to: target)
+        let reply = try #require(client.receive())
+        #expect(Array(reply.bytes[12...]) == (family == .ipv4 ? [127, 0, 0, 1] : Array(repeating: 0, count: 15) + [1]))
+    }
+
     @Test func answersEveryQueryOfALargeBurst() throws {
         let server = try startServer(["127.0.0.1:0"], options: .init(udpBatchSize: 8))
         defer { server.stop() }

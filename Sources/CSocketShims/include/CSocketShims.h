@@ -28,6 +28,10 @@ int wdns_udp_batch_receive(int fd, wdns_udp_batch *batch);
 /// The buffer of slot `index` and the length of the datagram received into it.
 unsigned char *wdns_udp_batch_buffer(wdns_udp_batch *batch, unsigned index, size_t *length);
 
+/// The source address of the datagram in slot `index`: copies 4 octets (IPv4) or 16 (IPv6) into `octets` and
+/// returns that count, or returns 0 when the family is neither.
+int wdns_udp_batch_peer(wdns_udp_batch *batch, unsigned index, uint8_t octets[16]);
+
 /// Marks slot `index` to be answered with the first `length` bytes of its buffer (0: no answer).
 void wdns_udp_batch_set_reply_length(wdns_udp_batch *batch, unsigned index, size_t length);
 

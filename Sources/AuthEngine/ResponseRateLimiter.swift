@@ -1,0 +1,111 @@
+import DNSWire
+
+/// Response rate limiting for one DNS thread: token buckets keyed by the client's network and the response's
+/// class, in a fixed-size table (a new key takes over its slot, as in Knot), so memory is bounded whatever the
+/// traffic. Nothing is shared between threads: each UDP thread has its own limiter with its share of the rate
+/// (`rate / threads`), so a client whose queries the kernel spreads over every thread (`SO_REUSEPORT` hashes the
+/// source port) gets `rate` in all, and one that sticks to a single port gets less.
+public final class ResponseRateLimiter {
+    private struct Bucket {
+        /// The full key (0: empty slot).
+        var key: UInt64 = 0
+        /// Tokens in millionths of a response.
+        var tokens: Int64 = 0
+        /// When the tokens were last refilled, in milliseconds.
+        var stamp: UInt64 = 0
+        /// Responses limited in this bucket, for `slip`.
+        var limited: UInt64 = 0
+    }
+
+    private struct LogEntry {
+        var key: UInt64 = 0
+        var lastLogged: UInt64 = 0
+        var dropped = 0
+        var slipped = 0
+    }
+
+    public let settings: RateLimitSettings
+    /// Millionths of a response added per millisecond, and the most a bucket holds (one second's share).
+    private let refillPerMillisecond: Int64
+    private let capacity: Int64
+    private static let cost: Int64 = 1_000_000
+    private let seed: UInt64
+    private var buckets: [Bucket]
+    private var logEntries: [LogEntry]
+    /// Responses dropped and sent truncated by this limiter since it was made.
+    public private(set) var droppedCount = 0
+    public private(set) var slippedCount = 0
+
+    /// A limiter for one of `threads` threads that share `settings.rate`; `seed` keys the table's hash (give each
+    /// server a random one, so nobody can aim collisions at a slot).
+    public init(settings: RateLimitSettings, threads: Int, seed: UInt64) {
+        self.settings = settings
+        let perSecond = Int64(settings.rate) * Self.cost / Int64(max(1, threads))
+        refillPerMillisecond = max(1, perSecond / 1000)
+        capacity = max(Self.cost, perSecond)
+        self.seed = seed
+        buckets = Array(repeating: Bucket(), count: settings.tableSize)
+        logEntries = Array(repeating: LogEntry(), count: 4096)
+    }
+
+    /// Counts a response of `responseClass` to `client` at `now` (monotonic milliseconds) and says whether to
+    /// send it. `report` gets an event when the client's network starts being limited, at most once per log
+    /// interval.
+    public func decide(client: ClientAddress, responseClass: ResponseClass, now: UInt64,
+                       report: (RateLimitEvent) -> Void) -> RateDecision {
+        guard responseClass.kind != .signed, !isExempt(client) else { return .send }
+        let prefixLength = client.isIPv4 ? settings.ipv4PrefixLength : settings.ipv6PrefixLength
+        let network = client.network(prefixLength: prefixLength)
+        let networkKey = mix(network.high ^ mix(network.low ^ (network.isIPv4 ? 0x4 : 0x6)))
+        let key = mix(networkKey ^ mix(responseClass.nameHash ^ UInt64(responseClass.kind.rawValue) << 56)) | 1
+        let decision: RateDecision = buckets.withUnsafeMutableBufferPointer { table in
+            let slot = Int(truncatingIfNeeded: key) & (table.count - 1)
+            if table[slot].key != key {
+                table[slot] = Bucket(key: key, tokens: capacity, stamp: now, limited: 0)
+            } else if now > table[slot].stamp {
+                let refill = Int64(now - table[slot].stamp) &* refillPerMillisecond
+                table[slot].tokens = min(capacity, table[slot].tokens &+ refill)
+                table[slot].stamp = now
+            }
+            if table[slot].tokens >= Self.cost {
+                table[slot].tokens -= Self.cost
+                return .send
+            }
+            table[slot].limited &+= 1
+            return settings.slip > 0 && table[slot].limited % UInt64(settings.slip) == 0 ? .slip : .drop
+        }
+        if decision != .send {
+            record(decision, network: network, prefixLength: prefixLength, key: networkKey | 1,
+                   kind: responseClass.kind, now: now, report: report)
+        }
+        return decision
+    }
+
+    private func isExempt(_ client: ClientAddress) -> Bool {
+        if settings.exempt.isEmpty { return false }
+        return settings.exempt.contains { $0.contains(client) }
+    }
+
+    private func record(_ decision: RateDecision, network: ClientAddress, prefixLength: Int, key: UInt64,
+                        kind: ResponseClass.Kind, now: UInt64, report: (RateLimitEvent) -> Void) {
+        if decision == .drop { droppedCount += 1 } else { slippedCount += 1 }
+        let slot = Int(truncatingIfNeeded: key >> 20) & (logEntries.count - 1)
+        if logEntries[slot].key != key { logEntries[slot] = LogEntry(key: key) }
+        if decision == .drop { logEntries[slot].dropped += 1 } else { logEntries[slot].slipped += 1 }
+        let entry = logEntries[slot]
+        guard entry.lastLogged == 0 || now &- entry.lastLogged >= settings.logIntervalMilliseconds else { return }
+        logEntries[slot].lastLogged = max(now, 1)
+        logEntries[slot].dropped = 0
+        logEntries[slot].slipped = 0
+        report(RateLimitEvent(network: network, prefixLength: prefixLength, responseClass: kind,
+                              dropped: entry.dropped, slipped: entry.slipped))
+    }
+
+    /// A keyed 64-bit mixer (the finalizer of SplitMix64 over the seed): spreads keys over the table.
+    private func mix(_ value: UInt64) -> UInt64 {
+        var z = value &+ seed &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
