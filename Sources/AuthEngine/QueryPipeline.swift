@@ -17,8 +17,10 @@ public struct QueryPipeline: Sendable {
     public let rateLimit: RateLimitSettings
     /// The UDP threads that share the rate (the workers of one listen address).
     public let udpThreads: Int
-    /// Called on the DNS thread when a network starts being limited (at most once per network per log interval).
-    public let onRateLimit: @Sendable (RateLimitEvent) -> Void
+    /// Called on a DNS thread with the line to log when a network is being limited: at most once per network per
+    /// log interval, across all threads (`RateLimitLog`).
+    public let onRateLimit: @Sendable (RateLimitLog.Line) -> Void
+    private let log: RateLimitLog
     private let seed: UInt64
 
     /// What one DNS thread keeps: its view of the published zones and its rate limiter.
@@ -28,11 +30,12 @@ public struct QueryPipeline: Sendable {
     }
 
     public init(responder: Responder, rateLimit: RateLimitSettings = .off, udpThreads: Int = 1,
-                onRateLimit: @escaping @Sendable (RateLimitEvent) -> Void = { _ in }) {
+                onRateLimit: @escaping @Sendable (RateLimitLog.Line) -> Void = { _ in }) {
         self.responder = responder
         self.rateLimit = rateLimit
         self.udpThreads = max(1, udpThreads)
         self.onRateLimit = onRateLimit
+        log = RateLimitLog(intervalMilliseconds: rateLimit.logIntervalMilliseconds)
         seed = UInt64.random(in: .min ... .max)
     }
 
@@ -52,8 +55,10 @@ public struct QueryPipeline: Sendable {
         guard responder.respond(to: query, over: transport, from: peer, into: &response, reader: &state.reader,
                                 classifyingAs: &responseClass, emit: emit) else { return false }
         guard transport == .udp, let limiter = state.limiter, let client else { return true }
-        switch limiter.decide(client: client, responseClass: responseClass, now: Self.milliseconds(),
-                              report: onRateLimit) {
+        let now = Self.milliseconds()
+        switch limiter.decide(client: client, responseClass: responseClass, now: now, report: { event in
+            if let line = log.add(event, now: now) { onRateLimit(line) }
+        }) {
         case .send:
             return true
         case .drop:

@@ -62,6 +62,15 @@ public struct RateLimitEvent: Sendable, Equatable, CustomStringConvertible {
     public let dropped: Int
     public let slipped: Int
 
+    public init(network: ClientAddress, prefixLength: Int, responseClass: ResponseClass.Kind, dropped: Int,
+                slipped: Int) {
+        self.network = network
+        self.prefixLength = prefixLength
+        self.responseClass = responseClass
+        self.dropped = dropped
+        self.slipped = slipped
+    }
+
     public var description: String {
         "rate limiting \(network)/\(prefixLength) (\(responseClass)): \(dropped) dropped, \(slipped) truncated"
     }

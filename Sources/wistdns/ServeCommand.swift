@@ -80,7 +80,7 @@ struct ServeCommand: AsyncParsableCommand {
                                                                           transferKeys: settings.transferKeys))
         let rateLimitLogger = logger
         let pipeline = QueryPipeline(responder: responder, rateLimit: settings.rateLimit, udpThreads: settings.workers,
-                                     onRateLimit: { event in rateLimitLogger.notice("\(event)") })
+                                     onRateLimit: { line in rateLimitLogger.notice("\(line)") })
         if settings.rateLimit.isEnabled {
             let exempt = settings.rateLimit.exempt.isEmpty ? "" : ", exempt \(settings.rateLimit.exempt.map(\.description).joined(separator: " "))"
             logger.info("response rate limiting: \(settings.rateLimit.rate)/s per /\(settings.rateLimit.ipv4PrefixLength) and /\(settings.rateLimit.ipv6PrefixLength), slip \(settings.rateLimit.slip)\(exempt)")

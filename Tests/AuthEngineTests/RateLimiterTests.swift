@@ -221,3 +221,23 @@ struct PipelineRateLimitTests {
         }
     }
 }
+
+@Suite("Rate limiting log: once per network per interval across threads")
+struct RateLimitLogTests {
+    static func event(_ network: String, dropped: Int, slipped: Int) -> RateLimitEvent {
+        RateLimitEvent(network: RateLimiterTests.address(network), prefixLength: 24, responseClass: .answer,
+                       dropped: dropped, slipped: slipped)
+    }
+
+    @Test("a second thread's event within the interval is held and carried into the next line, with totals")
+    func merges() {
+        let log = RateLimitLog(intervalMilliseconds: 10_000)
+        let first = log.add(Self.event("192.0.2.0", dropped: 1, slipped: 0), now: 1000)
+        #expect(first?.event.dropped == 1)
+        #expect(log.add(Self.event("192.0.2.0", dropped: 5, slipped: 5), now: 2000) == nil)
+        #expect(log.add(Self.event("198.51.100.0", dropped: 2, slipped: 2), now: 2000)?.event.dropped == 2)
+        let later = log.add(Self.event("192.0.2.0", dropped: 10, slipped: 10), now: 11_000)
+        #expect(later?.event.dropped == 15 && later?.event.slipped == 15)
+        #expect(later?.totalDropped == 18 && later?.totalSlipped == 17)
+    }
+}
