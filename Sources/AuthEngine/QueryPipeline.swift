@@ -5,16 +5,20 @@ import Glibc
 /// the model; each step can end the message's way through):
 /// 1. the header: a response (QR set) or fewer than 12 octets is dropped (`Responder`);
 /// 2. the parse: FORMERR, or NOTIMP for an unknown opcode (`Responder`);
-/// 3. TSIG (RFC 8945): a signed request is verified, rejected with NOTAUTH, and its answer signed
+/// 3. DNS Cookies (RFC 7873, RFC 9018): a malformed COOKIE option gets FORMERR; a client cookie gets a
+///    server cookie in the response; a valid server cookie proves the client's address (`ServerCookies`, one per
+///    thread). Cookies are never required;
+/// 4. TSIG (RFC 8945): a signed request is verified, rejected with NOTAUTH, and its answer signed
 ///    (`Responder.respondSigned`);
-/// 4. the answer: the lookup in the published snapshot and the response with truncation (`Responder`,
+/// 5. the answer: the lookup in the published snapshot and the response with truncation (`Responder`,
 ///    `ResponseBuilder`), which also tells the response's class;
-/// 5. response rate limiting, over UDP only: the response is sent, dropped, or replaced by an empty truncated
-///    answer (`ResponseRateLimiter`, one per thread). TCP, exempt networks and validly signed requests are never
-///    limited.
+/// 6. response rate limiting, over UDP only: the response is sent, dropped, or replaced by an empty truncated
+///    answer that keeps the cookie (`ResponseRateLimiter`, one per thread). TCP, exempt networks, validly signed
+///    requests and queries with a valid server cookie (their source address is not spoofed) are never limited.
 public struct QueryPipeline: Sendable {
     public let responder: Responder
     public let rateLimit: RateLimitSettings
+    public let cookies: CookieSettings
     /// The UDP threads that share the rate (the workers of one listen address).
     public let udpThreads: Int
     /// Called on a DNS thread with the line to log when a network is being limited: at most once per network per
@@ -23,16 +27,19 @@ public struct QueryPipeline: Sendable {
     private let log: RateLimitLog
     private let seed: UInt64
 
-    /// What one DNS thread keeps: its view of the published zones and its rate limiter.
+    /// What one DNS thread keeps: its view of the published zones, its cookie secrets and its rate limiter.
     public struct ThreadState {
         public var reader: ZoneStore.Reader
+        public var cookies: ServerCookies
         public let limiter: ResponseRateLimiter?
     }
 
-    public init(responder: Responder, rateLimit: RateLimitSettings = .off, udpThreads: Int = 1,
+    public init(responder: Responder, rateLimit: RateLimitSettings = .off, cookies: CookieSettings = .off,
+                udpThreads: Int = 1,
                 onRateLimit: @escaping @Sendable (RateLimitLog.Line) -> Void = { _ in }) {
         self.responder = responder
         self.rateLimit = rateLimit
+        self.cookies = cookies
         self.udpThreads = max(1, udpThreads)
         self.onRateLimit = onRateLimit
         log = RateLimitLog(intervalMilliseconds: rateLimit.logIntervalMilliseconds)
@@ -41,7 +48,7 @@ public struct QueryPipeline: Sendable {
 
     /// The state of one thread; call it on that thread.
     public func makeThreadState() -> ThreadState {
-        ThreadState(reader: responder.makeReader(),
+        ThreadState(reader: responder.makeReader(), cookies: ServerCookies(settings: cookies),
                     limiter: rateLimit.isEnabled ? ResponseRateLimiter(settings: rateLimit, threads: udpThreads,
                                                                        seed: seed) : nil)
     }
@@ -52,8 +59,26 @@ public struct QueryPipeline: Sendable {
                         peer: [UInt8]?, into response: inout MessageWriter, state: inout ThreadState,
                         emit: ([UInt8]) -> Void) -> Bool {
         var responseClass = ResponseClass.error
-        guard responder.respond(to: query, over: transport, from: peer, into: &response, reader: &state.reader,
-                                classifyingAs: &responseClass, emit: emit) else { return false }
+        var parsed: Query?
+        switch responder.parse(query, over: transport, into: &response) {
+        case .dropped:
+            return false
+        case .answered:
+            break
+        case .parsed(var readable):
+            switch state.cookies.process(&readable, bytes: query, client: client, now: Self.wallClockSeconds()) {
+            case .malformed:
+                responder.writeEmpty(.formErr, answering: readable, over: transport, into: &response)
+            case .valid:
+                responder.respond(readable, bytes: query, over: transport, from: peer, into: &response,
+                                  reader: &state.reader, classifyingAs: &responseClass, emit: emit)
+                responseClass = .authenticated
+            case .none, .clientOnly:
+                responder.respond(readable, bytes: query, over: transport, from: peer, into: &response,
+                                  reader: &state.reader, classifyingAs: &responseClass, emit: emit)
+            }
+            parsed = readable
+        }
         guard transport == .udp, let limiter = state.limiter, let client else { return true }
         let now = Self.milliseconds()
         switch limiter.decide(client: client, responseClass: responseClass, now: now, report: { event in
@@ -64,9 +89,18 @@ public struct QueryPipeline: Sendable {
         case .drop:
             return false
         case .slip:
-            responder.writeSlip(answering: query, into: &response)
+            // An unreadable message has no question to echo: it is dropped.
+            guard let parsed else { return false }
+            responder.writeSlip(answering: parsed, into: &response)
             return true
         }
+    }
+
+    /// UNIX time in seconds from the coarse real-time clock (server cookie timestamps).
+    static func wallClockSeconds() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME_COARSE, &time)
+        return UInt64(max(0, time.tv_sec))
     }
 
     /// Monotonic time in milliseconds from the coarse clock (a few nanoseconds through the vDSO; its tick of a

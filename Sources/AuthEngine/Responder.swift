@@ -28,32 +28,53 @@ public struct Responder: Sendable {
     /// messages: all but the last go to `emit`, in order, and the last is left in `response`. A query that
     /// carries a TSIG record is verified and answered signed (see `respondSigned`).
     /// Returns false when the message gets no answer at all: it is not a readable query (shorter than a
-    /// header, or QR set).
+    /// header, or QR set). `QueryPipeline` runs the same steps with its own between them.
     public func respond(to query: UnsafeRawBufferPointer, over transport: Transport, from peer: [UInt8]?,
                         into response: inout MessageWriter, reader: inout ZoneStore.Reader,
                         emit: ([UInt8]) -> Void) -> Bool {
-        var ignored = ResponseClass.error
-        return respond(to: query, over: transport, from: peer, into: &response, reader: &reader,
-                       classifyingAs: &ignored, emit: emit)
+        switch parse(query, over: transport, into: &response) {
+        case .dropped:
+            return false
+        case .answered:
+            return true
+        case .parsed(let parsed):
+            var ignored = ResponseClass.error
+            respond(parsed, bytes: query, over: transport, from: peer, into: &response, reader: &reader,
+                    classifyingAs: &ignored, emit: emit)
+            return true
+        }
     }
 
-    /// `respond`, also telling which response class (RFC-less but NSD's and Knot's: the answer for one name and
-    /// type, a negative answer of one zone, a referral, an error) the response falls in, for rate limiting.
-    /// Validly signed responses are `.signed`: only a holder of the key can ask for them.
-    public func respond(to query: UnsafeRawBufferPointer, over transport: Transport, from peer: [UInt8]?,
-                        into response: inout MessageWriter, reader: inout ZoneStore.Reader,
-                        classifyingAs responseClass: inout ResponseClass, emit: ([UInt8]) -> Void) -> Bool {
-        // Habit: look at the header before anything else (miekg/dns acceptfunc).
-        guard let header = Header(query), !header.isResponse else { return false }
-        responseClass = .error
-        let parsed: Query
+    /// What the first steps made of a message.
+    public enum ParseResult {
+        /// Not a query to answer: shorter than a header, or QR set.
+        case dropped
+        /// Unreadable: FORMERR (or NOTIMP for an unknown opcode) is in the writer.
+        case answered
+        case parsed(Query)
+    }
+
+    /// The first steps: the header, then the parse (habit: look at the header before anything else, as miekg/dns
+    /// `acceptfunc` does).
+    public func parse(_ query: UnsafeRawBufferPointer, over transport: Transport,
+                      into response: inout MessageWriter) -> ParseResult {
+        guard let header = Header(query), !header.isResponse else { return .dropped }
         do {
-            parsed = try Query(parsing: query)
+            return .parsed(try Query(parsing: query))
         } catch {
             writeError(header.opcode == .query ? .formErr : .notImp, header: header, query: nil, to: &response,
                        transport: transport)
-            return true
+            return .answered
         }
+    }
+
+    /// The steps after the parse: TSIG, then the answer; `responseClass` tells which class (NSD's and Knot's:
+    /// the answer for one name and type, a negative answer of one zone, a referral, an error) the response falls
+    /// in, for rate limiting. Validly signed responses are `.authenticated`: only a holder of the key can ask for them.
+    public func respond(_ parsed: Query, bytes query: UnsafeRawBufferPointer, over transport: Transport,
+                        from peer: [UInt8]?, into response: inout MessageWriter, reader: inout ZoneStore.Reader,
+                        classifyingAs responseClass: inout ResponseClass, emit: ([UInt8]) -> Void) {
+        responseClass = .error
         if let tsigStart = parsed.tsigStart {
             respondSigned(to: query, parsed, tsigAt: tsigStart, over: transport, from: peer, into: &response,
                           reader: &reader, classifyingAs: &responseClass, emit: emit)
@@ -61,14 +82,19 @@ public struct Responder: Sendable {
             answer(query, parsed, over: transport, from: peer, signedWith: nil, into: &response, reader: &reader,
                    classifyingAs: &responseClass, emit: emit)
         }
-        return true
+    }
+
+    /// Writes an answer with no records and this RCODE (FORMERR for a malformed COOKIE option, say): the question
+    /// and OPT (with the response cookie when the query has one).
+    public func writeEmpty(_ rcode: Rcode, answering query: Query, over transport: Transport,
+                           into writer: inout MessageWriter) {
+        writeError(rcode, header: query.header, query: query, to: &writer, transport: transport)
     }
 
     /// Rewrites the response in `writer` as the empty, truncated answer (TC set, the question and OPT only) that
     /// the rate limiter sends instead of a dropped one, so that a real client retries over TCP.
-    public func writeSlip(answering query: UnsafeRawBufferPointer, into writer: inout MessageWriter) {
-        guard let parsed = try? Query(parsing: query) else { return }
-        ResponseBuilder(query: parsed, transport: .udp, udpPayloadSize: options.udpPayloadSize)
+    public func writeSlip(answering query: Query, into writer: inout MessageWriter) {
+        ResponseBuilder(query: query, transport: .udp, udpPayloadSize: options.udpPayloadSize)
             .writeEmpty(.noError, truncated: true, to: &writer)
     }
 

@@ -22,8 +22,10 @@ struct ResponseBuilder {
     /// Our OPT record for this response, when the query carried one.
     func responseEDNS(rcode: Rcode) -> EDNS? {
         guard let edns = query.edns else { return nil }
-        return EDNS(udpPayloadSize: udpPayloadSize, extendedRcode: UInt8(rcode.rawValue >> 4), version: 0,
-                    dnssecOK: edns.dnssecOK)
+        var response = EDNS(udpPayloadSize: udpPayloadSize, extendedRcode: UInt8(rcode.rawValue >> 4), version: 0,
+                            dnssecOK: edns.dnssecOK)
+        response.cookie = query.responseCookie
+        return response
     }
 
     /// Starts the response: header with the query's ID, opcode, RD and CD, then the question as sent.

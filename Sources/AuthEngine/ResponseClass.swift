@@ -15,8 +15,9 @@ public struct ResponseClass: Hashable, Sendable {
         case referral
         /// REFUSED, FORMERR, NOTIMP, BADVERS, NOTAUTH: per network only.
         case error
-        /// An answer to a request validly signed with one of our TSIG keys: never limited.
-        case signed
+        /// An answer to a request validly signed with one of our TSIG keys, or to one that brought back a valid
+        /// server cookie (its source address is real): never limited.
+        case authenticated
     }
 
     public let kind: Kind
@@ -29,7 +30,7 @@ public struct ResponseClass: Hashable, Sendable {
 
     /// Every error response counts under one class per network.
     public static let error = ResponseClass(kind: .error, nameHash: 0)
-    public static let signed = ResponseClass(kind: .signed, nameHash: 0)
+    public static let authenticated = ResponseClass(kind: .authenticated, nameHash: 0)
 
     /// The class of the response a lookup's outcome produces.
     init(_ outcome: Outcome, question: Question) {

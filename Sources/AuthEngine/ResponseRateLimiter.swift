@@ -53,7 +53,7 @@ public final class ResponseRateLimiter {
     /// interval.
     public func decide(client: ClientAddress, responseClass: ResponseClass, now: UInt64,
                        report: (RateLimitEvent) -> Void) -> RateDecision {
-        guard responseClass.kind != .signed, !isExempt(client) else { return .send }
+        guard responseClass.kind != .authenticated, !isExempt(client) else { return .send }
         let prefixLength = client.isIPv4 ? settings.ipv4PrefixLength : settings.ipv6PrefixLength
         let network = client.network(prefixLength: prefixLength)
         let networkKey = mix(network.high ^ mix(network.low ^ (network.isIPv4 ? 0x4 : 0x6)))

@@ -32,7 +32,7 @@ extension Responder {
             }
             response.reserved = 0
             session.sign(&response, now: TSIGClock.now())
-            responseClass = .signed
+            responseClass = .authenticated
         }
     }
 }

@@ -13,6 +13,9 @@ public struct EDNS: Hashable, Sendable {
     public var dnssecOK: Bool
     /// Options, kept verbatim (code, data).
     public var options: [Option]
+    /// A COOKIE option a server writes after `options`, held inline so a response allocates nothing for it.
+    /// Parsing never sets it: a received COOKIE option is among `options`.
+    public var cookie: CookieOption?
 
     /// One EDNS option.
     public struct Option: Hashable, Sendable {
@@ -40,6 +43,7 @@ public struct EDNS: Hashable, Sendable {
         version = UInt8((ttl >> 16) & 0xFF)
         dnssecOK = ttl & 0x8000 != 0
         options = []
+        cookie = nil
         var index = 0
         while index < rdata.count {
             guard index + 4 <= rdata.count else { throw WireError(.badOPT, field: "OPT option", offset: offset + index) }
@@ -59,15 +63,17 @@ public struct EDNS: Hashable, Sendable {
         writer.appendUInt16(RecordType.opt.rawValue)
         writer.appendUInt16(udpPayloadSize)
         writer.appendUInt32(UInt32(extendedRcode) << 24 | UInt32(version) << 16 | (dnssecOK ? 0x8000 : 0))
-        let length = options.reduce(0) { $0 + 4 + $1.data.count }
-        writer.appendUInt16(UInt16(length))
+        writer.appendUInt16(UInt16(wireSize - 11))
         for option in options {
             writer.appendUInt16(option.code)
             writer.appendUInt16(UInt16(option.data.count))
             writer.append(option.data)
         }
+        cookie?.write(to: &writer)
     }
 
     /// The size of the OPT record this value writes.
-    public var wireSize: Int { 11 + options.reduce(0) { $0 + 4 + $1.data.count } }
+    public var wireSize: Int {
+        11 + options.reduce(0) { $0 + 4 + $1.data.count } + (cookie == nil ? 0 : CookieOption.wireSize)
+    }
 }

@@ -66,6 +66,11 @@ public struct MessageWriter {
         bytes.append(UInt8(value & 0xFF))
     }
 
+    public mutating func appendUInt64(_ value: UInt64) {
+        appendUInt32(UInt32(truncatingIfNeeded: value >> 32))
+        appendUInt32(UInt32(truncatingIfNeeded: value))
+    }
+
     public mutating func append(_ data: [UInt8]) { bytes.append(contentsOf: data) }
 
     public mutating func append(_ data: UnsafeRawBufferPointer) { bytes.append(contentsOf: data) }

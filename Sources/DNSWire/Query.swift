@@ -19,6 +19,10 @@ public struct Query: Sendable {
     /// owner name starts here. Nil for an unsigned message. Noted while the additional section is walked anyway,
     /// so an unsigned query costs nothing more.
     public var tsigStart: Int?
+    /// The COOKIE option (RFC 7873) of the OPT record, nil without one.
+    public var cookie: CookieRequest?
+    /// The COOKIE option to send in the response's OPT record; the cookie step of the query pipeline sets it.
+    public var responseCookie: CookieOption?
 
     /// Reads a query message. Throws `WireError` when the question cannot be read, when QDCOUNT is not 1,
     /// when a record is short, when there is more than one OPT record, or when a TSIG record is anywhere but
@@ -35,6 +39,8 @@ public struct Query: Sendable {
         self.questionEnd = reader.offset
         self.edns = nil
         self.tsigStart = nil
+        self.cookie = nil
+        self.responseCookie = nil
         let records = Int(header.answerCount) + Int(header.authorityCount)
         for _ in 0 ..< records {
             try Query.skipRecord(&reader)
@@ -56,7 +62,7 @@ public struct Query: Sendable {
             if type == RecordType.tsig.rawValue { tsigStart = start }
             guard type == RecordType.opt.rawValue else { continue }
             guard owner == 0, edns == nil else { throw WireError(.badOPT, field: "OPT", offset: start) }
-            try Query.validateOptions(reader.message, from: rdataStart, length: length)
+            cookie = try Query.validateOptions(reader.message, from: rdataStart, length: length)
             edns = EDNSRequest(udpPayloadSize: rclass, version: UInt8((ttl >> 16) & 0xFF), dnssecOK: ttl & 0x8000 != 0)
         }
     }
@@ -73,15 +79,32 @@ public struct Query: Sendable {
         try reader.skip(length, "rdata")
     }
 
-    /// Checks that OPT RDATA is a well-formed sequence of options (their content is ignored).
-    private static func validateOptions(_ message: UnsafeRawBufferPointer, from start: Int, length: Int) throws(WireError) {
+    /// Checks that OPT RDATA is a well-formed sequence of options and finds the COOKIE option among them (the
+    /// content of the others is ignored).
+    private static func validateOptions(_ message: UnsafeRawBufferPointer, from start: Int, length: Int)
+        throws(WireError) -> CookieRequest? {
         var index = start
         let end = start + length
+        var cookie: CookieRequest?
         while index < end {
             guard index + 4 <= end else { throw WireError(.badOPT, field: "OPT option", offset: index) }
+            let code = UInt16(message[index]) << 8 | UInt16(message[index + 1])
             let optionLength = Int(message[index + 2]) << 8 | Int(message[index + 3])
-            index += 4 + optionLength
+            let data = index + 4
+            index = data + optionLength
             guard index <= end else { throw WireError(.badOPT, field: "OPT option", offset: index) }
+            if code == CookieOption.code {
+                cookie = cookie == nil ? Self.cookie(message, at: data, length: optionLength) : .malformed
+            }
         }
+        return cookie
+    }
+
+    /// Reads a COOKIE option's data (RFC 7873 section 5.2.2: 8 octets, or 16 to 40).
+    private static func cookie(_ message: UnsafeRawBufferPointer, at offset: Int, length: Int) -> CookieRequest {
+        guard length == 8 || (16 ... 40).contains(length) else { return .malformed }
+        var client: UInt64 = 0
+        for index in offset ..< offset + 8 { client = client << 8 | UInt64(message[index]) }
+        return length == 8 ? .client(client) : .clientAndServer(client, serverOffset: offset + 8, serverLength: length - 8)
     }
 }

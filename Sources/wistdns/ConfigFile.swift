@@ -29,6 +29,10 @@ struct ConfigFile: Decodable, Equatable {
     var rrlExempt: [String]?
     var rrlIPv4Prefix: Int?
     var rrlIPv6Prefix: Int?
+    /// DNS Cookies (`--cookies`, `--cookie-secret`, `--cookie-rotation`).
+    var cookies: Bool?
+    var cookieSecret: String?
+    var cookieRotation: Int?
     var provider: ProviderSettings?
 
     /// Reads and decodes `path`; errors name the file and what is wrong.

@@ -79,7 +79,8 @@ struct ServeCommand: AsyncParsableCommand {
                                                                           keyring: settings.keyring,
                                                                           transferKeys: settings.transferKeys))
         let rateLimitLogger = logger
-        let pipeline = QueryPipeline(responder: responder, rateLimit: settings.rateLimit, udpThreads: settings.workers,
+        let pipeline = QueryPipeline(responder: responder, rateLimit: settings.rateLimit, cookies: settings.cookies,
+                                     udpThreads: settings.workers,
                                      onRateLimit: { line in rateLimitLogger.notice("\(line)") })
         if settings.rateLimit.isEnabled {
             let exempt = settings.rateLimit.exempt.isEmpty ? "" : ", exempt \(settings.rateLimit.exempt.map(\.description).joined(separator: " "))"
@@ -87,6 +88,9 @@ struct ServeCommand: AsyncParsableCommand {
         } else {
             logger.info("response rate limiting is off")
         }
+        logger.info(settings.cookies.enabled
+            ? "DNS cookies on (secret rotated every \(settings.cookies.rotationSeconds) s; never required)"
+            : "DNS cookies off")
         let server = DNSServer(listen: settings.dnsListen, workers: settings.workers, responder: pipeline,
                                logger: logger,
                                options: DNSServer.Options(tcpIdleTimeout: .seconds(settings.tcpIdleTimeout),

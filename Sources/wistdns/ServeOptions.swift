@@ -55,6 +55,17 @@ struct ServeOptions: ParsableArguments {
     @Option(name: .customLong("rrl-ipv6-prefix"), help: "IPv6 prefix length of a rate-limited network (default 56).")
     var rrlIPv6Prefix: Int?
 
+    @Option(name: .long, help: "DNS Cookies (RFC 7873, RFC 9018 server cookies): on or off (default on; never required).")
+    var cookies: String?
+
+    @Option(name: .customLong("cookie-secret"),
+            help: "The cookie master secret, 32 hex digits; give servers behind one address the same (default: random at each start).")
+    var cookieSecret: String?
+
+    @Option(name: .customLong("cookie-rotation"),
+            help: "Seconds each derived cookie secret is used; the previous one is still accepted (default \(CookieSettings.defaultRotationSeconds)).")
+    var cookieRotation: Int?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String?
 
@@ -146,6 +157,8 @@ struct ServeOptions: ParsableArguments {
         var notifyKey: TSIGKey?
         /// Response rate limiting of UDP answers.
         var rateLimit = RateLimitSettings()
+        /// DNS Cookies.
+        var cookies = CookieSettings()
 
         /// Our own DNS listener as verify queries it: the first listen address, loopback when it is a wildcard.
         var ownServer: ResolverAddress {
@@ -185,6 +198,24 @@ struct ServeOptions: ParsableArguments {
         }
         return RateLimitSettings(rate: rate, slip: slip, ipv4PrefixLength: ipv4, ipv6PrefixLength: ipv6,
                                  exempt: exempt)
+    }
+
+    /// The DNS Cookie settings: options over the config file over the defaults.
+    func cookieSettings(_ file: ConfigFile) throws -> CookieSettings {
+        let mode = cookies ?? file.cookies.map { $0 ? "on" : "off" } ?? "on"
+        guard mode == "on" || mode == "off" else { throw ValidationError("--cookies takes on or off") }
+        let rotation = cookieRotation ?? file.cookieRotation ?? Int(CookieSettings.defaultRotationSeconds)
+        guard rotation >= 1 else { throw ValidationError("--cookie-rotation is at least 1 second") }
+        var secret: [UInt8]?
+        if let text = cookieSecret ?? file.cookieSecret {
+            let digits = Array(text.utf8)
+            let values = digits.compactMap { UInt8(String(UnicodeScalar($0)), radix: 16) }
+            guard digits.count == 32, values.count == 32 else {
+                throw ValidationError("--cookie-secret is 32 hex digits (16 octets)")
+            }
+            secret = stride(from: 0, to: 32, by: 2).map { values[$0] << 4 | values[$0 + 1] }
+        }
+        return CookieSettings(enabled: mode == "on", secret: secret, rotationSeconds: UInt64(rotation))
     }
 
     func resolve() throws -> Resolved {
@@ -255,6 +286,7 @@ struct ServeOptions: ParsableArguments {
             resolved.notifyKey = key
         }
         resolved.rateLimit = try rateLimitSettings(file)
+        resolved.cookies = try cookieSettings(file)
         guard resolved.workers >= 1 else { throw ValidationError("workers must be at least 1") }
         guard resolved.udpPayload >= 512 else { throw ValidationError("the UDP payload size must be at least 512") }
         guard resolved.tcpIdleTimeout >= 1, resolved.tcpMaxConnections >= 1 else {

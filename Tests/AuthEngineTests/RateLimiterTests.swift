@@ -82,7 +82,7 @@ struct RateLimiterTests {
                                           threads: 1, seed: 2)
         #expect(Self.run(limiter, 1000, client: "198.51.100.77") == [.send: 1000])
         #expect(Self.run(limiter, 1000, client: "2001:db8::1") == [.send: 1000])
-        #expect(Self.run(limiter, 1000, client: "192.0.2.1", .signed) == [.send: 1000])
+        #expect(Self.run(limiter, 1000, client: "192.0.2.1", .authenticated) == [.send: 1000])
         #expect(Self.run(limiter, 1000, client: "2001:db8::2")[.send] == 10)
     }
 
