@@ -6,7 +6,7 @@
       --stream 127.1.0.1:50:1:mail.wistfare.net:A
 
 Each --stream is SOURCE:QUERIES_PER_SECOND:SOURCE_PORTS:NAME:TYPE and runs in its own process, sending with EDNS
-(payload 1232) from SOURCE (any 127.0.0.0/8 address works on Linux loopback) over that many sockets in turn. It
+(payload 1232, and the --cookie option if given) from SOURCE (any 127.0.0.0/8 address works on Linux loopback) over that many sockets in turn. It
 prints one JSON object: per stream, the queries sent, full answers, truncated (TC=1) answers. Sends only to the
 --server address given, which must be loopback. Standard library only.
 """
@@ -22,13 +22,14 @@ import time
 TYPES = {"A": 1, "NS": 2, "SOA": 6, "MX": 15, "TXT": 16, "AAAA": 28}
 
 
-def query(ident, name, qtype):
+def query(ident, name, qtype, cookie=b""):
     wire = b"".join(bytes([len(label)]) + label.encode() for label in name.rstrip(".").split(".")) + b"\0"
-    opt = b"\x00" + struct.pack(">HHIH", 41, 1232, 0, 0)
+    option = struct.pack(">HH", 10, len(cookie)) + cookie if cookie else b""
+    opt = b"\x00" + struct.pack(">HHIH", 41, 1232, 0, len(option)) + option
     return struct.pack(">HHHHHH", ident, 0, 1, 0, 0, 1) + wire + struct.pack(">HH", TYPES[qtype], 1) + opt
 
 
-def stream(server, seconds, spec, results):
+def stream(server, seconds, spec, cookie, results):
     source, rate, ports, name, qtype = spec.rsplit(":", 4)
     rate, ports = int(rate), int(ports)
     family = socket.AF_INET6 if ":" in server[0] else socket.AF_INET
@@ -64,7 +65,7 @@ def stream(server, seconds, spec, results):
         while sent < due:
             sock = sockets[sent % ports]
             try:
-                sock.sendto(query(sent & 0xFFFF, name, qtype), server)
+                sock.sendto(query(sent & 0xFFFF, name, qtype, cookie), server)
             except BlockingIOError:
                 break
             sent += 1
@@ -82,6 +83,7 @@ def main():
     parser.add_argument("--server", required=True, help="HOST:PORT, loopback only ([::1]:PORT for IPv6)")
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--stream", action="append", required=True)
+    parser.add_argument("--cookie", default="", help="a COOKIE option (hex) every query carries, e.g. one dig +cookie learned")
     args = parser.parse_args()
     host, _, port = args.server.rpartition(":")
     host = host.strip("[]")
@@ -89,7 +91,7 @@ def main():
         raise SystemExit("the server must be a loopback address")
     manager = multiprocessing.Manager()
     results = manager.dict()
-    workers = [multiprocessing.Process(target=stream, args=((host, int(port)), args.seconds, spec, results))
+    workers = [multiprocessing.Process(target=stream, args=((host, int(port)), args.seconds, spec, bytes.fromhex(args.cookie), results))
                for spec in args.stream]
     for worker in workers:
         worker.start()

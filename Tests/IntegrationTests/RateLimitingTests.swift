@@ -2,13 +2,13 @@ import Foundation
 import Testing
 
 /// Runs `scripts/udp_flood.py` against the server and returns, per stream spec, (sent, answers, truncated).
-func flood(_ server: ServerProcess, seconds: Double, address: String = "127.0.0.1", _ streams: [String]) throws
-    -> [String: (sent: Int, answers: Int, truncated: Int)] {
+func flood(_ server: ServerProcess, seconds: Double, address: String = "127.0.0.1", _ streams: [String],
+           cookie: String? = nil) throws -> [String: (sent: Int, answers: Int, truncated: Int)] {
     let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("scripts/udp_flood.py").path
     let target = address.contains(":") ? "[\(address)]:\(server.port)" : "\(address):\(server.port)"
     let output = try run("python3", [script, "--server", target, "--seconds", "\(seconds)"]
-        + streams.flatMap { ["--stream", $0] }).output
+        + streams.flatMap { ["--stream", $0] } + (cookie.map { ["--cookie", $0] } ?? [])).output
     let line = try #require(output.split(separator: "\n").last.map(String.init))
     let json = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: [String: Int]], "\(output)")
     return json.mapValues { ($0["sent"] ?? 0, $0["answers"] ?? 0, $0["truncated"] ?? 0) }

@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+
+/// DNS Cookies (RFC 7873, RFC 9018) against the real binary with real clients.
+@Suite("DNS Cookies on the real server", .serialized)
+struct CookieEndToEndTests {
+    /// The COOKIE option dig printed (client and server cookie, hex), or nil.
+    static func digCookie(_ output: String) -> String? {
+        output.firstMatch(of: /; COOKIE: ([0-9a-f]+)/).map { String($0.1) }
+    }
+
+    @Test("dig +cookie learns a server cookie, sends it back and dig calls it good; kdig +cookie gets one too")
+    func digAndKdig() throws {
+        let server = try ServerProcess()
+        let first = try dig(server, "+cookie", "wistfare.net", "SOA")
+        let cookie = try #require(Self.digCookie(first), "\(first)")
+        #expect(cookie.count == 48 && first.contains("(good)") && first.contains("status: NOERROR"))
+        #expect(cookie.dropFirst(16).hasPrefix("01000000"), "version 1, reserved 0: \(cookie)")
+        let second = try dig(server, "+cookie=\(cookie)", "wistfare.net", "SOA")
+        #expect(second.contains("(good)") && second.contains("ANSWER: 1"))
+        let tcp = try dig(server, "+tcp", "+cookie", "wistfare.net", "SOA")
+        #expect(Self.digCookie(tcp) != nil)
+        let knot = try run("kdig", ["@127.0.0.1", "-p", "\(server.port)", "+cookie", "+norec", "wistfare.net", "SOA"]).output
+        #expect(knot.firstMatch(of: /COOKIE: [0-9A-F]{48}/) != nil, "\(knot)")
+        // Without a cookie, nothing changes: no option in the answer, no BADCOOKIE.
+        let plain = try dig(server, "+nocookie", "wistfare.net", "SOA")
+        #expect(plain.contains("status: NOERROR") && Self.digCookie(plain) == nil)
+        // A malformed cookie (4 octets) gets FORMERR, with OPT.
+        let malformed = try dig(server, "+cookie=00112233", "wistfare.net", "SOA")
+        #expect(malformed.contains("status: FORMERR") && malformed.contains("OPT PSEUDOSECTION"))
+    }
+
+    @Test("a flood that brings back a valid server cookie is not rate limited, even after a secret rotation")
+    func validCookieSurvivesRotation() throws {
+        let rotation = 4.0
+        let server = try ServerProcess(extraArguments: ["--cookie-rotation", "\(Int(rotation))"])
+        // Learn the cookie early in a period, then flood in the next one: the previous secret still holds.
+        let now = Date().timeIntervalSince1970
+        if now.truncatingRemainder(dividingBy: rotation) > rotation - 1.5 {
+            Thread.sleep(forTimeInterval: rotation - now.truncatingRemainder(dividingBy: rotation) + 0.1)
+        }
+        let cookie = try #require(Self.digCookie(try dig(server, "+cookie", "wistfare.net", "SOA")))
+        let learned = Date().timeIntervalSince1970
+        Thread.sleep(forTimeInterval: (learned / rotation).rounded(.up) * rotation - learned + 0.2)
+        let stream = "127.0.0.1:3000:4:wistfare.net:SOA"
+        let withCookie = try #require(try flood(server, seconds: 1, [stream], cookie: cookie)[stream])
+        #expect(withCookie.sent > 1000 && withCookie.truncated == 0, "\(withCookie)")
+        #expect(Double(withCookie.answers) >= Double(withCookie.sent) * 0.99, "\(withCookie)")
+        // The same flood without the cookie is limited.
+        let without = try #require(try flood(server, seconds: 1, [stream])[stream])
+        #expect(without.answers <= 200 * 2 && without.truncated > 0, "\(without)")
+    }
+
+    @Test("--cookies off: the option is ignored; a bad --cookie-secret is refused")
+    func off() throws {
+        let server = try ServerProcess(extraArguments: ["--cookies", "off"])
+        let output = try dig(server, "+cookie", "wistfare.net", "SOA")
+        #expect(output.contains("status: NOERROR") && Self.digCookie(output)?.count ?? 16 == 16)
+        #expect(server.log.contains("DNS cookies off"))
+        for bad in [["--cookie-secret", "00"], ["--cookie-secret", String(repeating: "g", count: 32)], ["--cookies", "maybe"]] {
+            let result = try run(ServerProcess.binary.path, ["serve", "--dns-listen", "127.0.0.1:0"] + bad)
+            #expect(result.status != 0 && result.output.contains(bad[0]), "\(bad): \(result.output)")
+        }
+    }
+}
