@@ -1,3 +1,5 @@
+import DNSWire
+
 /// The open TCP connections, found by descriptor, and kept in idle order: the least recently active first,
 /// so both the idle timeout and the eviction at the connection cap look at the oldest connection only.
 ///
@@ -5,6 +7,8 @@
 /// strong links never outlive a connection's membership. Used only on the TCP event-loop thread.
 struct ConnectionTable {
     private var byDescriptor: [Int32: TCPConnection] = [:]
+    /// Open connections per source (`TCPConnection.source`; unknown sources are not counted).
+    private var perSource: [ClientAddress: Int] = [:]
     /// The least recently active connection.
     private(set) var oldest: TCPConnection?
     private var newest: TCPConnection?
@@ -17,9 +21,32 @@ struct ConnectionTable {
         return connection
     }
 
+    /// The open connections from `source`.
+    func count(from source: ClientAddress?) -> Int {
+        source.map { perSource[$0] ?? 0 } ?? 0
+    }
+
+    /// The connection to close for a newcomer at the cap: the least recently active one of the source holding
+    /// the most connections, never one in a zone transfer; when that source has only transfers, the least
+    /// recently active connection not in a transfer; nil when every connection is in one.
+    func evictionCandidate() -> TCPConnection? {
+        let greediest = perSource.max { $0.value < $1.value }?.key
+        var fallback: TCPConnection?
+        var candidate = oldest
+        while let connection = candidate {
+            if !connection.inTransfer {
+                if connection.source == greediest { return connection }
+                if fallback == nil { fallback = connection }
+            }
+            candidate = connection.newer
+        }
+        return fallback
+    }
+
     /// Adds a connection as the most recently active.
     mutating func insert(_ connection: TCPConnection) {
         byDescriptor[connection.fd] = connection
+        if let source = connection.source { perSource[source, default: 0] += 1 }
         append(connection)
     }
 
@@ -35,6 +62,10 @@ struct ConnectionTable {
     mutating func remove(_ connection: TCPConnection) {
         guard byDescriptor[connection.fd] === connection else { return }
         byDescriptor[connection.fd] = nil
+        if let source = connection.source {
+            let remaining = (perSource[source] ?? 1) - 1
+            perSource[source] = remaining > 0 ? remaining : nil
+        }
         unlink(connection)
     }
 

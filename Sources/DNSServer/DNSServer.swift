@@ -74,6 +74,7 @@ public final class DNSServer: Sendable {
         let limits = TCPEventLoop<Responder>.Limits(
             idleTimeout: options.tcpIdleTimeoutNanoseconds,
             maxConnections: options.maxTCPConnections,
+            maxConnectionsPerSource: options.maxTCPConnectionsPerSource,
             maxPendingOutput: options.maxTCPPendingOutput)
         let loop = try TCPEventLoop(
             listeners: bound.map { TCPEventLoop<Responder>.Listener(socket: $0.tcp, address: $0.address) },

@@ -6,20 +6,28 @@ extension DNSServer {
         /// A TCP connection that neither completed a query nor took any response byte for this long is closed
         /// (RFC 7766 section 6.2.3). Partial reads do not count: a message trickled in too slowly is closed too.
         public var tcpIdleTimeout: Duration
-        /// Open TCP connections at most. When a new connection arrives at the cap, the least recently active
-        /// connection is closed to make room: idle or stalled clients cannot lock out new ones.
+        /// Open TCP connections at most. When a new connection arrives at the cap, one is closed to make room:
+        /// the least recently active one of the source that holds the most, never one in the middle of a zone
+        /// transfer. Idle, stalled or greedy clients cannot lock out new ones.
         public var maxTCPConnections: Int
+        /// Open TCP connections at most from one source (an IPv4 address, an IPv6 /64); a source's connection
+        /// beyond it is closed at once.
+        public var maxTCPConnectionsPerSource: Int
         /// Octets of queued responses per TCP connection beyond which the server stops reading that connection's
-        /// further queries until the client has read its answers. A single response may pass it.
+        /// further queries. A single response may pass it. A connection that has reached it, does not read, and
+        /// has more queries waiting (it pipelines and never reads) is closed; a zone transfer is not.
         public var maxTCPPendingOutput: Int
-        /// The `listen` backlog of each TCP listener.
+        /// The `listen` backlog of each TCP listener (the kernel caps it at `net.core.somaxconn`). Knot's and
+        /// NSD's are large too: a burst of connections must wait in the accept queue, not be dropped.
         public var tcpBacklog: Int
 
         public init(udpBatchSize: Int = 32, tcpIdleTimeout: Duration = .seconds(10), maxTCPConnections: Int = 1000,
-                    maxTCPPendingOutput: Int = 128 * 1024, tcpBacklog: Int = 128) {
+                    maxTCPConnectionsPerSource: Int = 100, maxTCPPendingOutput: Int = 128 * 1024,
+                    tcpBacklog: Int = 4096) {
             self.udpBatchSize = udpBatchSize
             self.tcpIdleTimeout = tcpIdleTimeout
             self.maxTCPConnections = maxTCPConnections
+            self.maxTCPConnectionsPerSource = maxTCPConnectionsPerSource
             self.maxTCPPendingOutput = maxTCPPendingOutput
             self.tcpBacklog = tcpBacklog
         }
@@ -36,6 +44,7 @@ extension DNSServer {
             if !(1 ... 1024).contains(udpBatchSize) { return "udpBatchSize must be 1 to 1024" }
             if tcpIdleTimeoutNanoseconds == 0 { return "tcpIdleTimeout must be positive" }
             if maxTCPConnections < 1 { return "maxTCPConnections must be at least 1" }
+            if maxTCPConnectionsPerSource < 1 { return "maxTCPConnectionsPerSource must be at least 1" }
             if maxTCPPendingOutput < 1 { return "maxTCPPendingOutput must be at least 1" }
             if tcpBacklog < 1 { return "tcpBacklog must be at least 1" }
             return nil

@@ -31,6 +31,11 @@ final class TCPConnection {
     let peer: PeerAddress?
     /// The client's address as the responder's steps key on it (nil if the system did not report one).
     let client: ClientAddress?
+    /// What the per-source connection limit counts: the IPv4 address, the IPv6 /64 (nil when unknown).
+    let source: ClientAddress?
+    /// A zone transfer's messages are queued: the connection is not evicted at the cap, and a full output queue
+    /// is expected. Cleared once the output is drained.
+    var inTransfer = false
     /// Monotonic time of the last complete query or write that moved bytes, in nanoseconds.
     var lastActivity: UInt64
     /// The peer has closed its side: answer what is complete, then close.
@@ -57,8 +62,16 @@ final class TCPConnection {
         self.serial = serial
         self.peer = peer
         self.client = peer.flatMap { ClientAddress(octets: $0.octets) }
+        self.source = Self.source(of: peer)
         self.registeredEvents = events
         self.lastActivity = now
+    }
+
+    /// The source a client at `peer` counts under: its IPv4 address, or its IPv6 /64 (one customer's share of
+    /// IPv6 space, where addresses cost nothing).
+    static func source(of peer: PeerAddress?) -> ClientAddress? {
+        guard let address = peer.flatMap({ ClientAddress(octets: $0.octets) }) else { return nil }
+        return address.isIPv4 ? address : address.network(prefixLength: 64)
     }
 
     /// The number of response bytes not yet written.

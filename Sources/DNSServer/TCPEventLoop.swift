@@ -20,8 +20,11 @@ struct TCPEventLoop<Responder: QueryResponder>: Sendable {
         /// Nanoseconds without a complete query or a write that moved bytes before a connection is closed.
         /// Partial reads do not count, so a client trickling a message byte by byte is closed in time.
         let idleTimeout: UInt64
-        /// Open connections at most; a new one beyond it closes the least recently active one.
+        /// Open connections at most; a new one beyond it closes the least recently active connection of the
+        /// source that holds the most (never one in a zone transfer).
         let maxConnections: Int
+        /// Open connections at most per source (`TCPConnection.source`); more are closed at once.
+        let maxConnectionsPerSource: Int
         /// Octets of queued responses beyond which a connection's further queries wait (it is not read).
         let maxPendingOutput: Int
     }
@@ -155,11 +158,23 @@ private final class TCPEventLoopRunner<Responder: QueryResponder> {
         }
     }
 
-    /// Registers a new connection, first closing the least recently active one when the cap is reached.
+    /// Registers a new connection: closed at once when its source already holds its share; at the cap, one of
+    /// the greediest source's connections makes room.
     private func admit(_ fd: Int32, peer: PeerAddress?) {
-        if table.count >= loop.limits.maxConnections, let oldest = table.oldest {
-            loop.logger.debug("TCP connection cap (\(loop.limits.maxConnections)) reached: closing the least recently active")
-            close(oldest)
+        let source = TCPConnection.source(of: peer)
+        if table.count(from: source) >= loop.limits.maxConnectionsPerSource {
+            loop.logger.debug("TCP connections from \(peer.map(\.description) ?? "?") at the per-source cap (\(loop.limits.maxConnectionsPerSource)): closing the new one")
+            Glibc.close(fd)
+            return
+        }
+        if table.count >= loop.limits.maxConnections {
+            guard let victim = table.evictionCandidate() else {
+                loop.logger.debug("TCP connection cap (\(loop.limits.maxConnections)) reached, every connection in a transfer: closing the new one")
+                Glibc.close(fd)
+                return
+            }
+            loop.logger.debug("TCP connection cap (\(loop.limits.maxConnections)) reached: closing the least recently active connection of the source with the most")
+            close(victim)
         }
         var on: Int32 = 1
         _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
@@ -221,8 +236,25 @@ private final class TCPEventLoopRunner<Responder: QueryResponder> {
             case .wouldBlock, .endOfInput:
                 break
             }
+            if connection.pendingOutput > 0 {
+                // The socket takes no more (flush writes until it would block). Queue answers up to the cap; if
+                // queries still wait then, the client pipelines and never reads: close it. A zone transfer's
+                // queue is full by design and is left to the idle timeout.
+                guard answerComplete(connection) else {
+                    close(connection)
+                    return
+                }
+                if !connection.inTransfer, connection.pendingOutput >= loop.limits.maxPendingOutput,
+                   case .message = connection.nextFrame() {
+                    loop.logger.debug("closing a TCP client that sends queries and does not read its answers")
+                    close(connection)
+                    return
+                }
+                break
+            }
+            connection.inTransfer = false
             // Output drained while queries wait behind the output cap: answer those too.
-            guard connection.pendingOutput == 0, case .message = connection.nextFrame() else { break }
+            guard case .message = connection.nextFrame() else { break }
         }
         if connection.inputClosed && connection.pendingOutput == 0 {
             close(connection)
@@ -247,6 +279,8 @@ private final class TCPEventLoopRunner<Responder: QueryResponder> {
                     loop.responder.respond(to: query, over: .tcp, client: connection.client, from: connection.peer,
                                            into: &writer,
                                            state: &state) { message in
+                        // Several messages: a zone transfer, protected from eviction until it is sent.
+                        connection.inTransfer = true
                         if message.count >= Header.size && message.count <= 65535 { connection.enqueue(message) }
                     }
                 }

@@ -12,6 +12,7 @@ struct ConfigFile: Decodable, Equatable {
     var udpPayload: UInt16?
     var tcpIdleTimeout: Int?
     var tcpMaxConnections: Int?
+    var tcpMaxPerSource: Int?
     var logLevel: String?
     var dkimKeyPool: Int?
     var resolvers: [String]?

@@ -91,10 +91,17 @@ struct ServeCommand: AsyncParsableCommand {
         logger.info(settings.cookies.enabled
             ? "DNS cookies on (secret rotated every \(settings.cookies.rotationSeconds) s; never required)"
             : "DNS cookies off")
+        let descriptors = DNSServer.raiseOpenFileLimit()
+        var tcpMaxConnections = settings.tcpMaxConnections
+        if tcpMaxConnections > descriptors - DNSServer.reservedDescriptors {
+            tcpMaxConnections = max(16, descriptors - DNSServer.reservedDescriptors)
+            logger.warning("--tcp-max-connections \(settings.tcpMaxConnections) does not fit the open-file limit (\(descriptors)): using \(tcpMaxConnections)")
+        }
         let server = DNSServer(listen: settings.dnsListen, workers: settings.workers, responder: pipeline,
                                logger: logger,
                                options: DNSServer.Options(tcpIdleTimeout: .seconds(settings.tcpIdleTimeout),
-                                                          maxTCPConnections: settings.tcpMaxConnections))
+                                                          maxTCPConnections: tcpMaxConnections,
+                                                          maxTCPConnectionsPerSource: settings.tcpMaxPerSource))
         try server.start()
         defer { server.stop() }
         try notifier.start()

@@ -37,6 +37,10 @@ struct ServeOptions: ParsableArguments {
     @Option(name: .customLong("tcp-max-connections"), help: "Open DNS TCP connections at most (default 1000).")
     var tcpMaxConnections: Int?
 
+    @Option(name: .customLong("tcp-max-per-source"),
+            help: "Open DNS TCP connections at most from one IPv4 address or IPv6 /64 (default 100).")
+    var tcpMaxPerSource: Int?
+
     @Option(name: .customLong("rrl-rate"),
             help: "Response rate limiting: UDP responses per second per network and response class; 0 turns it off (default \(RateLimitSettings.defaultRate)).")
     var rrlRate: Int?
@@ -137,6 +141,7 @@ struct ServeOptions: ParsableArguments {
         var udpPayload: UInt16
         var tcpIdleTimeout: Int
         var tcpMaxConnections: Int
+        var tcpMaxPerSource: Int
         var logLevel: Logger.Level
         var keyPoolSize: Int
         var resolvers: [ResolverAddress]
@@ -246,6 +251,7 @@ struct ServeOptions: ParsableArguments {
             udpPayload: udpPayload ?? file.udpPayload ?? 1232,
             tcpIdleTimeout: tcpIdleTimeout ?? file.tcpIdleTimeout ?? 10,
             tcpMaxConnections: tcpMaxConnections ?? file.tcpMaxConnections ?? 1000,
+            tcpMaxPerSource: tcpMaxPerSource ?? file.tcpMaxPerSource ?? 100,
             logLevel: level,
             keyPoolSize: dkimKeyPool ?? file.dkimKeyPool ?? 8,
             resolvers: try (!resolvers.isEmpty ? resolvers : (file.resolvers ?? [])).map { text in
@@ -289,8 +295,8 @@ struct ServeOptions: ParsableArguments {
         resolved.cookies = try cookieSettings(file)
         guard resolved.workers >= 1 else { throw ValidationError("workers must be at least 1") }
         guard resolved.udpPayload >= 512 else { throw ValidationError("the UDP payload size must be at least 512") }
-        guard resolved.tcpIdleTimeout >= 1, resolved.tcpMaxConnections >= 1 else {
-            throw ValidationError("TCP idle timeout and connection cap must be at least 1")
+        guard resolved.tcpIdleTimeout >= 1, resolved.tcpMaxConnections >= 1, resolved.tcpMaxPerSource >= 1 else {
+            throw ValidationError("TCP idle timeout and connection caps must be at least 1")
         }
         guard resolved.verifyFirstCheck >= 0 else { throw ValidationError("the first check delay cannot be negative") }
         guard resolved.verifyInterval >= 1 else { throw ValidationError("the verify interval is at least 1 second") }

@@ -13,6 +13,8 @@ struct TestResponder: QueryResponder {
     static let stream: UInt8 = 3
     /// Answers with the header (QR set) and the octets of the client address the responder was given.
     static let client: UInt8 = 4
+    /// Answers like a large zone transfer: 100 messages of 60,000 octets (99 emitted, one left in the writer).
+    static let largeStream: UInt8 = 5
 
     func respond(to query: UnsafeRawBufferPointer, over transport: Transport, client: ClientAddress?,
                  from peer: PeerAddress?, into response: inout MessageWriter, state: inout Void,
@@ -32,6 +34,14 @@ struct TestResponder: QueryResponder {
             }
             response.writeHeader(header)
             response.append(peer?.octets ?? [])
+            return true
+        case Self.largeStream:
+            header.isResponse = true
+            var message = MessageWriter(limit: 65535)
+            message.writeHeader(header)
+            while message.count < 60_000 { message.appendUInt8(0) }
+            for _ in 0 ..< 99 { emit(message.bytes) }
+            response.append(message.bytes)
             return true
         case Self.client:
             header.isResponse = true
@@ -82,6 +92,13 @@ enum Query {
         var bytes: [UInt8] = []
         Header(id: id).write(to: &bytes)
         bytes.append(contentsOf: [TestResponder.sized, UInt8(size >> 8), UInt8(size & 0xFF)])
+        return bytes
+    }
+
+    static func largeStream(id: UInt16) -> [UInt8] {
+        var bytes: [UInt8] = []
+        Header(id: id).write(to: &bytes)
+        bytes.append(TestResponder.largeStream)
         return bytes
     }
 
@@ -162,9 +179,17 @@ final class UDPClient {
 final class TCPClient {
     let fd: Int32
 
-    init?(_ destination: ListenAddress, timeoutMilliseconds: Int = 3000) {
+    /// Connects to `destination`, from the IPv4 address `source` when given (any of 127.0.0.0/8 on loopback).
+    init?(_ destination: ListenAddress, timeoutMilliseconds: Int = 3000, source: String? = nil) {
         fd = socket(destination.family == .ipv4 ? AF_INET : AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
         precondition(fd >= 0)
+        if let source {
+            let local = SocketAddress(address(source + ":0"))
+            guard local.withSockAddr({ bind(fd, $0, $1) }) == 0 else {
+                close(fd)
+                return nil
+            }
+        }
         setTimeout(fd, SO_RCVTIMEO, milliseconds: timeoutMilliseconds)
         setTimeout(fd, SO_SNDTIMEO, milliseconds: timeoutMilliseconds)
         let result = SocketAddress(destination).withSockAddr { connect(fd, $0, $1) }

@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+
+/// Runs `scripts/tcp_hold.py` against the server and returns its JSON summary.
+func holdTCP(_ server: ServerProcess, connections: Int, seconds: Double = 3) throws -> [String: Any] {
+    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("scripts/tcp_hold.py").path
+    let output = try run("python3", [script, "--server", "127.0.0.1:\(server.port)", "--connections", "\(connections)",
+                                     "--seconds", "\(seconds)"]).output
+    let line = try #require(output.split(separator: "\n").last.map(String.init))
+    return try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(output)")
+}
+
+/// Fair TCP against the real binary (issue 9): 3,000 idle connections from one address.
+@Suite("Fair TCP on the real server", .serialized)
+struct FairTCPEndToEndTests {
+    @Test("3,000 idle connections from one address: all connect at once, 100 are kept, UDP and another client are served")
+    func perSourceCap() throws {
+        let server = try ServerProcess()
+        let result = try holdTCP(server, connections: 3000)
+        #expect(result["connected"] as? Int == 3000, "\(result)")
+        // The accept queue (backlog 4096) took the burst: no SYN was dropped and retried a second later.
+        #expect((result["connect_seconds"] as? Double ?? 9) < 0.9, "\(result)")
+        #expect(result["closed_by_server"] as? Int == 2900, "\(result)")
+        #expect(result["udp_lost"] as? Int == 0 && (result["udp_p99_ms"] as? Double ?? 999) < 50, "\(result)")
+        #expect(result["tcp_other_ok"] as? Bool == true, "\(result)")
+        #expect(server.process.isRunning)
+    }
+
+    @Test("with no per-source cap in the way, the connection cap evicts the flood's connections, not the newcomer")
+    func connectionCap() throws {
+        let server = try ServerProcess(extraArguments: ["--tcp-max-per-source", "5000", "--tcp-max-connections", "1000"])
+        let result = try holdTCP(server, connections: 3000)
+        #expect(result["connected"] as? Int == 3000, "\(result)")
+        #expect(result["closed_by_server"] as? Int == 2001, "\(result)")
+        #expect(result["udp_lost"] as? Int == 0 && (result["udp_p99_ms"] as? Double ?? 999) < 50, "\(result)")
+        #expect(result["tcp_other_ok"] as? Bool == true, "\(result)")
+    }
+}
