@@ -92,7 +92,7 @@ def write(target, seeds):
             handle.write(data)
 
 
-UDP, TCP, TCP_ALLOWED = b"\x00", b"\x01", b"\x03"
+UDP, TCP, TCP_ALLOWED, UDP_LIMITED = b"\x00", b"\x01", b"\x03", b"\x04"
 cookie = struct.pack(">HH", 10, 8) + bytes(range(8))
 write("query-path", {
     "soa": UDP + query("example.com.", "SOA"),
@@ -111,6 +111,9 @@ write("query-path", {
     "loop": UDP + query("loop1.example.com.", "A"),
     "srv": UDP + query("_smtp._tcp.example.com.", "SRV"),
     "cookie-option": UDP + query("example.com.", "SOA", edns=opt(options=cookie)),
+    "cookie-with-server": UDP_LIMITED + query("example.com.", "SOA", edns=opt(options=struct.pack(">HH", 10, 24) + bytes(range(8)) + b"\x01\x00\x00\x00" + bytes(range(12)))),
+    "cookie-malformed": UDP + query("example.com.", "SOA", edns=opt(options=struct.pack(">HH", 10, 5) + bytes(5))),
+    "limited-dkim": UDP_LIMITED + query("wistmail._domainkey.example.com.", "TXT", edns=opt()),
     "badvers": UDP + query("example.com.", "SOA", edns=b"\x00" + struct.pack(">HHIH", 41, 1232, 0x00010000, 0)),
     "notify-opcode": UDP + query("example.com.", "SOA", opcode=4),
     "signed-udp": UDP + signed(query("example.com.", "SOA")),

@@ -54,6 +54,17 @@ enum FixedZones {
     /// The TCP client address allowed to transfer zones.
     static let transferPeer: [UInt8] = [192, 0, 2, 100]
 
+    /// A UDP client that is rate limited, and one in an exempt network.
+    static let limitedClient = ClientAddress(octets: [192, 0, 2, 1])!
+    static let exemptClient = ClientAddress(octets: [198, 51, 100, 1])!
+
+    /// The whole query path as the server runs it: cookies (a fixed secret), TSIG, rate limiting (50 a second,
+    /// `exemptClient`'s network exempt) around `responder`.
+    static let pipeline = QueryPipeline(
+        responder: responder,
+        rateLimit: RateLimitSettings(rate: 50, exempt: [AddressPrefix("198.51.100.0/24")!], tableSize: 1024),
+        cookies: CookieSettings(secret: Array(repeating: 0x5A, count: 16), rotationSeconds: 3600))
+
     /// The responder of the query-path harness: transfers allowed from `transferPeer` and with `key`.
     static let responder: Responder = {
         var set = ZoneSet()

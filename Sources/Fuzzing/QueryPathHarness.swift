@@ -1,20 +1,24 @@
 import AuthEngine
 import DNSWire
 
-/// The whole query path: the first octet chooses the transport, the rest is what a client sends. Over UDP the
-/// rest is one datagram; over TCP it is a stream of 2-octet-length-prefixed messages, each answered in turn (the
-/// odd octet of the first chooses whether the client may transfer zones). Every answer must parse, carry the
-/// query's ID with QR set, and fit the transport.
+/// The whole query path (`QueryPipeline`: cookies, TSIG, the answer, rate limiting): the first octet chooses
+/// the transport and the client, the rest is what the client sends. Over UDP (bit 0 clear) the rest is one
+/// datagram, from an exempt client (bit 2 clear) or a rate-limited one; over TCP it is a stream of
+/// 2-octet-length-prefixed messages, each answered in turn (bit 1 chooses whether the client may transfer
+/// zones). Every answer must parse, carry the query's ID with QR set, and fit the transport.
 enum QueryPathHarness {
+    /// One thread's state, kept across inputs as a DNS thread keeps it across queries.
+    nonisolated(unsafe) private static var state = FixedZones.pipeline.makeThreadState()
+
     static func run(_ input: UnsafeRawBufferPointer) -> String? {
         guard let mode = input.first else { return nil }
         let rest = UnsafeRawBufferPointer(rebasing: input[1...])
-        var reader = FixedZones.responder.makeReader()
         var writer = MessageWriter(limit: 65535, capacity: 4096)
         if mode & 1 == 0 {
             writer.reset(limit: 65507)
-            guard FixedZones.responder.respond(to: rest, over: .udp, from: nil, into: &writer, reader: &reader,
-                                               emit: { _ in }) else { return nil }
+            let client = mode & 4 == 0 ? FixedZones.exemptClient : FixedZones.limitedClient
+            guard FixedZones.pipeline.respond(to: rest, over: .udp, client: client, peer: nil, into: &writer,
+                                              state: &state, emit: { _ in }) else { return nil }
             if writer.bytes.count > 1232 { return "UDP answer of \(writer.bytes.count) octets, above 1232" }
             return check(writer.bytes, answering: rest)
         }
@@ -25,8 +29,8 @@ enum QueryPathHarness {
             messages += 1
             var failure: String?
             writer.reset(limit: 65535)
-            let answered = FixedZones.responder.respond(
-                to: query, over: .tcp, from: peer, into: &writer, reader: &reader,
+            let answered = FixedZones.pipeline.respond(
+                to: query, over: .tcp, client: FixedZones.limitedClient, peer: peer, into: &writer, state: &state,
                 emit: { message in if failure == nil { failure = check(message, answering: query) } })
             if let failure { return failure }
             if answered, let failure = check(writer.bytes, answering: query) { return failure }
