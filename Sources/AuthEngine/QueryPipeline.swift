@@ -54,10 +54,11 @@ public struct QueryPipeline: Sendable {
     }
 
     /// Runs the steps for one message. `client` is where it came from (nil when unknown: never limited),
-    /// `peer` the TCP client's octets for transfer permissions. Returns false when nothing is to be sent.
+    /// `peer` the TCP client's octets for transfer permissions. Returns false when nothing is to be sent. A zone
+    /// transfer leaves its first message in `response` and the rest in `continuation`.
     public func respond(to query: UnsafeRawBufferPointer, over transport: Transport, client: ClientAddress?,
                         peer: [UInt8]?, into response: inout MessageWriter, state: inout ThreadState,
-                        emit: ([UInt8]) -> Void) -> Bool {
+                        continuation: inout (any MessageStream)?) -> Bool {
         var responseClass = ResponseClass.error
         var parsed: Query?
         switch responder.parse(query, over: transport, into: &response) {
@@ -71,11 +72,11 @@ public struct QueryPipeline: Sendable {
                 responder.writeEmpty(.formErr, answering: readable, over: transport, into: &response)
             case .valid:
                 responder.respond(readable, bytes: query, over: transport, from: peer, into: &response,
-                                  reader: &state.reader, classifyingAs: &responseClass, emit: emit)
+                                  reader: &state.reader, classifyingAs: &responseClass, continuation: &continuation)
                 responseClass = .authenticated
             case .none, .clientOnly:
                 responder.respond(readable, bytes: query, over: transport, from: peer, into: &response,
-                                  reader: &state.reader, classifyingAs: &responseClass, emit: emit)
+                                  reader: &state.reader, classifyingAs: &responseClass, continuation: &continuation)
             }
             parsed = readable
         }

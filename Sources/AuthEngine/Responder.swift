@@ -25,7 +25,8 @@ public struct Responder: Sendable {
     /// Writes the response to `query` into `response` (whose limit the caller set to the transport's maximum).
     /// `peer` is the client's address (4 or 16 octets), nil when unknown; a zone transfer over TCP from an
     /// address in `options.allowTransfer`, or signed with a key in `options.transferKeys`, is answered in several
-    /// messages: all but the last go to `emit`, in order, and the last is left in `response`. A query that
+    /// messages: all but the last go to `emit`, in order, and the last is left in `response` (the whole response
+    /// is built at once: servers stream it instead, through `respond(_:bytes:...:continuation:)`). A query that
     /// carries a TSIG record is verified and answered signed (see `respondSigned`).
     /// Returns false when the message gets no answer at all: it is not a readable query (shorter than a
     /// header, or QR set). `QueryPipeline` runs the same steps with its own between them.
@@ -39,8 +40,10 @@ public struct Responder: Sendable {
             return true
         case .parsed(let parsed):
             var ignored = ResponseClass.error
+            var continuation: (any MessageStream)?
             respond(parsed, bytes: query, over: transport, from: peer, into: &response, reader: &reader,
-                    classifyingAs: &ignored, emit: emit)
+                    classifyingAs: &ignored, continuation: &continuation)
+            continuation?.drain(after: &response, emit: emit)
             return true
         }
     }
@@ -71,16 +74,20 @@ public struct Responder: Sendable {
     /// The steps after the parse: TSIG, then the answer; `responseClass` tells which class (NSD's and Knot's:
     /// the answer for one name and type, a negative answer of one zone, a referral, an error) the response falls
     /// in, for rate limiting. Validly signed responses are `.authenticated`: only a holder of the key can ask for them.
+    /// A response of several messages (a zone transfer) leaves its first message in `response` and the rest in
+    /// `continuation`, to be written as the client reads them.
     public func respond(_ parsed: Query, bytes query: UnsafeRawBufferPointer, over transport: Transport,
                         from peer: [UInt8]?, into response: inout MessageWriter, reader: inout ZoneStore.Reader,
-                        classifyingAs responseClass: inout ResponseClass, emit: ([UInt8]) -> Void) {
+                        classifyingAs responseClass: inout ResponseClass,
+                        continuation: inout (any MessageStream)?) {
         responseClass = .error
+        continuation = nil
         if let tsigStart = parsed.tsigStart {
             respondSigned(to: query, parsed, tsigAt: tsigStart, over: transport, from: peer, into: &response,
-                          reader: &reader, classifyingAs: &responseClass, emit: emit)
+                          reader: &reader, classifyingAs: &responseClass, continuation: &continuation)
         } else {
             answer(query, parsed, over: transport, from: peer, signedWith: nil, into: &response, reader: &reader,
-                   classifyingAs: &responseClass, emit: emit)
+                   classifyingAs: &responseClass, continuation: &continuation)
         }
     }
 
@@ -101,7 +108,7 @@ public struct Responder: Sendable {
     /// The answer to a readable query; `key` names the key it was validly signed with, nil when unsigned.
     func answer(_ query: UnsafeRawBufferPointer, _ parsed: Query, over transport: Transport, from peer: [UInt8]?,
                 signedWith key: Name?, into response: inout MessageWriter, reader: inout ZoneStore.Reader,
-                classifyingAs responseClass: inout ResponseClass, emit: ([UInt8]) -> Void) {
+                classifyingAs responseClass: inout ResponseClass, continuation: inout (any MessageStream)?) {
         let header = parsed.header
         guard header.opcode == .query else {
             writeError(.notImp, header: header, query: parsed, to: &response, transport: transport)
@@ -137,7 +144,9 @@ public struct Responder: Sendable {
             } else {
                 records = zone.records + [zone.soa.records[0]]
             }
-            ZoneTransfer(query: parsed, records: records, options: options).write(to: &response, emit: emit)
+            let transfer = ZoneTransfer(query: parsed, records: records, options: options)
+            _ = transfer.next(into: &response)
+            if !transfer.isFinished { continuation = transfer }
             return
         }
         if question.type.isMetaType && question.type != .any {

@@ -75,7 +75,8 @@ public final class DNSServer: Sendable {
             idleTimeout: options.tcpIdleTimeoutNanoseconds,
             maxConnections: options.maxTCPConnections,
             maxConnectionsPerSource: options.maxTCPConnectionsPerSource,
-            maxPendingOutput: options.maxTCPPendingOutput)
+            maxPendingOutput: options.maxTCPPendingOutput,
+            maxConcurrentTransfers: options.maxConcurrentTransfers)
         let loop = try TCPEventLoop(
             listeners: bound.map { TCPEventLoop<Responder>.Listener(socket: $0.tcp, address: $0.address) },
             limits: limits, responder: responder, stop: stop, logger: logger)

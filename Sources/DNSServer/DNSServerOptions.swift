@@ -17,13 +17,17 @@ extension DNSServer {
         /// further queries. A single response may pass it. A connection that has reached it, does not read, and
         /// has more queries waiting (it pipelines and never reads) is closed; a zone transfer is not.
         public var maxTCPPendingOutput: Int
+        /// Zone transfers written at the same time at most; a further transfer request waits (its connection is
+        /// not read) until one ends.
+        public var maxConcurrentTransfers: Int
         /// The `listen` backlog of each TCP listener (the kernel caps it at `net.core.somaxconn`). Knot's and
         /// NSD's are large too: a burst of connections must wait in the accept queue, not be dropped.
         public var tcpBacklog: Int
 
         public init(udpBatchSize: Int = 32, tcpIdleTimeout: Duration = .seconds(10), maxTCPConnections: Int = 1000,
                     maxTCPConnectionsPerSource: Int = 100, maxTCPPendingOutput: Int = 128 * 1024,
-                    tcpBacklog: Int = 4096) {
+                    maxConcurrentTransfers: Int = 10, tcpBacklog: Int = 4096) {
+            self.maxConcurrentTransfers = maxConcurrentTransfers
             self.udpBatchSize = udpBatchSize
             self.tcpIdleTimeout = tcpIdleTimeout
             self.maxTCPConnections = maxTCPConnections
@@ -46,6 +50,7 @@ extension DNSServer {
             if maxTCPConnections < 1 { return "maxTCPConnections must be at least 1" }
             if maxTCPConnectionsPerSource < 1 { return "maxTCPConnectionsPerSource must be at least 1" }
             if maxTCPPendingOutput < 1 { return "maxTCPPendingOutput must be at least 1" }
+            if maxConcurrentTransfers < 1 { return "maxConcurrentTransfers must be at least 1" }
             if tcpBacklog < 1 { return "tcpBacklog must be at least 1" }
             return nil
         }

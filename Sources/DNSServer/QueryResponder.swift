@@ -16,12 +16,12 @@ public protocol QueryResponder: Sendable {
     /// `client` is the address the message came from (nil when the system did not say), on both transports,
     /// held inline so the UDP path does not allocate. `peer` is the client's address and port on TCP
     /// (IPv4-mapped IPv6 addresses are given as IPv4); it is nil on UDP. A response of several messages (a zone
-    /// transfer, TCP only) passes every message but the last to `emit`, in order, and leaves the last one in
-    /// `response`; `emit` must not be called over UDP.
+    /// transfer, TCP only) leaves its first message in `response` and sets `continuation` to the rest, which the
+    /// TCP side writes as the client reads; `continuation` is nil on entry and must stay nil over UDP.
     /// Returns false when the message must be dropped without any answer.
     func respond(to query: UnsafeRawBufferPointer, over transport: Transport, client: ClientAddress?,
                  from peer: PeerAddress?, into response: inout MessageWriter, state: inout ThreadState,
-                 emit: (_ message: [UInt8]) -> Void) -> Bool
+                 continuation: inout (any MessageStream)?) -> Bool
 }
 
 extension QueryResponder where ThreadState == Void {

@@ -33,9 +33,13 @@ final class TCPConnection {
     let client: ClientAddress?
     /// What the per-source connection limit counts: the IPv4 address, the IPv6 /64 (nil when unknown).
     let source: ClientAddress?
-    /// A zone transfer's messages are queued: the connection is not evicted at the cap, and a full output queue
-    /// is expected. Cleared once the output is drained.
+    /// A zone transfer is being written or its messages are queued: the connection is not evicted at the cap,
+    /// and a full output queue is expected. Cleared once the transfer is written and the output drained.
     var inTransfer = false
+    /// The rest of the transfer being written, pulled as the output drains; no other query is answered meanwhile.
+    var transfer: (any MessageStream)?
+    /// The next query asks for a transfer while the concurrent-transfer cap is reached: it waits.
+    var waitingForTransferSlot = false
     /// Monotonic time of the last complete query or write that moved bytes, in nanoseconds.
     var lastActivity: UInt64
     /// The peer has closed its side: answer what is complete, then close.
@@ -111,6 +115,11 @@ final class TCPConnection {
         let result = input.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[range])) }
         inputStart = range.upperBound
         return result
+    }
+
+    /// Calls `body` with the bytes of a message found by `nextFrame` and leaves the message in the input.
+    func peek<Result>(_ range: Range<Int>, _ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+        input.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[range])) }
     }
 
     /// Queues a response behind its 2-octet length. `message` must be at most 65535 octets.

@@ -25,8 +25,11 @@ struct TCPEventLoop<Responder: QueryResponder>: Sendable {
         let maxConnections: Int
         /// Open connections at most per source (`TCPConnection.source`); more are closed at once.
         let maxConnectionsPerSource: Int
-        /// Octets of queued responses beyond which a connection's further queries wait (it is not read).
+        /// Octets of queued responses beyond which a connection's further queries wait (it is not read), and
+        /// up to which a transfer's next messages are written.
         let maxPendingOutput: Int
+        /// Transfers being written at once at most.
+        let maxConcurrentTransfers: Int
     }
 
     let epoll: FileDescriptor
@@ -90,6 +93,9 @@ private final class TCPEventLoopRunner<Responder: QueryResponder> {
     private var lastSerial: UInt32 = 0
     /// When accepting was paused because the process ran out of descriptors, the time to try again.
     private var acceptPausedUntil: UInt64?
+    /// Transfers being written now, and the connections whose transfer request waits for one to end (in order).
+    private var activeTransfers = 0
+    private var waitingForTransfer: [TCPConnection] = []
 
     init(_ loop: TCPEventLoop<Responder>) {
         self.loop = loop
@@ -113,6 +119,7 @@ private final class TCPEventLoopRunner<Responder: QueryResponder> {
             for index in 0 ..< Int(ready) {
                 dispatch(events[index])
             }
+            startWaitingTransfers()
             let now = monotonicNow()
             closeIdleConnections(now: now)
             resumeAcceptingIfDue(now: now)
@@ -227,6 +234,7 @@ private final class TCPEventLoopRunner<Responder: QueryResponder> {
                 close(connection)
                 return
             }
+            writeTransfer(connection)
             switch connection.flush() {
             case .failed:
                 close(connection)
@@ -244,6 +252,7 @@ private final class TCPEventLoopRunner<Responder: QueryResponder> {
                     close(connection)
                     return
                 }
+                writeTransfer(connection)
                 if !connection.inTransfer, connection.pendingOutput >= loop.limits.maxPendingOutput,
                    case .message = connection.nextFrame() {
                     loop.logger.debug("closing a TCP client that sends queries and does not read its answers")
@@ -252,9 +261,10 @@ private final class TCPEventLoopRunner<Responder: QueryResponder> {
                 }
                 break
             }
+            if connection.transfer != nil { continue }
             connection.inTransfer = false
             // Output drained while queries wait behind the output cap: answer those too.
-            guard case .message = connection.nextFrame() else { break }
+            guard !connection.waitingForTransferSlot, case .message = connection.nextFrame() else { break }
         }
         if connection.inputClosed && connection.pendingOutput == 0 {
             close(connection)
@@ -263,30 +273,39 @@ private final class TCPEventLoopRunner<Responder: QueryResponder> {
         updateEvents(connection)
     }
 
-    /// Answers the complete messages in order until the output cap is reached. Returns false for a zero-length
-    /// message, which closes the connection.
+    /// Answers the complete messages in order until the output cap is reached, a transfer starts, or a
+    /// transfer request must wait for a slot. Returns false for a zero-length message, which closes the
+    /// connection.
     private func answerComplete(_ connection: TCPConnection) -> Bool {
-        while connection.pendingOutput < loop.limits.maxPendingOutput {
+        while connection.pendingOutput < loop.limits.maxPendingOutput, connection.transfer == nil,
+              !connection.waitingForTransferSlot {
             switch connection.nextFrame() {
             case .incomplete:
                 return true
             case .invalid:
                 return false
             case .message(let range):
+                if activeTransfers >= loop.limits.maxConcurrentTransfers,
+                   connection.peek(range, { Query.asksForTransfer($0) }) {
+                    connection.waitingForTransferSlot = true
+                    waitingForTransfer.append(connection)
+                    return true
+                }
                 writer.reset(limit: 65535)
-                // A zone transfer emits its first messages before the last is left in the writer.
+                var continuation: (any MessageStream)?
                 let answered = connection.consume(range) { query in
                     loop.responder.respond(to: query, over: .tcp, client: connection.client, from: connection.peer,
-                                           into: &writer,
-                                           state: &state) { message in
-                        // Several messages: a zone transfer, protected from eviction until it is sent.
-                        connection.inTransfer = true
-                        if message.count >= Header.size && message.count <= 65535 { connection.enqueue(message) }
-                    }
+                                           into: &writer, state: &state, continuation: &continuation)
                 }
                 let count = writer.count
                 if answered && count > 0 && count <= 65535 {
                     connection.enqueue(writer.bytes)
+                }
+                if let continuation {
+                    // A zone transfer: its other messages are written as the client reads.
+                    connection.transfer = continuation
+                    connection.inTransfer = true
+                    activeTransfers += 1
                 }
                 table.touch(connection, now: monotonicNow())
             }
@@ -294,9 +313,38 @@ private final class TCPEventLoopRunner<Responder: QueryResponder> {
         return true
     }
 
+    /// Writes the transfer's next messages until the output cap is reached or the transfer ends.
+    private func writeTransfer(_ connection: TCPConnection) {
+        while let transfer = connection.transfer, connection.pendingOutput < loop.limits.maxPendingOutput {
+            writer.reset(limit: 65535)
+            guard transfer.next(into: &writer) else {
+                endTransfer(connection)
+                return
+            }
+            if writer.count >= Header.size && writer.count <= 65535 { connection.enqueue(writer.bytes) }
+        }
+    }
+
+    private func endTransfer(_ connection: TCPConnection) {
+        guard connection.transfer != nil else { return }
+        connection.transfer = nil
+        activeTransfers -= 1
+    }
+
+    /// Lets waiting transfer requests go, in order, while slots are free.
+    private func startWaitingTransfers() {
+        while activeTransfers < loop.limits.maxConcurrentTransfers, !waitingForTransfer.isEmpty {
+            let connection = waitingForTransfer.removeFirst()
+            guard table.connection(fd: connection.fd, serial: connection.serial) === connection else { continue }
+            connection.waitingForTransferSlot = false
+            service(connection, events: 0)
+        }
+    }
+
     private func updateEvents(_ connection: TCPConnection) {
         var wanted: UInt32 = 0
-        if !connection.inputClosed && connection.pendingOutput < loop.limits.maxPendingOutput {
+        if !connection.inputClosed && connection.pendingOutput < loop.limits.maxPendingOutput
+            && connection.transfer == nil && !connection.waitingForTransferSlot {
             wanted |= UInt32(WDNS_EPOLLIN)
         }
         if connection.pendingOutput > 0 { wanted |= UInt32(WDNS_EPOLLOUT) }
@@ -310,6 +358,7 @@ private final class TCPEventLoopRunner<Responder: QueryResponder> {
     }
 
     private func close(_ connection: TCPConnection) {
+        endTransfer(connection)
         table.remove(connection)
         Glibc.close(connection.fd)
     }

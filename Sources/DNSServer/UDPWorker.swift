@@ -61,10 +61,10 @@ struct UDPWorker<Responder: QueryResponder>: Sendable {
             let count = wdns_udp_batch_peer(batch, slot, raw.baseAddress!.assumingMemoryBound(to: UInt8.self))
             return ClientAddress(raw: UnsafeRawBufferPointer(rebasing: raw[..<Int(count)]))
         }
-        // No peer object and no extra messages over UDP: the client's address is two words on the stack, and the
-        // closure captures nothing.
+        // No peer object and no continuation over UDP: the client's address is two words on the stack.
+        var continuation: (any MessageStream)?
         guard responder.respond(to: query, over: .udp, client: client, from: nil, into: &writer, state: &state,
-                                emit: { _ in }) else {
+                                continuation: &continuation) else {
             return
         }
         let count = writer.count

@@ -17,8 +17,10 @@ enum QueryPathHarness {
         if mode & 1 == 0 {
             writer.reset(limit: 65507)
             let client = mode & 4 == 0 ? FixedZones.exemptClient : FixedZones.limitedClient
+            var continuation: (any MessageStream)?
             guard FixedZones.pipeline.respond(to: rest, over: .udp, client: client, peer: nil, into: &writer,
-                                              state: &state, emit: { _ in }) else { return nil }
+                                              state: &state, continuation: &continuation) else { return nil }
+            if continuation != nil { return "a continuation over UDP" }
             if writer.bytes.count > 1232 { return "UDP answer of \(writer.bytes.count) octets, above 1232" }
             return check(writer.bytes, answering: rest)
         }
@@ -27,13 +29,19 @@ enum QueryPathHarness {
         var messages = 0
         while let query = stream.next(), messages < 16 {
             messages += 1
-            var failure: String?
             writer.reset(limit: 65535)
+            var continuation: (any MessageStream)?
             let answered = FixedZones.pipeline.respond(
                 to: query, over: .tcp, client: FixedZones.limitedClient, peer: peer, into: &writer, state: &state,
-                emit: { message in if failure == nil { failure = check(message, answering: query) } })
-            if let failure { return failure }
+                continuation: &continuation)
             if answered, let failure = check(writer.bytes, answering: query) { return failure }
+            // A transfer's other messages, as the server writes them.
+            var more = 0
+            while let stream = continuation, stream.next(into: &writer) {
+                if let failure = check(writer.bytes, answering: query) { return failure }
+                more += 1
+                if more > 10_000 { return "a transfer that does not end" }
+            }
         }
         return nil
     }

@@ -147,8 +147,8 @@ struct ServeCommand: AsyncParsableCommand {
 extension QueryPipeline: QueryResponder {
     public func respond(to query: UnsafeRawBufferPointer, over transport: Transport, client: ClientAddress?,
                         from peer: PeerAddress?, into response: inout MessageWriter, state: inout ThreadState,
-                        emit: ([UInt8]) -> Void) -> Bool {
+                        continuation: inout (any MessageStream)?) -> Bool {
         respond(to: query, over: transport, client: client, peer: peer?.octets, into: &response, state: &state,
-                emit: emit)
+                continuation: &continuation)
     }
 }

@@ -84,7 +84,7 @@ struct CookiePipelineTests {
                         client: ClientAddress? = client) throws -> Message? {
         var writer = MessageWriter(limit: 65535)
         let sent = bytes.withUnsafeBytes {
-            pipeline.respond(to: $0, over: .udp, client: client, peer: nil, into: &writer, state: &state, emit: { _ in })
+            pipeline.respond(to: $0, over: .udp, client: client, into: &writer, state: &state)
         }
         return sent ? try Message(parsing: writer.bytes) : nil
     }

@@ -155,8 +155,7 @@ struct PipelineRateLimitTests {
         return try (0 ..< count).map { _ in
             writer.reset(limit: 65535)
             let sent = query.withUnsafeBytes {
-                pipeline.respond(to: $0, over: transport, client: client, peer: nil, into: &writer, state: &state,
-                                 emit: { _ in })
+                pipeline.respond(to: $0, over: transport, client: client, into: &writer, state: &state)
             }
             return sent ? try Message(parsing: writer.bytes) : nil
         }
@@ -196,8 +195,7 @@ struct PipelineRateLimitTests {
             let query = try queryBytes("random\(index).example.com.", .txt)
             writer.reset(limit: 65535)
             let sent = query.withUnsafeBytes {
-                pipeline.respond(to: $0, over: .udp, client: RateLimiterTests.address("192.0.2.1"), peer: nil,
-                                 into: &writer, state: &state, emit: { _ in })
+                pipeline.respond(to: $0, over: .udp, client: RateLimiterTests.address("192.0.2.1"), into: &writer, state: &state)
             }
             if sent, try Message(parsing: writer.bytes).rcode == .nxDomain { answered += 1 }
         }
@@ -214,8 +212,7 @@ struct PipelineRateLimitTests {
         for _ in 0 ..< 500 {
             writer.reset(limit: 65535)
             let sent = query.withUnsafeBytes {
-                open.respond(to: $0, over: .udp, client: RateLimiterTests.address("192.0.2.1"), peer: nil,
-                             into: &writer, state: &state, emit: { _ in })
+                open.respond(to: $0, over: .udp, client: RateLimiterTests.address("192.0.2.1"), into: &writer, state: &state)
             }
             #expect(sent)
         }

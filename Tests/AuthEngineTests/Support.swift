@@ -78,3 +78,13 @@ $TTL 600
 ns  A   192.0.2.53
 www A   192.0.2.54
 """
+
+extension QueryPipeline {
+    /// `respond` for tests of single-message answers (no peer, no continuation).
+    func respond(to query: UnsafeRawBufferPointer, over transport: Transport, client: ClientAddress?,
+                 into writer: inout MessageWriter, state: inout ThreadState) -> Bool {
+        var continuation: (any MessageStream)?
+        return respond(to: query, over: transport, client: client, peer: nil, into: &writer, state: &state,
+                       continuation: &continuation)
+    }
+}

@@ -93,3 +93,52 @@ struct FairTCPTests {
         #expect(ended)
     }
 }
+
+/// Zone transfers are written as the client reads (issue 9), and only so many at once.
+@Suite("Streamed zone transfers")
+struct StreamedTransferTests {
+    @Test("a transfer is written as the client reads it, never queued whole")
+    func writtenAsRead() throws {
+        let server = try startServer(["127.0.0.1:0"])
+        defer { server.stop() }
+        let client = try #require(TCPClient(server.boundAddresses[0], timeoutMilliseconds: 3000))
+        // 1,000 messages of 60,000 octets: 60 MB, far more than socket buffers and the output cap hold.
+        client.write(Query.framed(Query.largeStream(id: 5, messages: 1000)))
+        usleep(500_000)
+        let stream = try #require(RepeatedMessages.latest.withLock { $0 })
+        #expect(stream.writtenCount < 500, "written \(stream.writtenCount) messages while the client read nothing")
+        var messages = 0
+        while messages < 1000, let message = client.readMessage() {
+            #expect(Query.id(of: message) == 5 && message.count == 60_000)
+            messages += 1
+        }
+        #expect(messages == 1000)
+        // The connection answers the next query after the transfer.
+        client.write(Query.framed(Query.echo(id: 6)))
+        #expect(client.readMessage().map(Query.id) == 6)
+    }
+
+    @Test("past the cap of concurrent transfers, a transfer request waits for one to end; other queries do not")
+    func concurrentTransferCap() throws {
+        let server = try startServer(["127.0.0.1:0"], options: .init(maxConcurrentTransfers: 1))
+        defer { server.stop() }
+        let target = server.boundAddresses[0]
+        let first = try #require(TCPClient(target, timeoutMilliseconds: 3000))
+        first.write(Query.framed(Query.largeStream(id: 1, messages: 300)))
+        usleep(200_000)
+        let second = try #require(TCPClient(target, timeoutMilliseconds: 300))
+        second.write(Query.framed(Query.largeStream(id: 2, messages: 3)))
+        #expect(second.readMessage() == nil, "the second transfer started while the first was in progress")
+        let other = try #require(TCPClient(target))
+        other.write(Query.framed(Query.echo(id: 3)))
+        #expect(other.readMessage().map(Query.id) == 3)
+        var messages = 0
+        while messages < 300, let message = first.readMessage() {
+            #expect(Query.id(of: message) == 1)
+            messages += 1
+        }
+        #expect(messages == 300)
+        setTimeout(second.fd, SO_RCVTIMEO, milliseconds: 3000)
+        for _ in 0 ..< 3 { #expect(second.readMessage().map(Query.id) == 2) }
+    }
+}

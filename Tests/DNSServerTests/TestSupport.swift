@@ -2,6 +2,7 @@
 import DNSWire
 import Glibc
 import Logging
+import Synchronization
 
 /// Answers according to the octet after the header: 0 echoes the query with QR set, 1 drops it, 2 answers with
 /// as many octets as the next two octets say (header with QR set, then filler), 3 answers with three messages
@@ -13,12 +14,13 @@ struct TestResponder: QueryResponder {
     static let stream: UInt8 = 3
     /// Answers with the header (QR set) and the octets of the client address the responder was given.
     static let client: UInt8 = 4
-    /// Answers like a large zone transfer: 100 messages of 60,000 octets (99 emitted, one left in the writer).
+    /// Answers like a large zone transfer: as many messages of 60,000 octets as the next two octets say (100
+    /// without them), the first in the writer and the rest from a stream.
     static let largeStream: UInt8 = 5
 
     func respond(to query: UnsafeRawBufferPointer, over transport: Transport, client: ClientAddress?,
                  from peer: PeerAddress?, into response: inout MessageWriter, state: inout Void,
-                 emit: ([UInt8]) -> Void) -> Bool {
+                 continuation: inout (any MessageStream)?) -> Bool {
         guard var header = Header(query) else { return false }
         let command = query.count > Header.size ? query[Header.size] : Self.echo
         switch command {
@@ -26,22 +28,17 @@ struct TestResponder: QueryResponder {
             return false
         case Self.stream:
             header.isResponse = true
-            for _ in 0 ..< 2 {
-                var message = MessageWriter(limit: 65535)
-                message.writeHeader(header)
-                message.append(peer?.octets ?? [])
-                emit(message.bytes)
-            }
             response.writeHeader(header)
             response.append(peer?.octets ?? [])
+            continuation = RepeatedMessages(header: header, body: peer?.octets ?? [], count: 2)
             return true
         case Self.largeStream:
             header.isResponse = true
-            var message = MessageWriter(limit: 65535)
-            message.writeHeader(header)
-            while message.count < 60_000 { message.appendUInt8(0) }
-            for _ in 0 ..< 99 { emit(message.bytes) }
-            response.append(message.bytes)
+            let count = query.count > Header.size + 2 ? Int(query[Header.size + 1]) << 8 | Int(query[Header.size + 2]) : 100
+            response.writeHeader(header)
+            let filler = [UInt8](repeating: 0, count: 60_000 - Header.size)
+            response.append(filler)
+            continuation = RepeatedMessages(header: header, body: filler, count: count - 1)
             return true
         case Self.client:
             header.isResponse = true
@@ -60,6 +57,36 @@ struct TestResponder: QueryResponder {
             response.append(UnsafeRawBufferPointer(rebasing: query[Header.size...]))
             return true
         }
+    }
+}
+
+/// The rest of a test stream: `count` more messages of the header and `body`, counted as they are written.
+final class RepeatedMessages: MessageStream, Sendable {
+    let header: Header
+    let body: [UInt8]
+    let count: Int
+    private let written = Atomic<Int>(0)
+
+    init(header: Header, body: [UInt8], count: Int) {
+        self.header = header
+        self.body = body
+        self.count = count
+        RepeatedMessages.latest.withLock { $0 = self }
+    }
+
+    /// The messages written so far.
+    var writtenCount: Int { written.load(ordering: .relaxed) }
+
+    /// The stream made last, for tests that watch how far it got.
+    static let latest = Mutex<RepeatedMessages?>(nil)
+
+    func next(into writer: inout MessageWriter) -> Bool {
+        guard written.load(ordering: .relaxed) < count else { return false }
+        writer.reset(limit: 65535)
+        writer.writeHeader(header)
+        writer.append(body)
+        written.add(1, ordering: .relaxed)
+        return true
     }
 }
 
@@ -95,10 +122,14 @@ enum Query {
         return bytes
     }
 
-    static func largeStream(id: UInt16) -> [UInt8] {
+    static func largeStream(id: UInt16, messages: Int = 100) -> [UInt8] {
         var bytes: [UInt8] = []
-        Header(id: id).write(to: &bytes)
+        Header(id: id, questionCount: 1).write(to: &bytes)
         bytes.append(TestResponder.largeStream)
+        bytes += [UInt8(messages >> 8), UInt8(messages & 0xFF)]
+        // Read as a question, the command and count octets start a 5-octet label: then the root, type AXFR,
+        // class IN, as the server's transfer cap recognizes a transfer (the responder ignores it).
+        bytes += [0, 0, 0, 0, 0, 252, 0, 1]
         return bytes
     }
 
