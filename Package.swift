@@ -80,6 +80,8 @@ let package = Package(
         // The fuzz harnesses of the parsers that face untrusted input (scripts/fuzz drives them with libFuzzer;
         // FuzzingTests replays their corpora).
         .target(name: "Fuzzing", dependencies: ["AuthEngine", "DNSWire", "TSIG", "ZoneFile"]),
+        // The CPU cost of the query pipeline's steps, without sockets (scripts/bench-pipeline).
+        .executableTarget(name: "pipeline-bench", dependencies: ["AuthEngine", "DNSWire", "ZoneFile"]),
         .executableTarget(
             name: "wistdns",
             dependencies: [

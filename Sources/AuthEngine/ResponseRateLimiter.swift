@@ -6,15 +6,14 @@ import DNSWire
 /// (`rate / threads`), so a client whose queries the kernel spreads over every thread (`SO_REUSEPORT` hashes the
 /// source port) gets `rate` in all, and one that sticks to a single port gets less.
 public final class ResponseRateLimiter {
+    /// 16 octets, so a table of 65,536 takes 1 MiB: most of the per-query cost is the cache miss on the slot.
     private struct Bucket {
-        /// The full key (0: empty slot).
-        var key: UInt64 = 0
-        /// Tokens in millionths of a response.
+        /// The upper half of the key (0: empty slot); the lower half chose the slot.
+        var tag: UInt32 = 0
+        /// When the tokens were last refilled, in milliseconds (the difference is taken modulo 2^32).
+        var stamp: UInt32 = 0
+        /// Tokens in millionths of a response, at most one second's share.
         var tokens: Int64 = 0
-        /// When the tokens were last refilled, in milliseconds.
-        var stamp: UInt64 = 0
-        /// Responses limited in this bucket, for `slip`.
-        var limited: UInt64 = 0
     }
 
     private struct LogEntry {
@@ -30,7 +29,9 @@ public final class ResponseRateLimiter {
     private let capacity: Int64
     private static let cost: Int64 = 1_000_000
     private let seed: UInt64
-    private var buckets: [Bucket]
+    private let buckets: UnsafeMutableBufferPointer<Bucket>
+    /// Responses limited by this thread, for `slip`: every `slip`-th of them is sent truncated.
+    private var limitedCount: UInt64 = 0
     private var logEntries: [LogEntry]
     /// Responses dropped and sent truncated by this limiter since it was made.
     public private(set) var droppedCount = 0
@@ -44,7 +45,8 @@ public final class ResponseRateLimiter {
         refillPerMillisecond = max(1, perSecond / 1000)
         capacity = max(Self.cost, perSecond)
         self.seed = seed
-        buckets = Array(repeating: Bucket(), count: settings.tableSize)
+        buckets = .allocate(capacity: settings.tableSize)
+        buckets.initialize(repeating: Bucket())
         logEntries = Array(repeating: LogEntry(), count: 4096)
     }
 
@@ -57,28 +59,35 @@ public final class ResponseRateLimiter {
         let prefixLength = client.isIPv4 ? settings.ipv4PrefixLength : settings.ipv6PrefixLength
         let network = client.network(prefixLength: prefixLength)
         let networkKey = mix(network.high ^ mix(network.low ^ (network.isIPv4 ? 0x4 : 0x6)))
-        let key = mix(networkKey ^ mix(responseClass.nameHash ^ UInt64(responseClass.kind.rawValue) << 56)) | 1
-        let decision: RateDecision = buckets.withUnsafeMutableBufferPointer { table in
-            let slot = Int(truncatingIfNeeded: key) & (table.count - 1)
-            if table[slot].key != key {
-                table[slot] = Bucket(key: key, tokens: capacity, stamp: now, limited: 0)
-            } else if now > table[slot].stamp {
-                let refill = Int64(now - table[slot].stamp) &* refillPerMillisecond
-                table[slot].tokens = min(capacity, table[slot].tokens &+ refill)
-                table[slot].stamp = now
-            }
-            if table[slot].tokens >= Self.cost {
-                table[slot].tokens -= Self.cost
-                return .send
-            }
-            table[slot].limited &+= 1
-            return settings.slip > 0 && table[slot].limited % UInt64(settings.slip) == 0 ? .slip : .drop
+        let key = mix(networkKey ^ mix(responseClass.nameHash ^ UInt64(responseClass.kind.rawValue) << 56))
+        let slot = Int(truncatingIfNeeded: key) & (buckets.count - 1)
+        let tag = UInt32(truncatingIfNeeded: key >> 32) | 1
+        let now32 = UInt32(truncatingIfNeeded: now)
+        guard buckets[slot].tag == tag else {
+            buckets[slot] = Bucket(tag: tag, stamp: now32, tokens: capacity - Self.cost)
+            return .send
         }
-        if decision != .send {
-            record(decision, network: network, prefixLength: prefixLength, key: networkKey | 1,
-                   kind: responseClass.kind, now: now, report: report)
+        // At most one second's refill: a full bucket, however long it was idle (or the clock wrapped).
+        let elapsed = Int64(min(now32 &- buckets[slot].stamp, 1000))
+        var tokens = buckets[slot].tokens
+        if elapsed > 0 {
+            tokens = min(capacity, tokens + elapsed * refillPerMillisecond)
+            buckets[slot].stamp = now32
         }
+        if tokens >= Self.cost {
+            buckets[slot].tokens = tokens - Self.cost
+            return .send
+        }
+        buckets[slot].tokens = tokens
+        limitedCount &+= 1
+        let decision: RateDecision = settings.slip > 0 && limitedCount % UInt64(settings.slip) == 0 ? .slip : .drop
+        record(decision, network: network, prefixLength: prefixLength, key: networkKey | 1, kind: responseClass.kind,
+               now: now, report: report)
         return decision
+    }
+
+    deinit {
+        buckets.deallocate()
     }
 
     private func isExempt(_ client: ClientAddress) -> Bool {
