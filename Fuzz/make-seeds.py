@@ -180,3 +180,14 @@ write("tsig-verify", {
     "unknown-key": signed(query("example.com.", "SOA"), key="other-key."),
     "edns-then-tsig": signed(query("example.com.", "SOA", edns=opt())),
 })
+
+DOMAIN, MAILBOX = b"\x00", b"\x01"
+write("api-body", {
+    "domain": DOMAIN + b'{"name": "customer.example"}',
+    "domain-idn": DOMAIN + '{"name": "b\u00fccher.example."}'.encode(),
+    "domain-escaped": DOMAIN + b'{"name": "Shop.Example\\u002ecom"}',
+    "domain-extra-field": DOMAIN + b'{"name": "a-b.example", "other": [1, {"x": null}]}',
+    "domain-wrong-type": DOMAIN + b'{"name": 42}',
+    "mailbox": MAILBOX + b'{"localPart": "hello"}',
+    "mailbox-symbols": MAILBOX + b'{"localPart": "a.b+c_d"}',
+})

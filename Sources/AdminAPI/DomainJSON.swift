@@ -5,7 +5,7 @@ import Storage
 /// A record the customer publishes, as the seed shows it (`priority` on MX only).
 struct RecordJSON: Equatable {
     let type: String
-    let name: String
+    package let name: String
     let value: String
     let priority: UInt16?
     let verified: Bool
@@ -22,7 +22,7 @@ struct RecordJSON: Equatable {
 /// name to.
 struct DomainJSON: Equatable {
     let id: String
-    let name: String
+    package let name: String
     let status: String
     let verified: Bool
     let records: [RecordJSON]
@@ -61,7 +61,7 @@ struct DomainPageJSON: Equatable {
 struct MailboxJSON: Equatable {
     let id: String
     let domainId: String
-    let localPart: String
+    package let localPart: String
     let address: String
     let createdAt: String
 
@@ -74,13 +74,13 @@ struct MailboxJSON: Equatable {
 }
 
 /// `POST /domains` body.
-struct AddDomainRequest: Decodable {
-    let name: String
+package struct AddDomainRequest: Decodable {
+    package let name: String
 }
 
 /// `POST /domains/:id/mailboxes` body.
-struct AddMailboxRequest: Decodable {
-    let localPart: String
+package struct AddMailboxRequest: Decodable {
+    package let localPart: String
 }
 
 /// ISO 8601 UTC with milliseconds, as in the seed: `2026-04-01T00:00:00.000Z`.

@@ -1,8 +1,8 @@
 /// The local part of a mailbox address (RFC 5322 dot-atom, at most 64 octets per RFC 5321), lowercased.
-enum LocalPart {
+package enum LocalPart {
     private static let allowedSymbols = Set("!#$%&'*+-/=?^_`{|}~".utf8)
 
-    static func normalize(_ input: String) throws(APIError) -> String {
+    package static func normalize(_ input: String) throws(APIError) -> String {
         let value = input.lowercased()
         func invalid(_ reason: String) -> APIError {
             APIError(.unprocessableContent, code: "invalid_local_part", "'\(input)' is not a valid local part: \(reason)")

@@ -10,6 +10,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case masterFile = "master-file"
     /// TSIG verification of signed requests, and the signed answer of a valid one.
     case tsigVerify = "tsig-verify"
+    /// The domains API's JSON request bodies and the validation of the names in them.
+    case apiBody = "api-body"
 
     /// Runs one input. A crash is a finding; a returned message is a broken property (the fuzzer's entry point
     /// traps on it, the test suite reports it).
@@ -19,6 +21,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .messageRoundTrip: MessageRoundTripHarness.run(input)
         case .masterFile: MasterFileHarness.run(input)
         case .tsigVerify: TSIGVerifyHarness.run(input)
+        case .apiBody: APIBodyHarness.run(input)
         }
     }
 }
