@@ -59,7 +59,8 @@ public struct QueryPipeline: Sendable {
     public func respond(to query: UnsafeRawBufferPointer, over transport: Transport, client: ClientAddress?,
                         peer: [UInt8]?, into response: inout MessageWriter, state: inout ThreadState,
                         continuation: inout (any MessageStream)?) -> Bool {
-        var responseClass = ResponseClass.error
+        // Only rate limiting needs the response's class.
+        var responseClass: ResponseClass? = transport == .udp && state.limiter != nil ? .error : nil
         var parsed: Query?
         switch responder.parse(query, over: transport, into: &response) {
         case .dropped:
@@ -67,20 +68,22 @@ public struct QueryPipeline: Sendable {
         case .answered:
             break
         case .parsed(var readable):
-            switch state.cookies.process(&readable, bytes: query, client: client, now: Self.wallClockSeconds()) {
+            let verdict = readable.cookie == nil ? .none
+                : state.cookies.process(&readable, bytes: query, client: client, now: Self.wallClockSeconds())
+            switch verdict {
             case .malformed:
                 responder.writeEmpty(.formErr, answering: readable, over: transport, into: &response)
             case .valid:
                 responder.respond(readable, bytes: query, over: transport, from: peer, into: &response,
                                   reader: &state.reader, classifyingAs: &responseClass, continuation: &continuation)
-                responseClass = .authenticated
+                if responseClass != nil { responseClass = .authenticated }
             case .none, .clientOnly:
                 responder.respond(readable, bytes: query, over: transport, from: peer, into: &response,
                                   reader: &state.reader, classifyingAs: &responseClass, continuation: &continuation)
             }
-            parsed = readable
+            if state.limiter != nil { parsed = readable }
         }
-        guard transport == .udp, let limiter = state.limiter, let client else { return true }
+        guard let limiter = state.limiter, let responseClass, let client else { return true }
         let now = Self.milliseconds()
         switch limiter.decide(client: client, responseClass: responseClass, now: now, report: { event in
             if let line = log.add(event, now: now) { onRateLimit(line) }

@@ -39,7 +39,7 @@ public struct Responder: Sendable {
         case .answered:
             return true
         case .parsed(let parsed):
-            var ignored = ResponseClass.error
+            var ignored: ResponseClass?
             var continuation: (any MessageStream)?
             respond(parsed, bytes: query, over: transport, from: peer, into: &response, reader: &reader,
                     classifyingAs: &ignored, continuation: &continuation)
@@ -71,16 +71,17 @@ public struct Responder: Sendable {
         }
     }
 
-    /// The steps after the parse: TSIG, then the answer; `responseClass` tells which class (NSD's and Knot's:
+    /// The steps after the parse: TSIG, then the answer; `responseClass`, when not nil on entry (only rate
+    /// limiting needs it: it costs a hash of a name), tells which class (NSD's and Knot's:
     /// the answer for one name and type, a negative answer of one zone, a referral, an error) the response falls
     /// in, for rate limiting. Validly signed responses are `.authenticated`: only a holder of the key can ask for them.
     /// A response of several messages (a zone transfer) leaves its first message in `response` and the rest in
     /// `continuation`, to be written as the client reads them.
     public func respond(_ parsed: Query, bytes query: UnsafeRawBufferPointer, over transport: Transport,
                         from peer: [UInt8]?, into response: inout MessageWriter, reader: inout ZoneStore.Reader,
-                        classifyingAs responseClass: inout ResponseClass,
+                        classifyingAs responseClass: inout ResponseClass?,
                         continuation: inout (any MessageStream)?) {
-        responseClass = .error
+        if responseClass != nil { responseClass = .error }
         continuation = nil
         if let tsigStart = parsed.tsigStart {
             respondSigned(to: query, parsed, tsigAt: tsigStart, over: transport, from: peer, into: &response,
@@ -108,7 +109,7 @@ public struct Responder: Sendable {
     /// The answer to a readable query; `key` names the key it was validly signed with, nil when unsigned.
     func answer(_ query: UnsafeRawBufferPointer, _ parsed: Query, over transport: Transport, from peer: [UInt8]?,
                 signedWith key: Name?, into response: inout MessageWriter, reader: inout ZoneStore.Reader,
-                classifyingAs responseClass: inout ResponseClass, continuation: inout (any MessageStream)?) {
+                classifyingAs responseClass: inout ResponseClass?, continuation: inout (any MessageStream)?) {
         let header = parsed.header
         guard header.opcode == .query else {
             writeError(.notImp, header: header, query: parsed, to: &response, transport: transport)
@@ -158,7 +159,7 @@ public struct Responder: Sendable {
             return
         }
         let outcome = Lookup(zones: reader.current()).find(question.name, question.type)
-        responseClass = ResponseClass(outcome, question: question)
+        if responseClass != nil { responseClass = ResponseClass(outcome, question: question) }
         ResponseBuilder(query: parsed, transport: transport, udpPayloadSize: options.udpPayloadSize)
             .write(outcome, to: &response)
     }

@@ -10,7 +10,7 @@ extension Responder {
     /// and every one `continuation` writes later, in that order.
     func respondSigned(to query: UnsafeRawBufferPointer, _ parsed: Query, tsigAt tsigStart: Int,
                        over transport: Transport, from peer: [UInt8]?, into response: inout MessageWriter,
-                       reader: inout ZoneStore.Reader, classifyingAs responseClass: inout ResponseClass,
+                       reader: inout ZoneStore.Reader, classifyingAs responseClass: inout ResponseClass?,
                        continuation: inout (any MessageStream)?) {
         let now = TSIGClock.now()
         switch options.keyring.verify(request: query, tsigAt: tsigStart, now: now) {
@@ -29,7 +29,7 @@ extension Responder {
                    reader: &reader, classifyingAs: &responseClass, continuation: &unsigned)
             response.reserved = 0
             session.sign(&response, now: TSIGClock.now())
-            responseClass = .authenticated
+            if responseClass != nil { responseClass = .authenticated }
             if let unsigned { continuation = SignedMessageStream(unsigned, session: session) }
         }
     }
