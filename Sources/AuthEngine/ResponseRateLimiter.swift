@@ -24,6 +24,11 @@ public final class ResponseRateLimiter {
     }
 
     public let settings: RateLimitSettings
+    /// Copies of the settings the hot path reads, so it never touches the struct that holds the exempt list.
+    private let ipv4PrefixLength: Int
+    private let ipv6PrefixLength: Int
+    private let slip: UInt64
+    private let hasExemptions: Bool
     /// Millionths of a response added per millisecond, and the most a bucket holds (one second's share).
     private let refillPerMillisecond: Int64
     private let capacity: Int64
@@ -41,6 +46,10 @@ public final class ResponseRateLimiter {
     /// server a random one, so nobody can aim collisions at a slot).
     public init(settings: RateLimitSettings, threads: Int, seed: UInt64) {
         self.settings = settings
+        ipv4PrefixLength = settings.ipv4PrefixLength
+        ipv6PrefixLength = settings.ipv6PrefixLength
+        slip = UInt64(settings.slip)
+        hasExemptions = !settings.exempt.isEmpty
         let perSecond = Int64(settings.rate) * Self.cost / Int64(max(1, threads))
         refillPerMillisecond = max(1, perSecond / 1000)
         capacity = max(Self.cost, perSecond)
@@ -55,8 +64,8 @@ public final class ResponseRateLimiter {
     /// interval.
     public func decide(client: ClientAddress, responseClass: ResponseClass, now: UInt64,
                        report: (RateLimitEvent) -> Void) -> RateDecision {
-        guard responseClass.kind != .authenticated, !isExempt(client) else { return .send }
-        let prefixLength = client.isIPv4 ? settings.ipv4PrefixLength : settings.ipv6PrefixLength
+        guard responseClass.kind != .authenticated, !(hasExemptions && isExempt(client)) else { return .send }
+        let prefixLength = client.isIPv4 ? ipv4PrefixLength : ipv6PrefixLength
         let network = client.network(prefixLength: prefixLength)
         let networkKey = mix(network.high ^ mix(network.low ^ (network.isIPv4 ? 0x4 : 0x6)))
         let key = mix(networkKey ^ mix(responseClass.nameHash ^ UInt64(responseClass.kind.rawValue) << 56))
@@ -80,7 +89,7 @@ public final class ResponseRateLimiter {
         }
         buckets[slot].tokens = tokens
         limitedCount &+= 1
-        let decision: RateDecision = settings.slip > 0 && limitedCount % UInt64(settings.slip) == 0 ? .slip : .drop
+        let decision: RateDecision = slip > 0 && limitedCount % slip == 0 ? .slip : .drop
         record(decision, network: network, prefixLength: prefixLength, key: networkKey | 1, kind: responseClass.kind,
                now: now, report: report)
         return decision
@@ -91,8 +100,7 @@ public final class ResponseRateLimiter {
     }
 
     private func isExempt(_ client: ClientAddress) -> Bool {
-        if settings.exempt.isEmpty { return false }
-        return settings.exempt.contains { $0.contains(client) }
+        settings.exempt.contains { $0.contains(client) }
     }
 
     private func record(_ decision: RateDecision, network: ClientAddress, prefixLength: Int, key: UInt64,

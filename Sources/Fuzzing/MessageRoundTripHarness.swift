@@ -1,8 +1,9 @@
 import DNSWire
 
 /// Parse, encode, parse (as hickory-dns fuzzes its codec): what our parser accepts, our encoder must write in a
-/// form our parser accepts again, with the same records (names compared without case: compression may point a
-/// name at an earlier one that differs only in case), and encoding that again gives the same octets.
+/// form our parser accepts again, with the same records (names, owners and those inside RDATA, compared without
+/// case: compression matches names case-insensitively, as RFC 4343 allows, so a name may come back in the case
+/// of an earlier one), and encoding that again gives the same octets.
 enum MessageRoundTripHarness {
     static func run(_ input: UnsafeRawBufferPointer) -> String? {
         guard let first = try? Message(parsing: input) else { return nil }
@@ -18,16 +19,36 @@ enum MessageRoundTripHarness {
         return nil
     }
 
-    /// The message with every owner name lowercased (RDATA is compared by its encoding, which `encoded()` covers).
+    /// The message with every name lowercased: owners and the names inside RDATA.
     private static func normalized(_ message: Message) -> Message {
         var copy = message
         copy.questions = message.questions.map { Question(name: $0.name.lowercased(), type: $0.type, rclass: $0.rclass) }
         func lower(_ records: [Record]) -> [Record] {
-            records.map { Record(name: $0.name.lowercased(), type: $0.type, rclass: $0.rclass, ttl: $0.ttl, rdata: $0.rdata) }
+            records.map {
+                Record(name: $0.name.lowercased(), type: $0.type, rclass: $0.rclass, ttl: $0.ttl, rdata: lowerNames($0.rdata))
+            }
         }
         copy.answers = lower(message.answers)
         copy.authority = lower(message.authority)
         copy.additional = lower(message.additional)
         return copy
+    }
+
+    private static func lowerNames(_ rdata: RData) -> RData {
+        switch rdata {
+        case .ns(let name): .ns(name.lowercased())
+        case .cname(let name): .cname(name.lowercased())
+        case .ptr(let name): .ptr(name.lowercased())
+        case .mx(let preference, let exchange): .mx(preference: preference, exchange: exchange.lowercased())
+        case .srv(let priority, let weight, let port, let target):
+            .srv(priority: priority, weight: weight, port: port, target: target.lowercased())
+        case .soa(var soa):
+            {
+                soa.mname = soa.mname.lowercased()
+                soa.rname = soa.rname.lowercased()
+                return .soa(soa)
+            }()
+        default: rdata
+        }
     }
 }
