@@ -36,4 +36,17 @@ struct FairTCPEndToEndTests {
         #expect(result["udp_lost"] as? Int == 0 && (result["udp_p99_ms"] as? Double ?? 999) < 50, "\(result)")
         #expect(result["tcp_other_ok"] as? Bool == true, "\(result)")
     }
+
+    @Test("with few descriptors, the TCP cap is lowered to fit and a flood of connections never exhausts them")
+    func descriptorLimit() throws {
+        let server = try ServerProcess(extraArguments: ["--tcp-max-per-source", "5000"],
+                                       launcher: ["prlimit", "--nofile=700:700", "--"])
+        #expect(server.log.contains("does not fit the open-file limit (700): using 188"), "\(server.log)")
+        let result = try holdTCP(server, connections: 1500)
+        #expect(result["connected"] as? Int == 1500, "\(result)")
+        #expect(result["closed_by_server"] as? Int == 1500 - 187, "\(result)")
+        #expect(result["udp_lost"] as? Int == 0 && result["tcp_other_ok"] as? Bool == true, "\(result)")
+        #expect(!server.log.contains("pausing for 100 ms"), "accept ran out of descriptors")
+        #expect(server.process.isRunning)
+    }
 }

@@ -30,8 +30,9 @@ final class ServerProcess: @unchecked Sendable {
 
     /// Starts the server on a free port of 127.0.0.1 and ::1 with a copy of `zones` (default: the repository's).
     /// `dnsListen` replaces those DNS addresses (e.g. `["127.0.0.2:53"]`); the API then gets a random port.
+    /// `launcher` runs the binary through another command (such as `prlimit --nofile=700 --`), which must exec it.
     init(zones: URL = ServerProcess.repositoryZones, database: String? = nil, dnsListen: [String]? = nil,
-         extraArguments: [String] = []) throws {
+         extraArguments: [String] = [], launcher: [String] = []) throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("wistdns-\(UUID().uuidString)")
         try FileManager.default.copyItem(at: zones, to: folder)
         zonesDirectory = folder
@@ -49,8 +50,9 @@ final class ServerProcess: @unchecked Sendable {
                 listen = ["127.0.0.1:\(port)", "[::1]:\(port)"]
             }
             process = Process()
-            process.executableURL = ServerProcess.binary
-            process.arguments = ["serve", "--zones", folder.path] + listen.flatMap { ["--dns-listen", $0] }
+            process.executableURL = launcher.isEmpty ? ServerProcess.binary : URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = (launcher.isEmpty ? [] : launcher + [ServerProcess.binary.path])
+                + ["serve", "--zones", folder.path] + listen.flatMap { ["--dns-listen", $0] }
                 + ["--workers", "2", "--db", databasePath,
                                  "--api-listen", "127.0.0.1:\(apiPort)", "--dkim-key-pool", "2"] + extraArguments
             let errorPipe = Pipe()
