@@ -19,7 +19,7 @@ public struct RateLimitSettings: Sendable, Equatable {
     public var ipv6PrefixLength: Int
     /// Clients never limited (secondaries, monitoring).
     public var exempt: [AddressPrefix]
-    /// Buckets per DNS thread (a power of two; fixed memory, like Knot's table): 65,536 by default, 1.5 MiB.
+    /// Buckets per DNS thread (a power of two; fixed memory, like Knot's table): 65,536 by default, 1 MiB.
     public var tableSize: Int
     /// A network being limited is logged at most once per this many milliseconds.
     public var logIntervalMilliseconds: UInt64
