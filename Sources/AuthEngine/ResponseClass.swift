@@ -2,7 +2,9 @@ import DNSWire
 
 /// The class of a response as response rate limiting counts it (the classes NSD and Knot key their buckets on):
 /// the answer for one name and type, the negative answers of one zone, the referrals at one zone cut, and errors.
-/// `nameHash` tells responses of one class apart: a 64-bit FNV-1a of the lowercased name (and type) it is about.
+/// `nameHash` tells responses of one class apart: the identity of the RRset answered (one per name and type in a
+/// zone; a wildcard's answers share its RRset), of the zone, or of the cut's NS RRset. That costs nothing per
+/// query, unlike hashing a name; a reload makes new objects, so their buckets start afresh.
 public struct ResponseClass: Hashable, Sendable {
     public enum Kind: UInt8, Sendable {
         /// Data for one name and type; a wildcard's answers all count under the wildcard's owner.
@@ -38,28 +40,28 @@ public struct ResponseClass: Hashable, Sendable {
         case .refused:
             self = .error
         case .noData(let zone):
-            self.init(kind: .noData, nameHash: Self.hash(zone.origin))
+            self.init(kind: .noData, nameHash: Self.identity(zone))
         case .nameError(let zone):
-            self.init(kind: .nameError, nameHash: Self.hash(zone.origin))
+            self.init(kind: .nameError, nameHash: Self.identity(zone))
         case .delegation(let cut):
-            self.init(kind: .referral, nameHash: Self.hash(cut.owner))
+            self.init(kind: .referral, nameHash: Self.identity(cut))
         case .answer(let answer):
             if answer.rcode == .nxDomain, let zone = answer.negative {
-                self.init(kind: .nameError, nameHash: Self.hash(zone.origin))
+                self.init(kind: .nameError, nameHash: Self.identity(zone))
             } else if let cut = answer.delegation {
-                self.init(kind: .referral, nameHash: Self.hash(cut.owner))
+                self.init(kind: .referral, nameHash: Self.identity(cut))
+            } else if let first = answer.rrsets.first {
+                self.init(kind: .answer, nameHash: Self.identity(first.set))
             } else {
-                let owner = answer.rrsets.first?.set.owner ?? question.name
-                self.init(kind: .answer, nameHash: Self.hash(owner, type: question.type))
+                var hasher = FNV1a()
+                question.name.addCaseFolded(to: &hasher)
+                hasher.add(question.type.rawValue)
+                self.init(kind: .answer, nameHash: hasher.value)
             }
         }
     }
 
-    /// FNV-1a over the lowercased name's wire form, then the type.
-    static func hash(_ name: Name, type: RecordType? = nil) -> UInt64 {
-        var hasher = FNV1a()
-        name.addCaseFolded(to: &hasher)
-        if let type { hasher.add(type.rawValue) }
-        return hasher.value
+    private static func identity(_ object: some AnyObject) -> UInt64 {
+        UInt64(UInt(bitPattern: ObjectIdentifier(object)))
     }
 }

@@ -33,6 +33,8 @@ public final class ResponseRateLimiter {
     private let refillPerMillisecond: Int64
     private let capacity: Int64
     private static let cost: Int64 = 1_000_000
+    /// Buckets per network group: 4 of 16 octets, one cache line.
+    private static let ways = 4
     private let seed: UInt64
     private let buckets: UnsafeMutableBufferPointer<Bucket>
     /// Responses limited by this thread, for `slip`: every `slip`-th of them is sent truncated.
@@ -54,7 +56,11 @@ public final class ResponseRateLimiter {
         refillPerMillisecond = max(1, perSecond / 1000)
         capacity = max(Self.cost, perSecond)
         self.seed = seed
-        buckets = .allocate(capacity: settings.tableSize)
+        // Aligned to a cache line, so each group of `ways` buckets is one line.
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: settings.tableSize * MemoryLayout<Bucket>.stride,
+                                                   alignment: 64)
+        buckets = UnsafeMutableBufferPointer(start: raw.bindMemory(to: Bucket.self, capacity: settings.tableSize),
+                                             count: settings.tableSize)
         buckets.initialize(repeating: Bucket())
         logEntries = Array(repeating: LogEntry(), count: 4096)
     }
@@ -69,20 +75,29 @@ public final class ResponseRateLimiter {
         let network = client.network(prefixLength: prefixLength)
         let networkKey = mix(network.high ^ mix(network.low ^ (network.isIPv4 ? 0x4 : 0x6)))
         let key = mix(networkKey ^ mix(responseClass.nameHash ^ UInt64(responseClass.kind.rawValue) << 56))
-        let slot = Int(truncatingIfNeeded: key) & (buckets.count - 1)
         let tag = UInt32(truncatingIfNeeded: key >> 32) | 1
         let now32 = UInt32(truncatingIfNeeded: now)
-        guard buckets[slot].tag == tag else {
-            buckets[slot] = Bucket(tag: tag, stamp: now32, tokens: capacity - Self.cost)
+        // A network's buckets share one cache line (a group of `ways`), so a busy network's line stays cached.
+        let group = (Int(truncatingIfNeeded: networkKey) & (buckets.count / Self.ways - 1)) * Self.ways
+        var slot = group
+        var fullest = group
+        var fullestTokens = Int64.min
+        while slot < group + Self.ways, buckets[slot].tag != tag {
+            let tokens = refilled(buckets[slot], now: now32)
+            if tokens > fullestTokens {
+                fullest = slot
+                fullestTokens = tokens
+            }
+            slot += 1
+        }
+        guard slot < group + Self.ways else {
+            // A new key takes the way with the most tokens: a full bucket holds nothing a new one would not,
+            // so the buckets of whoever is being limited stay while a network's other names come and go.
+            buckets[fullest] = Bucket(tag: tag, stamp: now32, tokens: capacity - Self.cost)
             return .send
         }
-        // At most one second's refill: a full bucket, however long it was idle (or the clock wrapped).
-        let elapsed = Int64(min(now32 &- buckets[slot].stamp, 1000))
-        var tokens = buckets[slot].tokens
-        if elapsed > 0 {
-            tokens = min(capacity, tokens + elapsed * refillPerMillisecond)
-            buckets[slot].stamp = now32
-        }
+        let tokens = refilled(buckets[slot], now: now32)
+        buckets[slot].stamp = now32
         if tokens >= Self.cost {
             buckets[slot].tokens = tokens - Self.cost
             return .send
@@ -96,7 +111,15 @@ public final class ResponseRateLimiter {
     }
 
     deinit {
-        buckets.deallocate()
+        UnsafeMutableRawPointer(buckets.baseAddress!).deallocate()
+    }
+
+    /// The tokens `bucket` holds at `now`: at most one second's refill (a full bucket, however long it was idle
+    /// or if the clock wrapped); an empty way counts as full.
+    private func refilled(_ bucket: Bucket, now: UInt32) -> Int64 {
+        guard bucket.tag != 0 else { return Int64.max }
+        let elapsed = Int64(min(now &- bucket.stamp, 1000))
+        return min(capacity, bucket.tokens + elapsed * refillPerMillisecond)
     }
 
     private func isExempt(_ client: ClientAddress) -> Bool {

@@ -109,6 +109,16 @@ struct RateLimiterTests {
         #expect(limiter.droppedCount + limiter.slippedCount > 2000)
     }
 
+    @Test("a limited name keeps its bucket while its network asks a thousand other names")
+    func limitedBucketStays() {
+        let limiter = ResponseRateLimiter(settings: RateLimitSettings(rate: 10), threads: 1, seed: 11)
+        _ = Self.run(limiter, 10, client: "192.0.2.1", Self.dkim)
+        for index in 0 ..< 1000 {
+            _ = Self.run(limiter, 1, client: "192.0.2.1", ResponseClass(kind: .answer, nameHash: UInt64(100 + index)))
+            #expect(Self.run(limiter, 1, client: "192.0.2.1", Self.dkim)[.send] == nil, "sent after \(index) other names")
+        }
+    }
+
     @Test("memory is fixed: a million networks do not grow the table, and a busy one is still limited")
     func boundedTable() {
         let limiter = ResponseRateLimiter(settings: RateLimitSettings(rate: 10, tableSize: 1024), threads: 1, seed: 6)
