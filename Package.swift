@@ -79,7 +79,10 @@ let package = Package(
         ),
         // The fuzz harnesses of the parsers that face untrusted input (scripts/fuzz drives them with libFuzzer;
         // FuzzingTests replays their corpora).
-        .target(name: "Fuzzing", dependencies: ["AuthEngine", "DNSWire", "TSIG", "ZoneFile", "AdminAPI", "MailRecords"]),
+        .target(
+            name: "Fuzzing",
+            dependencies: ["AuthEngine", "DNSServer", "DNSWire", "TSIG", "ZoneFile", "AdminAPI", "MailRecords"]
+        ),
         // The CPU cost of the query pipeline's steps, without sockets (scripts/bench-pipeline).
         .executableTarget(name: "pipeline-bench", dependencies: ["AuthEngine", "DNSWire", "ZoneFile"]),
         .executableTarget(

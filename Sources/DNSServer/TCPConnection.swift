@@ -16,14 +16,6 @@ final class TCPConnection {
         case failed
     }
 
-    /// The next framed message, if a whole one has arrived.
-    enum Frame {
-        case message(Range<Int>)
-        case incomplete
-        /// A zero-length message: the connection is closed.
-        case invalid
-    }
-
     let fd: Int32
     /// Tells this connection from an earlier one that had the same descriptor number.
     let serial: UInt32
@@ -47,9 +39,8 @@ final class TCPConnection {
     /// The epoll events currently registered.
     var registeredEvents: UInt32
 
-    /// Received bytes; `inputStart` is where the first unanswered message begins.
-    private var input: [UInt8] = []
-    private var inputStart = 0
+    /// Received bytes, framed into messages.
+    private var input = TCPFrameBuffer(retainedCapacity: TCPConnection.retainedCapacity)
     /// Length-prefixed responses; `outputStart` is where the unsent part begins.
     private var output: [UInt8] = []
     private var outputStart = 0
@@ -86,8 +77,7 @@ final class TCPConnection {
         while true {
             let count = recv(fd, scratch.baseAddress, scratch.count, 0)
             if count > 0 {
-                compactInput()
-                input.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[..<count]))
+                input.append(UnsafeRawBufferPointer(rebasing: scratch[..<count]))
                 return .progress
             }
             if count == 0 { return .endOfInput }
@@ -99,27 +89,17 @@ final class TCPConnection {
         }
     }
 
-    /// Finds the next whole message in the input (2-octet length, then the message).
-    func nextFrame() -> Frame {
-        let available = input.count - inputStart
-        guard available >= 2 else { return .incomplete }
-        let length = Int(input[inputStart]) << 8 | Int(input[inputStart + 1])
-        if length == 0 { return .invalid }
-        guard available >= 2 + length else { return .incomplete }
-        let start = inputStart + 2
-        return .message(start ..< start + length)
-    }
+    /// Finds the next whole message in the input.
+    func nextFrame() -> TCPFrameBuffer.Frame { input.nextFrame() }
 
     /// Calls `body` with the bytes of a message found by `nextFrame`, then drops the message from the input.
     func consume<Result>(_ range: Range<Int>, _ body: (UnsafeRawBufferPointer) -> Result) -> Result {
-        let result = input.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[range])) }
-        inputStart = range.upperBound
-        return result
+        input.consume(range, body)
     }
 
     /// Calls `body` with the bytes of a message found by `nextFrame` and leaves the message in the input.
     func peek<Result>(_ range: Range<Int>, _ body: (UnsafeRawBufferPointer) -> Result) -> Result {
-        input.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[range])) }
+        input.peek(range, body)
     }
 
     /// Queues a response behind its 2-octet length. `message` must be at most 65535 octets.
@@ -152,20 +132,5 @@ final class TCPConnection {
         }
         outputStart = 0
         return wrote ? .progress : .wouldBlock
-    }
-
-    /// Drops the consumed part of the input before more is appended.
-    private func compactInput() {
-        guard inputStart > 0 else { return }
-        if inputStart == input.count {
-            if input.capacity > Self.retainedCapacity {
-                input = []
-            } else {
-                input.removeAll(keepingCapacity: true)
-            }
-        } else {
-            input.removeFirst(inputStart)
-        }
-        inputStart = 0
     }
 }

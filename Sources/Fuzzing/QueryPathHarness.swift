@@ -1,11 +1,13 @@
 import AuthEngine
+import DNSServer
 import DNSWire
 
 /// The whole query path (`QueryPipeline`: cookies, TSIG, the answer, rate limiting): the first octet chooses
 /// the transport and the client, the rest is what the client sends. Over UDP (bit 0 clear) the rest is one
 /// datagram, from an exempt client (bit 2 clear) or a rate-limited one; over TCP it is a stream of
 /// 2-octet-length-prefixed messages, each answered in turn (bit 1 chooses whether the client may transfer
-/// zones). Every answer must parse, carry the query's ID with QR set, and fit the transport.
+/// zones), framed by the server's own `TCPFrameBuffer` as it arrives in pieces. Every answer must parse, carry the
+/// query's ID with QR set, and fit the transport.
 enum QueryPathHarness {
     /// One thread's state, kept across inputs as a DNS thread keeps it across queries.
     nonisolated(unsafe) private static var state = FixedZones.pipeline.makeThreadState()
@@ -25,23 +27,41 @@ enum QueryPathHarness {
             return check(writer.bytes, answering: rest)
         }
         let peer: [UInt8]? = mode & 2 == 0 ? nil : FixedZones.transferPeer
-        var stream = TCPStream(rest)
+        // The server's own framing: the stream arrives in pieces (the bytes after the first length decide their
+        // size), as a client's writes and the kernel split it.
+        var stream = TCPFrameBuffer()
+        let piece = rest.count > 2 ? max(1, Int(rest[rest.count - 1])) : rest.count
+        var offset = 0
         var messages = 0
-        while let query = stream.next(), messages < 16 {
-            messages += 1
-            writer.reset(limit: 65535)
-            var continuation: (any MessageStream)?
-            let answered = FixedZones.pipeline.respond(
-                to: query, over: .tcp, client: FixedZones.limitedClient, peer: peer, into: &writer, state: &state,
-                continuation: &continuation)
-            if answered, let failure = check(writer.bytes, answering: query) { return failure }
-            // A transfer's other messages, as the server writes them.
-            var more = 0
-            while let stream = continuation, stream.next(into: &writer) {
-                if let failure = check(writer.bytes, answering: query) { return failure }
-                more += 1
-                if more > 10_000 { return "a transfer that does not end" }
+        while offset < rest.count, messages < 16 {
+            let end = min(rest.count, offset + piece)
+            stream.append(UnsafeRawBufferPointer(rebasing: rest[offset ..< end]))
+            offset = end
+            while messages < 16, case .message(let range) = stream.nextFrame() {
+                messages += 1
+                if let failure = stream.consume(range, { answerOverTCP($0, peer: peer, writer: &writer) }) {
+                    return failure
+                }
             }
+            if case .invalid = stream.nextFrame() { return nil }
+        }
+        return nil
+    }
+
+    /// One framed TCP query: its answer and a transfer's other messages must all hold.
+    private static func answerOverTCP(_ query: UnsafeRawBufferPointer, peer: [UInt8]?,
+                                      writer: inout MessageWriter) -> String? {
+        writer.reset(limit: 65535)
+        var continuation: (any MessageStream)?
+        let answered = FixedZones.pipeline.respond(
+            to: query, over: .tcp, client: FixedZones.limitedClient, peer: peer, into: &writer, state: &state,
+            continuation: &continuation)
+        if answered, let failure = check(writer.bytes, answering: query) { return failure }
+        var more = 0
+        while let stream = continuation, stream.next(into: &writer) {
+            if let failure = check(writer.bytes, answering: query) { return failure }
+            more += 1
+            if more > 10_000 { return "a transfer that does not end" }
         }
         return nil
     }
@@ -57,23 +77,5 @@ enum QueryPathHarness {
         guard answer[0] == query[0], answer[1] == query[1] else { return "answer with another ID" }
         guard answer[2] & 0x80 != 0 else { return "answer without QR" }
         return nil
-    }
-}
-
-/// Length-prefixed messages of a TCP stream (RFC 7766 section 8), as the server frames them: a zero length ends
-/// the stream, an incomplete message at the end is never answered.
-struct TCPStream {
-    private let bytes: UnsafeRawBufferPointer
-    private var offset = 0
-
-    init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
-
-    mutating func next() -> UnsafeRawBufferPointer? {
-        guard bytes.count - offset >= 2 else { return nil }
-        let length = Int(bytes[offset]) << 8 | Int(bytes[offset + 1])
-        guard length > 0, bytes.count - offset - 2 >= length else { return nil }
-        let message = UnsafeRawBufferPointer(rebasing: bytes[offset + 2 ..< offset + 2 + length])
-        offset += 2 + length
-        return message
     }
 }

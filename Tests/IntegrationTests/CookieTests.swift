@@ -31,23 +31,23 @@ struct CookieEndToEndTests {
     }
 
     @Test("a flood that brings back a valid server cookie is not rate limited, even after a secret rotation")
-    func validCookieSurvivesRotation() throws {
+    func validCookieSurvivesRotation() async throws {
         let rotation = 4.0
         let server = try ServerProcess(extraArguments: ["--cookie-rotation", "\(Int(rotation))"])
         // Learn the cookie early in a period, then flood in the next one: the previous secret still holds.
         let now = Date().timeIntervalSince1970
         if now.truncatingRemainder(dividingBy: rotation) > rotation - 1.5 {
-            Thread.sleep(forTimeInterval: rotation - now.truncatingRemainder(dividingBy: rotation) + 0.1)
+            try await Task.sleep(for: .seconds(rotation - now.truncatingRemainder(dividingBy: rotation) + 0.1))
         }
         let cookie = try #require(Self.digCookie(try dig(server, "+cookie", "wistfare.net", "SOA")))
         let learned = Date().timeIntervalSince1970
-        Thread.sleep(forTimeInterval: (learned / rotation).rounded(.up) * rotation - learned + 0.2)
+        try await Task.sleep(for: .seconds((learned / rotation).rounded(.up) * rotation - learned + 0.2))
         let stream = "127.0.0.1:3000:4:wistfare.net:SOA"
-        let withCookie = try #require(try flood(server, seconds: 1, [stream], cookie: cookie)[stream])
+        let withCookie = try #require(try await flood(server, seconds: 1, [stream], cookie: cookie)[stream])
         #expect(withCookie.sent > 1000 && withCookie.truncated == 0, "\(withCookie)")
         #expect(Double(withCookie.answers) >= Double(withCookie.sent) * 0.99, "\(withCookie)")
         // The same flood without the cookie is limited.
-        let without = try #require(try flood(server, seconds: 1, [stream])[stream])
+        let without = try #require(try await flood(server, seconds: 1, [stream])[stream])
         #expect(without.answers <= 200 * 2 && without.truncated > 0, "\(without)")
     }
 

@@ -3,11 +3,11 @@ import Testing
 
 /// Runs `scripts/udp_flood.py` against the server and returns, per stream spec, (sent, answers, truncated).
 func flood(_ server: ServerProcess, seconds: Double, address: String = "127.0.0.1", _ streams: [String],
-           cookie: String? = nil) throws -> [String: (sent: Int, answers: Int, truncated: Int)] {
+           cookie: String? = nil) async throws -> [String: (sent: Int, answers: Int, truncated: Int)] {
     let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("scripts/udp_flood.py").path
     let target = address.contains(":") ? "[\(address)]:\(server.port)" : "\(address):\(server.port)"
-    let output = try run("python3", [script, "--server", target, "--seconds", "\(seconds)"]
+    let output = try await runLong("python3", [script, "--server", target, "--seconds", "\(seconds)"]
         + streams.flatMap { ["--stream", $0] } + (cookie.map { ["--cookie", $0] } ?? [])).output
     let line = try #require(output.split(separator: "\n").last.map(String.init))
     let json = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: [String: Int]], "\(output)")
@@ -21,11 +21,11 @@ struct RateLimitingTests {
     static let dkim = "wistmail._domainkey.wistfare.email:TXT"
 
     @Test("a 20,000 q/s DKIM flood from one /24 gets at most the rate's answers; another source and an exempt one get all")
-    func floodIsLimited() throws {
+    func floodIsLimited() async throws {
         let server = try ServerProcess(extraArguments: ["--rrl-exempt", "127.3.0.0/16"])
         let flooder = "127.0.0.1:20000:8:\(Self.dkim)", other = "127.1.0.1:50:1:\(Self.dkim)"
         let exempt = "127.3.0.1:1000:2:\(Self.dkim)"
-        let results = try flood(server, seconds: 3, [flooder, other, exempt])
+        let results = try await flood(server, seconds: 3, [flooder, other, exempt])
         let flood = try #require(results[flooder]), second = try #require(results[other])
         let spared = try #require(results[exempt])
         // The default rate, 200 a second: 3 seconds of refill plus the one second's worth a new bucket holds.
@@ -47,24 +47,24 @@ struct RateLimitingTests {
     }
 
     @Test("IPv6 clients are limited per /56")
-    func ipv6() throws {
+    func ipv6() async throws {
         let server = try ServerProcess()
-        let results = try flood(server, seconds: 1, address: "::1", ["::1:5000:4:\(Self.dkim)"])
+        let results = try await flood(server, seconds: 1, address: "::1", ["::1:5000:4:\(Self.dkim)"])
         let flood = try #require(results.values.first)
         #expect(flood.sent > 2000 && flood.answers <= 200 * 2 && flood.truncated > 0, "\(flood)")
     }
 
     @Test("--rrl-rate 0 turns it off: every answer is sent")
-    func off() throws {
+    func off() async throws {
         let server = try ServerProcess(extraArguments: ["--rrl-rate", "0"])
-        let results = try flood(server, seconds: 1, ["127.0.0.1:3000:4:\(Self.dkim)"])
+        let results = try await flood(server, seconds: 1, ["127.0.0.1:3000:4:\(Self.dkim)"])
         let flood = try #require(results.values.first)
         #expect(flood.truncated == 0 && Double(flood.answers) >= Double(flood.sent) * 0.99, "\(flood)")
         #expect(server.log.contains("response rate limiting is off"))
     }
 
     @Test("rate, slip and exemptions come from the config file too; bad values are refused at start")
-    func configuration() throws {
+    func configuration() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rrl-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -72,7 +72,7 @@ struct RateLimitingTests {
         try #"{"rrlRate": 20, "rrlSlip": 1, "rrlExempt": ["127.3.0.0/16"]}"#.write(to: config, atomically: true, encoding: .utf8)
         let server = try ServerProcess(extraArguments: ["--config", config.path])
         #expect(server.log.contains("response rate limiting: 20/s per /24 and /56, slip 1, exempt 127.3.0.0/16"))
-        let results = try flood(server, seconds: 1, ["127.0.0.1:1000:2:\(Self.dkim)"])
+        let results = try await flood(server, seconds: 1, ["127.0.0.1:1000:2:\(Self.dkim)"])
         let flood = try #require(results.values.first)
         // slip 1: every limited response is truncated, none dropped.
         #expect(flood.answers <= 20 * 2 && flood.answers + flood.truncated >= flood.sent * 99 / 100, "\(flood)")

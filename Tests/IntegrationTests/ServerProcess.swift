@@ -126,6 +126,29 @@ func run(_ tool: String, _ arguments: [String]) throws -> (output: String, statu
     return (String(decoding: data, as: UTF8.self), process.terminationStatus)
 }
 
+/// `run` for commands that take seconds (load generators): the test waits without holding a thread of the
+/// cooperative pool, which the other suites need meanwhile (it has as many threads as cores).
+func runLong(_ tool: String, _ arguments: [String]) async throws -> (output: String, status: Int32) {
+    let output = FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID().uuidString).out")
+    FileManager.default.createFile(atPath: output.path, contents: nil)
+    defer { try? FileManager.default.removeItem(at: output) }
+    let handle = try FileHandle(forWritingTo: output)
+    defer { try? handle.close() }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = [tool] + arguments
+    process.standardOutput = handle
+    process.standardError = handle
+    let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+        process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+        do { try process.run() } catch {
+            process.terminationHandler = nil
+            continuation.resume(throwing: error)
+        }
+    }
+    return (String(decoding: try Data(contentsOf: output), as: UTF8.self), status)
+}
+
 /// `dig` against the server, without recursion and with short timeouts; returns its full output.
 func dig(_ server: ServerProcess, _ arguments: String..., address: String = "127.0.0.1") throws -> String {
     try run("dig", ["@\(address)", "-p", "\(server.port)", "+norec", "+time=2", "+tries=1"] + arguments).output
