@@ -32,20 +32,30 @@ struct CookieEndToEndTests {
 
     @Test("a flood that brings back a valid server cookie is not rate limited, even after a secret rotation")
     func validCookieSurvivesRotation() async throws {
-        let rotation = 4.0
+        let rotation = 6.0
         let server = try ServerProcess(extraArguments: ["--cookie-rotation", "\(Int(rotation))"])
-        // Learn the cookie early in a period, then flood in the next one: the previous secret still holds.
-        let now = Date().timeIntervalSince1970
-        if now.truncatingRemainder(dividingBy: rotation) > rotation - 1.5 {
-            try await Task.sleep(for: .seconds(rotation - now.truncatingRemainder(dividingBy: rotation) + 0.1))
-        }
-        let cookie = try #require(Self.digCookie(try dig(server, "+cookie", "wistfare.net", "SOA")))
-        let learned = Date().timeIntervalSince1970
-        try await Task.sleep(for: .seconds((learned / rotation).rounded(.up) * rotation - learned + 0.2))
         let stream = "127.0.0.1:3000:4:wistfare.net:SOA"
-        let withCookie = try #require(try await flood(server, seconds: 1, [stream], cookie: cookie)[stream])
-        #expect(withCookie.sent > 1000 && withCookie.truncated == 0, "\(withCookie)")
-        #expect(Double(withCookie.answers) >= Double(withCookie.sent) * 0.99, "\(withCookie)")
+        func period(_ time: Double = Date().timeIntervalSince1970) -> Int { Int(time / rotation) }
+        // Learn a cookie in one period and flood with it in the next, where only the previous secret holds it.
+        // A loaded machine may be late for the next period; then the attempt is made again.
+        var checked = false
+        for _ in 0 ..< 4 where !checked {
+            let now = Date().timeIntervalSince1970
+            if now - Double(period(now)) * rotation > 1 {
+                try await Task.sleep(for: .seconds(Double(period(now) + 1) * rotation - now + 0.05))
+            }
+            let cookie = try #require(Self.digCookie(try dig(server, "+cookie", "wistfare.net", "SOA")))
+            let learned = period()
+            let wake = Double(learned + 1) * rotation - Date().timeIntervalSince1970 + 0.1
+            if wake > 0 { try await Task.sleep(for: .seconds(wake)) }
+            guard period() == learned + 1 else { continue }
+            let withCookie = try #require(try await flood(server, seconds: 1, [stream], cookie: cookie)[stream])
+            guard period() == learned + 1 else { continue }
+            #expect(withCookie.sent > 1000 && withCookie.truncated == 0, "\(withCookie)")
+            #expect(Double(withCookie.answers) >= Double(withCookie.sent) * 0.99, "\(withCookie)")
+            checked = true
+        }
+        #expect(checked, "no attempt fitted in the period after the cookie was learned")
         // The same flood without the cookie is limited.
         let without = try #require(try await flood(server, seconds: 1, [stream])[stream])
         #expect(without.answers <= 200 * 2 && without.truncated > 0, "\(without)")
