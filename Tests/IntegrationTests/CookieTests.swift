@@ -73,3 +73,70 @@ struct CookieEndToEndTests {
         }
     }
 }
+
+/// A real resolver as a cookie client: BIND's `named` (9.18 here; Debian 12's Unbound, 1.17, sends no cookies)
+/// forwarding a zone to WistDNS learns our server cookie and sends it back, so its queries are never limited.
+@Suite("DNS Cookies with BIND as the resolver", .serialized)
+struct CookieResolverTests {
+    /// Starts `named` on 127.0.0.1:`port`, forwarding wistfare.email to `server`, with or without cookies.
+    static func startNamed(port: Int, forwardingTo server: ServerProcess, cookies: Bool, folder: URL) throws -> Process {
+        let config = folder.appendingPathComponent("named-\(cookies).conf")
+        try """
+        options {
+            directory "\(folder.path)";
+            listen-on port \(port) { 127.0.0.1; };
+            listen-on-v6 { none; };
+            pid-file "\(folder.path)/named-\(cookies).pid";
+            recursion yes;
+            allow-query { 127.0.0.0/8; };
+            dnssec-validation no;
+            send-cookie \(cookies ? "yes" : "no");
+        };
+        controls { };
+        zone "wistfare.email" { type forward; forward only; forwarders { 127.0.0.1 port \(server.port); }; };
+        """.write(to: config, atomically: true, encoding: .utf8)
+        let named = Process()
+        named.executableURL = URL(fileURLWithPath: "/usr/sbin/named")
+        named.arguments = ["-g", "-u", "root", "-c", config.path]
+        named.standardOutput = FileHandle.nullDevice
+        named.standardError = FileHandle.nullDevice
+        try named.run()
+        // Until it answers.
+        for _ in 0 ..< 50 {
+            if try run("dig", ["@127.0.0.1", "-p", "\(port)", "+tries=1", "+time=1", "+short", "wistfare.email", "SOA"])
+                .output.contains("hostmaster") { break }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        return named
+    }
+
+    @Test("with cookies BIND's queries pass a rate of 1 a second untouched; without, they are limited")
+    func bindLearnsTheCookie() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("named-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let server = try ServerProcess(extraArguments: ["--rrl-rate", "1", "--rrl-slip", "0"])
+        let port = Int.random(in: 20000 ..< 60000)
+        let named = try Self.startNamed(port: port, forwardingTo: server, cookies: true, folder: folder)
+        // Names under the wildcard: every one a cache miss for named, one rate-limiting class for us.
+        var answered: [Int] = []
+        for index in 0 ..< 20 {
+            let output = try await runLong("dig", ["@127.0.0.1", "-p", "\(port)", "+tries=1", "+time=3", "+short",
+                                                   "c\(index).wistfare.email", "TXT"]).output
+            if output.contains("wildcard") { answered.append(index) }
+        }
+        named.terminate()
+        named.waitUntilExit()
+        #expect(answered.count == 20)
+        #expect(!server.log.contains("rate limiting 127.0.0.0/24"), "\(server.log)")
+        // The control: the same without cookies is limited (and named gets its answers only through retries).
+        let plain = try Self.startNamed(port: port + 1, forwardingTo: server, cookies: false, folder: folder)
+        for index in 0 ..< 4 {
+            _ = try await runLong("dig", ["@127.0.0.1", "-p", "\(port + 1)", "+tries=1", "+time=3", "+short",
+                                          "p\(index).wistfare.email", "TXT"])
+        }
+        plain.terminate()
+        plain.waitUntilExit()
+        #expect(server.log.contains("rate limiting 127.0.0.0/24"), "\(server.log)")
+    }
+}
