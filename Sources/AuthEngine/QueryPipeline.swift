@@ -27,11 +27,12 @@ public struct QueryPipeline: Sendable {
     private let log: RateLimitLog
     private let seed: UInt64
 
-    /// What one DNS thread keeps: its view of the published zones, its cookie secrets and its rate limiter.
+    /// What one DNS thread keeps: its view of the published zones, its cookie secrets and its rate limiter (made
+    /// at the thread's first UDP message, so the TCP thread never allocates a table).
     public struct ThreadState {
         public var reader: ZoneStore.Reader
         public var cookies: ServerCookies
-        public let limiter: ResponseRateLimiter?
+        public fileprivate(set) var limiter: ResponseRateLimiter?
     }
 
     public init(responder: Responder, rateLimit: RateLimitSettings = .off, cookies: CookieSettings = .off,
@@ -48,9 +49,7 @@ public struct QueryPipeline: Sendable {
 
     /// The state of one thread; call it on that thread.
     public func makeThreadState() -> ThreadState {
-        ThreadState(reader: responder.makeReader(), cookies: ServerCookies(settings: cookies),
-                    limiter: rateLimit.isEnabled ? ResponseRateLimiter(settings: rateLimit, threads: udpThreads,
-                                                                       seed: seed) : nil)
+        ThreadState(reader: responder.makeReader(), cookies: ServerCookies(settings: cookies), limiter: nil)
     }
 
     /// Runs the steps for one message. `client` is where it came from (nil when unknown: never limited),
@@ -59,8 +58,12 @@ public struct QueryPipeline: Sendable {
     public func respond(to query: UnsafeRawBufferPointer, over transport: Transport, client: ClientAddress?,
                         peer: [UInt8]?, into response: inout MessageWriter, state: inout ThreadState,
                         continuation: inout (any MessageStream)?) -> Bool {
+        let limited = transport == .udp && rateLimit.isEnabled && client != nil
+        if limited && state.limiter == nil {
+            state.limiter = ResponseRateLimiter(settings: rateLimit, threads: udpThreads, seed: seed)
+        }
         // Only rate limiting needs the response's class.
-        var responseClass: ResponseClass? = transport == .udp && state.limiter != nil ? .error : nil
+        var responseClass: ResponseClass? = limited ? .error : nil
         var parsed: Query?
         switch responder.parse(query, over: transport, into: &response) {
         case .dropped:
@@ -81,9 +84,9 @@ public struct QueryPipeline: Sendable {
                 responder.respond(readable, bytes: query, over: transport, from: peer, into: &response,
                                   reader: &state.reader, classifyingAs: &responseClass, continuation: &continuation)
             }
-            if state.limiter != nil { parsed = readable }
+            if limited { parsed = readable }
         }
-        guard let limiter = state.limiter, let responseClass, let client else { return true }
+        guard limited, let limiter = state.limiter, let responseClass, let client else { return true }
         let now = Self.milliseconds()
         switch limiter.decide(client: client, responseClass: responseClass, now: now, report: { event in
             if let line = log.add(event, now: now) { onRateLimit(line) }
