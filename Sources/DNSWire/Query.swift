@@ -108,3 +108,14 @@ public struct Query: Sendable {
         return length == 8 ? .client(client) : .clientAndServer(client, serverOffset: offset + 8, serverLength: length - 8)
     }
 }
+
+extension Query {
+    /// Whether `message` asks for a zone transfer (AXFR or IXFR), read from its question alone; false for a
+    /// message whose question cannot be read.
+    public static func asksForTransfer(_ message: UnsafeRawBufferPointer) -> Bool {
+        guard let header = Header(message), header.questionCount == 1 else { return false }
+        var reader = WireReader(message, offset: Header.size)
+        guard (try? reader.readName("qname")) != nil, let type = try? reader.readUInt16("qtype") else { return false }
+        return type == RecordType.axfr.rawValue || type == RecordType.ixfr.rawValue
+    }
+}
