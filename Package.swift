@@ -113,7 +113,7 @@ let package = Package(
         .testTarget(
             name: "AdminAPITests",
             dependencies: [
-                "AdminAPI", "Storage", "MailRecords", "DKIMKeys", "DNSWire", "Verification",
+                "AdminAPI", "Storage", "MailRecords", "DKIMKeys", "DNSWire", "Verification", "Publishing",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

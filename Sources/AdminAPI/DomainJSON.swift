@@ -30,6 +30,9 @@ struct DomainJSON: Equatable {
     /// When verification last ran, or nil.
     let lastCheckedAt: String?
     let nameservers: [String]
+    /// False when WistDNS does not serve the domain's zone; `problem` says why.
+    let serving: Bool
+    let problem: String?
 
     var json: JSONValue {
         .object([
@@ -37,6 +40,7 @@ struct DomainJSON: Equatable {
             ("records", .array(records.map(\.json))), ("createdAt", .string(createdAt)),
             ("lastCheckedAt", lastCheckedAt.map(JSONValue.string) ?? .null),
             ("nameservers", .array(nameservers.map(JSONValue.string))),
+            ("serving", .bool(serving)), ("problem", problem.map(JSONValue.string) ?? .null),
         ])
     }
 }

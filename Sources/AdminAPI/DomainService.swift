@@ -1,4 +1,6 @@
 import DKIMKeys
+import Logging
+import Synchronization
 import DNSWire
 import MailRecords
 import Storage
@@ -11,6 +13,8 @@ public final class DomainService: Sendable {
     let publisher: any ZonePublisher
     let settings: ProviderSettings
     let offload: BlockingExecutor
+    /// Why a stored domain is not served, by domain id (see `publishAll`).
+    private let problems = Mutex<[String: String]>([:])
 
     public init(database: Database, keys: DKIMKeyPool, publisher: any ZonePublisher, settings: ProviderSettings,
                 offload: BlockingExecutor) {
@@ -21,14 +25,44 @@ public final class DomainService: Sendable {
         self.offload = offload
     }
 
-    /// Serves the zone of every stored domain; called once at start-up. Returns how many were published.
-    public func publishAll() throws -> Int {
+    /// Claims and serves the zone of every stored domain; called once at start-up, after the zones folder is
+    /// loaded. A domain whose name overlaps a zone served by other means, or whose zone cannot be built with the
+    /// current settings, is skipped with an error log and listed with `serving: false` and the reason: one
+    /// stored domain never stops the others or the server.
+    public func publishAll(logger: Logger) throws -> (served: Int, skipped: Int) {
+        var skipped = 0
         let all = try database.allDomains()
         for (row, keys) in all {
+            if let problem = publishStored(row, keys: keys) {
+                logger.error("not serving \(row.name) (\(row.id)): \(problem)")
+                problems.withLock { $0[row.id] = problem }
+                skipped += 1
+            }
+        }
+        return (all.count - skipped, skipped)
+    }
+
+    /// Claims and serves one stored domain; returns why not when it cannot be.
+    private func publishStored(_ row: DomainRow, keys: [DKIMKeyRow]) -> String? {
+        let origin: Name
+        do {
+            origin = try Name(row.name + ".")
+        } catch {
+            return "the name is not a valid DNS name: \(error)"
+        }
+        do {
+            try publisher.claim(origin: origin)
+        } catch {
+            return "the name \(error.reason)"
+        }
+        do {
             let zone = try zone(for: row, keys: keys)
             try publisher.publish(origin: zone.origin, records: zone.records)
+            return nil
+        } catch {
+            // The name stays claimed: it is still this customer's, even while its zone cannot be served.
+            return "its zone cannot be built: \(error)"
         }
-        return all.count
     }
 
     /// One page of domains, newest first.
@@ -54,7 +88,9 @@ public final class DomainService: Sendable {
         return json(for: row, keys: keys)
     }
 
-    /// Adds a domain: validates the name, takes a DKIM key, stores both, and serves the zone before returning.
+    /// Adds a domain: validates the name and every name its zone holds, takes a DKIM key, then in one step on
+    /// the storage queue (which every change and read of the API goes through, so no request sees a half-added
+    /// domain) claims the name, stores the domain and serves its zone. Any failure takes back what was done.
     func add(name input: String) async throws -> DomainJSON {
         let name: String
         do {
@@ -63,12 +99,8 @@ public final class DomainService: Sendable {
             throw APIError(.unprocessableContent, code: error.code, error.message)
         }
         let origin = try Name(name + ".")
-        if publisher.isStaticZone(origin) {
-            throw APIError(.unprocessableContent, code: "reserved_domain",
-                           "\(name) is served from the provider's own zone files")
-        }
-        let database = self.database
-        if try await offload.run({ try database.domain(name: name) }) != nil { throw Self.duplicate(name) }
+        // Refuse what is sure to fail before a key is taken from the pool.
+        try await offload.run { try self.checkAvailable(name: name, origin: origin) }
 
         let key = try await keys.next()
         let now = Timestamp.nowMilliseconds()
@@ -78,34 +110,67 @@ public final class DomainService: Sendable {
                             lastCheckedAt: nil)
         let keyRow = DKIMKeyRow(domainID: id, selector: settings.dkimSelector, algorithm: key.algorithm.rawValue,
                                 privateKeyPEM: key.privateKeyPEM, publicKey: key.publicKeyBase64, createdAt: now)
-        let stored: DomainRow
-        do {
-            stored = try await offload.run { try database.insertDomain(row, key: keyRow) }
-        } catch StorageError.duplicate {
-            throw Self.duplicate(name)
-        }
-        do {
-            let zone = try zone(for: stored, keys: [keyRow])
-            // Publishing stores the zone's first version in SQLite: off the cooperative pool.
-            let publisher = self.publisher
-            try await offload.run { try publisher.publish(origin: zone.origin, records: zone.records) }
-        } catch {
-            // Serving failed: take the domain out again so the request changes nothing.
-            _ = try? await offload.run { try database.deleteDomain(id: id) }
-            throw error
-        }
+        let stored = try await offload.run { try self.insertAndPublish(row, key: keyRow, origin: origin) }
         return json(for: stored, keys: [keyRow])
     }
 
-    /// Deletes a domain with its keys and mailboxes, and stops serving its zone.
+    /// Throws 409 when `name` is taken by a domain or overlaps a zone served by other means.
+    private func checkAvailable(name: String, origin: Name) throws {
+        if try database.domain(name: name) != nil { throw Self.duplicate(name) }
+        do {
+            try publisher.claim(origin: origin)
+            publisher.release(origin: origin)
+        } catch {
+            throw Self.conflict(name, error)
+        }
+    }
+
+    /// The storage-queue step of `add`.
+    private func insertAndPublish(_ row: DomainRow, key: DKIMKeyRow, origin: Name) throws -> DomainRow {
+        if try database.domain(name: row.name) != nil { throw Self.duplicate(row.name) }
+        do {
+            try publisher.claim(origin: origin)
+        } catch {
+            throw Self.conflict(row.name, error)
+        }
+        var inserted = false
+        do {
+            let previousSerial = try database.lastSerial(name: row.name)
+            let stored: DomainRow
+            do {
+                stored = try database.insertDomain(row, key: key)
+            } catch StorageError.duplicate {
+                throw Self.duplicate(row.name)
+            }
+            inserted = true
+            do {
+                let zone = try zone(for: stored, keys: [key])
+                try publisher.publish(origin: zone.origin, records: zone.records)
+            } catch {
+                try database.undoInsertDomain(id: row.id, name: row.name, previousSerial: previousSerial)
+                inserted = false
+                throw error
+            }
+            return stored
+        } catch {
+            // Nothing of the request stays: the claim goes with the row (which a failed undo would leave, served
+            // by nothing; the next start serves it).
+            if !inserted { publisher.release(origin: origin) }
+            throw error
+        }
+    }
+
+    /// Deletes a domain with its keys and mailboxes, and stops serving its zone, in one step on the storage
+    /// queue. A zone the domain does not hold (one from a file) is never withdrawn.
     func delete(id: String) async throws {
         let database = self.database
-        let row = try await offload.run { () -> DomainRow? in
-            guard let row = try database.domain(id: id) else { return nil }
-            return try database.deleteDomain(id: id) ? row : nil
+        let deleted = try await offload.run { () -> Bool in
+            guard let row = try database.domain(id: id), try database.deleteDomain(id: id) else { return false }
+            if let origin = try? Name(row.name + ".") { self.publisher.release(origin: origin) }
+            self.problems.withLock { _ = $0.removeValue(forKey: id) }
+            return true
         }
-        guard let row else { throw APIError.notFound("domain \(id)") }
-        publisher.withdraw(origin: try Name(row.name + "."))
+        guard deleted else { throw APIError.notFound("domain \(id)") }
     }
 
     /// Adds a mailbox under a domain.
@@ -144,6 +209,10 @@ public final class DomainService: Sendable {
         APIError(.conflict, code: "domain_exists", "\(name) has already been added")
     }
 
+    private static func conflict(_ name: String, _ conflict: ZoneConflict) -> APIError {
+        APIError(.conflict, code: "domain_conflict", "\(name) \(conflict.reason)")
+    }
+
     private func mailDomain(for row: DomainRow, keys: [DKIMKeyRow]) -> MailDomain {
         Self.mailDomain(for: row, keys: keys, settings: settings)
     }
@@ -165,8 +234,9 @@ public final class DomainService: Sendable {
         let flags: [PublishedRecord.Kind: Bool] = [
             .mx: row.mxVerified, .spf: row.spfVerified, .dkim: row.dkimVerified, .dmarc: row.dmarcVerified,
         ]
+        let problem = problems.withLock { $0[row.id] }
         return DomainJSON(
-            id: row.id, name: row.name, status: row.status.rawValue,
+            id: row.id, name: row.name, status: APIStatus.of(row),
             verified: row.mxVerified && row.spfVerified && row.dkimVerified && row.dmarcVerified,
             records: records.map {
                 RecordJSON(type: $0.type, name: $0.name, value: $0.value, priority: $0.priority,
@@ -174,7 +244,8 @@ public final class DomainService: Sendable {
             },
             createdAt: Timestamp.iso8601(milliseconds: row.createdAt),
             lastCheckedAt: row.lastCheckedAt.map(Timestamp.iso8601(milliseconds:)),
-            nameservers: MailZone.delegation(settings: settings)
+            nameservers: MailZone.delegation(settings: settings),
+            serving: problem == nil, problem: problem
         )
     }
 

@@ -1,13 +1,35 @@
 import DNSWire
 
 /// How the API tells the DNS side about generated zones, without knowing how zones are served.
+///
+/// A domain's name is claimed before its zone is published and released when the domain goes: the DNS side
+/// refuses a claim that equals, lies below or lies above a zone it serves by other means (a zone file, the
+/// catalog, a provider zone) or another domain's, so no customer can answer for another's names.
 public protocol ZonePublisher: Sendable {
-    /// Serves `records` as the zone `origin`, replacing any generated zone of that origin. Returns once queries
-    /// are answered from it. It may block on storage (the zone's serial and journal): call it off the
+    /// Claims `origin` for a domain. Throws `ZoneConflict` naming the zone it would overlap; nothing changes then.
+    func claim(origin: Name) throws(ZoneConflict)
+    /// Serves `records` as the zone `origin`, which must be claimed, replacing its previous version. Returns once
+    /// queries are answered from it. It may block on storage (the zone's serial and journal): call it off the
     /// cooperative pool.
     func publish(origin: Name, records: [Record]) throws
-    /// Stops serving the generated zone `origin`. Returns once queries no longer see it.
-    func withdraw(origin: Name)
-    /// True when `origin` is already served from a static master file, so the API must not take it over.
-    func isStaticZone(_ origin: Name) -> Bool
+    /// Stops serving `origin` if it was published and gives up its claim. Does nothing for a name the API does
+    /// not hold, so it never withdraws a zone that came from elsewhere.
+    func release(origin: Name)
+}
+
+/// A domain name that overlaps a zone the DNS side already serves or holds.
+public struct ZoneConflict: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The zone it overlaps, without the trailing dot.
+    public let zone: String
+    /// How, and what holds that zone: "lies below the zone x.example, a domain added through the API".
+    public let reason: String
+
+    /// A conflict with `zone`, explained by `reason`.
+    public init(zone: String, reason: String) {
+        self.zone = zone
+        self.reason = reason
+    }
+
+    /// The reason.
+    public var description: String { reason }
 }

@@ -13,8 +13,9 @@ public enum DomainNameValidator {
     ///
     /// The result must then have labels of 1-63 octets made of letters, digits and hyphens (no leading or
     /// trailing hyphen, no underscore), at most 253 characters, at least two labels, and a last label that is
-    /// not all digits (`invalid_domain_name`); and it must be neither one of `settings.providerZones` nor
-    /// below one (`reserved_domain`).
+    /// not all digits (`invalid_domain_name`); it must be neither one of `settings.providerZones` nor
+    /// below one (`reserved_domain`); and every name its zone holds (`<selector>._domainkey.<name>`,
+    /// `_dmarc.<name>`) must fit in 253 characters (`invalid_domain_name`).
     public static func normalize(_ input: String, settings: ProviderSettings) throws(DomainNameError) -> String {
         var text = Substring(input).trimmingWhitespace()
         if text.hasSuffix(".") { text = text.dropLast() }
@@ -33,7 +34,19 @@ public enum DomainNameValidator {
                 message: "'\(name)' is the provider zone '\(zone.lowercased())' or lies below it"
             )
         }
+        if let reason = generatedNameProblem(name, settings: settings) { throw .invalid(reason) }
         return name
+    }
+
+    /// Why a name the zone of `name` would hold (the DKIM and DMARC owners) is too long, or nil when all fit.
+    static func generatedNameProblem(_ name: String, settings: ProviderSettings) -> String? {
+        let generated = MailZone.publishedRecords(for: MailDomain(name: name, dkimPublicKey: "", serial: 0),
+                                                  settings: settings).map(\.name)
+        guard let longest = generated.max(by: { $0.utf8.count < $1.utf8.count }),
+              longest.utf8.count > HostNameSyntax.maxLength else { return nil }
+        return "the name is too long for its records: '\(longest.prefix(40))...' would be \(longest.utf8.count) "
+            + "characters; the limit is \(HostNameSyntax.maxLength), so the name may have at most "
+            + "\(HostNameSyntax.maxLength - (longest.utf8.count - name.utf8.count)) characters"
     }
 
     /// The label unchanged when it is ASCII, otherwise its A-label. A label of more than 63 scalars cannot

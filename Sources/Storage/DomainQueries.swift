@@ -76,4 +76,25 @@ extension Database {
             return try DomainRow.deleteOne(db, key: id)
         }
     }
+
+    /// The last serial handed out for the zone `name`, if any: what `undoInsertDomain` restores.
+    public func lastSerial(name: String) throws(StorageError) -> UInt32? {
+        try read { db in try ZoneSerials.last(db, name: name) }
+    }
+
+    /// Takes back an `insertDomain` whose zone could not be served, so that the failed request leaves nothing:
+    /// the domain with its keys and mailboxes, its zone's stored version and journal, and the serial it was
+    /// given (`previousSerial` again, or no row when the name had none).
+    public func undoInsertDomain(id: String, name: String, previousSerial: UInt32?) throws(StorageError) {
+        try write { db in
+            try db.execute(sql: "DELETE FROM zone_versions WHERE name = ?", arguments: [name])
+            try db.execute(sql: "DELETE FROM zone_journal WHERE name = ?", arguments: [name])
+            _ = try DomainRow.deleteOne(db, key: id)
+            if let previousSerial {
+                try ZoneSerials.record(db, name: name, serial: previousSerial)
+            } else {
+                try db.execute(sql: "DELETE FROM zone_serials WHERE name = ?", arguments: [name])
+            }
+        }
+    }
 }

@@ -1,12 +1,19 @@
 import DNSWire
 
 /// Finds the parent zone of a domain through the resolvers and asks the parent's own servers for the domain's NS
-/// set. When every resolver is a loopback address, only loopback parent servers are asked, so a test setup never
-/// sends a packet off the machine.
+/// set.
+///
+/// The parent's server addresses come from DNS data a customer may control, so only those `targets` allows are
+/// asked (globally routable unicast by default; only loopback when every resolver is, so a test setup never sends
+/// a packet off the machine). A parent zone that WistDNS serves itself never proves a delegation: it is ours,
+/// not the customer's registrar's.
 struct DelegationProbe: Sendable {
     let resolvers: [ResolverAddress]
     let client: StubResolver
     let parentPort: UInt16
+    let targets: ProbeTargets
+    /// True for a zone WistDNS serves.
+    let isOwnZone: @Sendable (Name) -> Bool
     /// At most this many parent servers are tried, and this many parent NS names are looked up.
     let limit = 4
 
@@ -20,6 +27,11 @@ struct DelegationProbe: Sendable {
                           detail: "the parent zone could not be found through the resolvers")
         }
         let parentText = DelegationProbe.text(parent)
+        if isOwnZone(parent) {
+            return result(expected, parentZone: parentText, resolverNS: resolverNS, fromResolvers: true, refused: true,
+                          detail: "the parent zone \(parentText) is served by WistDNS itself: a delegation must come "
+                              + "from a parent zone served elsewhere")
+        }
         let parentNames = await askResolvers(parent, .ns).map { DelegationProbe.nsNames($0.answers, owner: parent) } ?? []
         var addresses: [ResolverAddress] = []
         for nsName in parentNames.prefix(limit) {
@@ -29,8 +41,7 @@ struct DelegationProbe: Sendable {
                 addresses += response.answers.compactMap { DelegationProbe.address($0.rdata, port: parentPort) }
             }
         }
-        let loopbackOnly = resolvers.allSatisfy(\.isLoopback)
-        let allowed = loopbackOnly ? addresses.filter(\.isLoopback) : addresses
+        let allowed = addresses.filter(targets.allows)
         let skipped = addresses.count - allowed.count
         for server in allowed.prefix(limit) {
             guard let response = try? await client.query(name, .ns, server: server, recursionDesired: false) else { continue }
@@ -41,7 +52,9 @@ struct DelegationProbe: Sendable {
                               + (parentNS.isEmpty ? "no NS for the domain" : parentNS.joined(separator: ", ")))
         }
         let why = addresses.isEmpty ? "no address found for the parent's nameservers"
-            : skipped == addresses.count ? "the parent's servers are not on loopback (resolvers are loopback only)"
+            : skipped == addresses.count ? (targets == .loopbackOnly
+                ? "the parent's servers are not on loopback (resolvers are loopback only)"
+                : "the parent's servers have no globally routable address (private, loopback and other special addresses are never probed)")
             : "no parent server answered"
         return result(expected, parentZone: parentText, resolverNS: resolverNS, fromResolvers: true,
                       detail: "\(why); judged by the resolvers' NS set")
@@ -49,9 +62,9 @@ struct DelegationProbe: Sendable {
 
     private func result(_ expected: [String], parentZone: String? = nil, parentServers: [String] = [],
                         resolverNS: [String] = [], parentNS: [String] = [], fromResolvers: Bool = true,
-                        detail: String) -> DelegationCheck {
+                        refused: Bool = false, detail: String) -> DelegationCheck {
         let basis = fromResolvers ? resolverNS : parentNS
-        let delegated = !expected.isEmpty && expected.allSatisfy(basis.contains)
+        let delegated = !refused && !expected.isEmpty && expected.allSatisfy(basis.contains)
         return DelegationCheck(expected: expected, parentZone: parentZone, parentServers: parentServers,
                                resolverNS: resolverNS, parentNS: parentNS, delegated: delegated, detail: detail)
     }

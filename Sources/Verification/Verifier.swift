@@ -16,22 +16,32 @@ public struct Verifier: Sendable {
     let parallelism: Int
     /// The port parent-zone servers are asked on (53; tests use another).
     let parentPort: UInt16
+    /// The addresses the delegation probe may send to.
+    public let probeTargets: ProbeTargets
+    /// True for a zone WistDNS serves: never accepted as the parent of a domain.
+    let isOwnZone: @Sendable (Name) -> Bool
 
-    /// A verifier asking `ownServer` with RD clear and each of `resolvers` with RD set.
+    /// A verifier asking `ownServer` with RD clear and each of `resolvers` with RD set. The delegation probe sends
+    /// only to `probeTargets` (by default: globally routable addresses, or loopback ones when every resolver is
+    /// on loopback) and refuses a parent zone for which `isOwnZone` is true.
     public init(ownServer: ResolverAddress, resolvers: [ResolverAddress], nameservers: [String],
-                client: StubResolver = StubResolver()) {
+                client: StubResolver = StubResolver(), probeTargets: ProbeTargets? = nil,
+                isOwnZone: @escaping @Sendable (Name) -> Bool = { _ in false }) {
         self.init(ownServer: ownServer, resolvers: resolvers, nameservers: nameservers, client: client,
-                  parallelism: 8, parentPort: 53)
+                  parallelism: 8, parentPort: 53, probeTargets: probeTargets, isOwnZone: isOwnZone)
     }
 
     init(ownServer: ResolverAddress, resolvers: [ResolverAddress], nameservers: [String], client: StubResolver,
-         parallelism: Int, parentPort: UInt16) {
+         parallelism: Int, parentPort: UInt16, probeTargets: ProbeTargets? = nil,
+         isOwnZone: @escaping @Sendable (Name) -> Bool = { _ in false }) {
         self.ownServer = ownServer
         self.resolvers = resolvers
         self.nameservers = nameservers.map(RecordComparison.host)
         self.client = client
         self.parallelism = max(1, parallelism)
         self.parentPort = parentPort
+        self.probeTargets = probeTargets ?? .forResolvers(resolvers, allowPrivate: false)
+        self.isOwnZone = isOwnZone
     }
 
     /// Checks every expected record against our own server (RD clear, over UDP then TCP on TC: a real query, not
@@ -52,7 +62,8 @@ public struct Verifier: Sendable {
 
     private func checkDelegation(_ domain: String) async -> DelegationCheck? {
         guard !resolvers.isEmpty else { return nil }
-        let probe = DelegationProbe(resolvers: resolvers, client: client, parentPort: parentPort)
+        let probe = DelegationProbe(resolvers: resolvers, client: client, parentPort: parentPort,
+                                    targets: probeTargets, isOwnZone: isOwnZone)
         return await probe.check(domain: domain, expected: nameservers)
     }
 

@@ -16,6 +16,8 @@ struct ConfigFile: Decodable, Equatable {
     var logLevel: String?
     var dkimKeyPool: Int?
     var resolvers: [String]?
+    /// `--probe-private-addresses`.
+    var probePrivateAddresses: Bool?
     var verifyInterval: Int?
     var verifyFirstCheck: Int?
     /// TSIG keys as `NAME:ALGORITHM:BASE64SECRET`.

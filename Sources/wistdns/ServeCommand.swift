@@ -34,8 +34,12 @@ struct ServeCommand: AsyncParsableCommand {
         let store = ZoneStore()
         // Changes are recorded from the first load on and sent once the DNS listeners answer (below).
         let notifier = try Notifier(targets: settings.notify, key: settings.notifyKey, logger: logger)
+        // The zones folder is read first; then every stored domain claims its name, and one that overlaps a file
+        // is not served (listed with the reason).
+        let claims = ZoneClaims(catalog: settings.catalogZone,
+                                providerZones: settings.provider.providerZones.compactMap { try? Name($0.hasSuffix(".") ? $0 : $0 + ".") })
         let loader = ZoneLoader(directory: settings.zones, store: store, notifier: notifier, logger: logger,
-                                reserved: Set(settings.catalogZone.map { [$0] } ?? []))
+                                claims: claims)
         loader.load()
 
         let database = try Database(path: settings.database)
@@ -50,13 +54,14 @@ struct ServeCommand: AsyncParsableCommand {
         let keyPool = DKIMKeyPool(algorithm: .rsa2048, capacity: settings.keyPoolSize)
         defer { keyPool.stop() }
         let service = DomainService(database: database, keys: keyPool,
-                                    publisher: StorePublisher(store: store, loader: loader, versions: versions,
+                                    publisher: StorePublisher(store: store, claims: claims, versions: versions,
                                                               catalog: catalog, notifier: notifier),
                                     settings: settings.provider, offload: BlockingExecutor(label: "wistdns.storage"))
         let verification = VerificationService(
             database: database,
             verifier: Verifier(ownServer: try settings.ownServer, resolvers: settings.resolvers,
-                               nameservers: settings.provider.nameservers),
+                               nameservers: settings.provider.nameservers, probeTargets: settings.probeTargets,
+                               isOwnZone: { store.snapshot.zone(origin: $0) != nil }),
             settings: settings.provider, offload: BlockingExecutor(label: "wistdns.verification"),
             policy: {
                 var policy = VerificationPolicy()
@@ -66,8 +71,9 @@ struct ServeCommand: AsyncParsableCommand {
         if settings.resolvers.isEmpty {
             logger.notice("no --resolver configured: verify checks our own server only, and domains cannot turn verified")
         }
-        let generated = try service.publishAll()
-        logger.info("serving \(generated) domains from \(settings.database)")
+        let generated = try service.publishAll(logger: logger)
+        let skippedNote = generated.skipped > 0 ? "; \(generated.skipped) stored domains are not served (see the errors above)" : ""
+        logger.info("serving \(generated.served) domains from \(settings.database)\(skippedNote)")
         try catalog?.rebuild()
 
         if !settings.keyring.isEmpty {

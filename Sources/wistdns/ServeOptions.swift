@@ -80,6 +80,10 @@ struct ServeOptions: ParsableArguments {
             help: "A public resolver HOST[:PORT] that verify asks (repeatable; default none: nothing is sent outside).")
     var resolvers: [String] = []
 
+    @Flag(name: .customLong("probe-private-addresses"),
+          help: "Let the delegation probe send to private, loopback and other special addresses found in DNS data (default: only globally routable ones, or only loopback when every resolver is on loopback).")
+    var probePrivateAddresses = false
+
     @Option(name: .customLong("verify-interval"), help: "Seconds between runs of the background verification (default 15).")
     var verifyInterval: Int?
 
@@ -145,6 +149,8 @@ struct ServeOptions: ParsableArguments {
         var logLevel: Logger.Level
         var keyPoolSize: Int
         var resolvers: [ResolverAddress]
+        /// Where the delegation probe may send.
+        var probeTargets: ProbeTargets = .publicOnly
         var verifyInterval: Int
         var verifyFirstCheck: Int
         var provider: ProviderSettings
@@ -261,6 +267,8 @@ struct ServeOptions: ParsableArguments {
             verifyFirstCheck: verifyFirstCheck ?? file.verifyFirstCheck ?? 60,
             provider: provider
         )
+        resolved.probeTargets = .forResolvers(resolved.resolvers,
+                                              allowPrivate: probePrivateAddresses || file.probePrivateAddresses == true)
         resolved.keyring = try Self.keyring(!tsigKeys.isEmpty ? tsigKeys : (file.tsigKeys ?? []))
         for text in !allowTransfer.isEmpty ? allowTransfer : (file.allowTransfer ?? []) {
             if let octets = IPAddressText.parse(text, family: .ipv4) ?? IPAddressText.parse(text, family: .ipv6) {

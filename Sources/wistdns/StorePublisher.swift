@@ -5,17 +5,27 @@ import Foundation
 import Notify
 import Publishing
 
-/// Serves the zones the domains API generates from the same store as the zones folder: each version gets its
-/// serial and journal entry from `ZoneVersions`, the catalog hears of every zone that comes or goes, and the
-/// secondaries are notified of each change.
+/// Serves the zones the domains API generates from the same store as the zones folder: each name is claimed in
+/// `ZoneClaims` first (so it cannot overlap a file, the catalog, a provider zone or another domain), each version
+/// gets its serial and journal entry from `ZoneVersions`, the catalog hears of every zone that comes or goes,
+/// and the secondaries are notified of each change.
 struct StorePublisher: ZonePublisher {
     let store: ZoneStore
-    let loader: ZoneLoader
+    let claims: ZoneClaims
     let versions: ZoneVersions
     let catalog: CatalogMaintainer?
     let notifier: Notifier
 
+    func claim(origin: Name) throws(ZoneConflict) {
+        if let conflict = claims.claimDomain(origin) {
+            throw ZoneConflict(zone: conflict.zoneText, reason: conflict.description)
+        }
+    }
+
     func publish(origin: Name, records: [Record]) throws {
+        guard claims.holdsDomain(origin) else {
+            throw ZoneConflict(zone: origin.description, reason: "is not claimed for a domain")
+        }
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let zone = try versions.zone(origin: origin, records: records, current: store.snapshot.zone(origin: origin),
                                      now: now)
@@ -24,13 +34,14 @@ struct StorePublisher: ZonePublisher {
         catalog?.membersChanged()
     }
 
-    func withdraw(origin: Name) {
-        store.update { $0.removing(origin: origin) }
-        notifier.zoneRemoved(origin: origin)
-        catalog?.membersChanged()
-    }
-
-    func isStaticZone(_ origin: Name) -> Bool {
-        loader.isStatic(origin) || catalog?.origin == origin.lowercased()
+    func release(origin: Name) {
+        guard claims.holdsDomain(origin) else { return }
+        let served = store.snapshot.zone(origin: origin) != nil
+        if served {
+            store.update { $0.removing(origin: origin) }
+            notifier.zoneRemoved(origin: origin)
+            catalog?.membersChanged()
+        }
+        claims.releaseDomain(origin)
     }
 }

@@ -2,6 +2,7 @@ import AuthEngine
 import DNSWire
 import Logging
 import Notify
+import Publishing
 import Storage
 import Synchronization
 import ZoneFile
@@ -15,25 +16,19 @@ final class ZoneLoader: Sendable {
     let store: ZoneStore
     let notifier: Notifier
     let logger: Logger
-    /// Origins that are not taken from files (the catalog zone): a file for one of them is an error.
-    let reserved: Set<Name>
-    /// The origins the folder provided at the last load.
-    private let staticOrigins = Mutex<Set<Name>>([])
+    /// Who holds which names: a file that overlaps a domain of the API or the catalog is refused there.
+    let claims: ZoneClaims
 
-    init(directory: String, store: ZoneStore, notifier: Notifier, logger: Logger, reserved: Set<Name> = []) {
+    init(directory: String, store: ZoneStore, notifier: Notifier, logger: Logger, claims: ZoneClaims) {
         self.directory = directory
         self.store = store
         self.notifier = notifier
         self.logger = logger
-        self.reserved = Set(reserved.map { $0.lowercased() })
+        self.claims = claims
     }
 
-    /// True when `origin` is served from a file of the folder.
-    func isStatic(_ origin: Name) -> Bool {
-        staticOrigins.withLock { $0.contains(origin.lowercased()) }
-    }
-
-    /// Reads the folder and publishes the result. Returns the number of zones that failed.
+    /// Reads the folder and publishes the result. Returns the number of zones that failed (refused files
+    /// included).
     @discardableResult
     func load() -> Int {
         let (parsed, errors) = ZoneFolder.load(directory: directory)
@@ -42,17 +37,26 @@ final class ZoneLoader: Sendable {
             logger.error("\(error)")
             if let origin = try? ZoneFolder.origin(forFile: error.file) { failed.insert(origin.lowercased()) }
         }
-        var loaded: [Zone] = [], removed: [Name] = [], unchanged = 0
+        var loaded: [Zone] = [], removed: [Name] = [], refusedCount = 0, unchanged = 0
         store.update { previous in
             var next = previous
-            var origins = Set<Name>()
-            for file in parsed {
-                let origin = file.origin.lowercased()
-                if reserved.contains(origin) {
-                    logger.error("\(file.file): \(origin) is the catalog zone's name; the file is ignored")
-                    continue
+            // A file that fails keeps the content it had, and with it its claim.
+            var candidates = parsed.map { (origin: $0.origin, path: $0.file) }
+            for origin in failed {
+                if let path = claims.file(holding: origin), let kept = previous.zone(origin: origin) {
+                    logger.warning("keeping the previous content of \(origin) (serial \(kept.serial))")
+                    candidates.append((origin, path))
                 }
-                origins.insert(origin)
+            }
+            let (refused, released) = claims.replaceFiles(candidates)
+            for file in refused {
+                // The zone already served (a domain of the API, the catalog) keeps serving; the file is reported.
+                logger.error("\(file.path): the zone \(file.origin) \(file.conflict); the file is ignored")
+            }
+            refusedCount = refused.count
+            let refusedOrigins = Set(refused.map(\.origin))
+            for file in parsed where !refusedOrigins.contains(file.origin.lowercased()) && !failed.contains(file.origin.lowercased()) {
+                let origin = file.origin.lowercased()
                 if let current = previous.zone(origin: origin), current.isBuilt(from: file.records) {
                     unchanged += 1
                     continue
@@ -67,23 +71,14 @@ final class ZoneLoader: Sendable {
                     failed.insert(origin)
                 }
             }
-            staticOrigins.withLock { old in
-                for origin in failed where old.contains(origin) {
-                    if let kept = previous.zone(origin: origin) {
-                        logger.warning("keeping the previous content of \(origin) (serial \(kept.serial))")
-                        origins.insert(origin)
-                    }
-                }
-                removed = Array(old.subtracting(origins))
-                for origin in removed { next = next.removing(origin: origin) }
-                old = origins
-            }
+            removed = released
+            for origin in removed { next = next.removing(origin: origin) }
             return next
         }
         for zone in loaded { notifier.zoneChanged(zone) }
         for origin in removed { notifier.zoneRemoved(origin: origin) }
-        logger.info("loaded \(directory): \(loaded.count) zones changed, \(unchanged) unchanged, \(failed.count) with errors")
-        return failed.count
+        logger.info("loaded \(directory): \(loaded.count) zones changed, \(unchanged) unchanged, \(failed.count + refusedCount) with errors")
+        return failed.count + refusedCount
     }
 
     /// The change history of a zone file's new content: the old version's history plus the change from it, kept

@@ -4,21 +4,38 @@ import DNSWire
 import Foundation
 import Logging
 import MailRecords
+import Publishing
 import Storage
 import Synchronization
 import Testing
 import Verification
 
-/// Records what the API asks the DNS side to serve.
+/// Records what the API asks the DNS side to serve; names are claimed in a real `ZoneClaims` beside the given
+/// zone files and provider zones.
 final class RecordingPublisher: ZonePublisher {
     let zones = Mutex<[Name: [Record]]>([:])
-    let staticZones: Set<Name>
+    let claims: ZoneClaims
+    /// When set, `publish` fails with this error (a storage failure after the domain was stored).
+    let failure = Mutex<(any Error)?>(nil)
 
-    init(staticZones: Set<Name> = []) { self.staticZones = staticZones }
+    init(staticZones: Set<Name> = [], providerZones: [Name] = [], catalog: Name? = nil) {
+        claims = ZoneClaims(catalog: catalog, providerZones: providerZones)
+        _ = claims.replaceFiles(staticZones.map { ($0, "zones/\($0)zone") })
+    }
 
-    func publish(origin: Name, records: [Record]) throws { zones.withLock { $0[origin.lowercased()] = records } }
-    func withdraw(origin: Name) { _ = zones.withLock { $0.removeValue(forKey: origin.lowercased()) } }
-    func isStaticZone(_ origin: Name) -> Bool { staticZones.contains(origin.lowercased()) }
+    func claim(origin: Name) throws(ZoneConflict) {
+        if let conflict = claims.claimDomain(origin) {
+            throw ZoneConflict(zone: conflict.zoneText, reason: conflict.description)
+        }
+    }
+    func publish(origin: Name, records: [Record]) throws {
+        if let failure = failure.withLock({ $0 }) { throw failure }
+        zones.withLock { $0[origin.lowercased()] = records }
+    }
+    func release(origin: Name) {
+        guard claims.releaseDomain(origin) else { return }
+        _ = zones.withLock { $0.removeValue(forKey: origin.lowercased()) }
+    }
     func records(_ origin: String) -> [Record]? { zones.withLock { $0[try! Name(origin).lowercased()] } }
 }
 
@@ -33,12 +50,18 @@ final class APITestHarness: @unchecked Sendable {
 
     static let keyPool = DKIMKeyPool(algorithm: .rsa2048, capacity: 4)
 
-    init(publisher: RecordingPublisher = RecordingPublisher()) async throws {
-        database = try Database.inMemory()
+    let service: DomainService
+
+    /// An API over `database` (a new in-memory one by default) with `settings`. With `publishStored`, the
+    /// stored domains are published first, as `serve` does at start-up.
+    init(publisher: RecordingPublisher = RecordingPublisher(), settings: ProviderSettings = ProviderSettings(),
+         database: Database? = nil, publishStored: Bool = false) async throws {
+        self.database = try database ?? Database.inMemory()
         self.publisher = publisher
-        fullKey = try APIKeyIssuer(database: database).create(name: "test", scopes: Scope.allCases.map(\.rawValue)).key
-        let service = DomainService(database: database, keys: APITestHarness.keyPool, publisher: publisher,
-                                    settings: ProviderSettings(), offload: BlockingExecutor(label: "test.storage"))
+        fullKey = try APIKeyIssuer(database: self.database).create(name: "test", scopes: Scope.allCases.map(\.rawValue)).key
+        let service = DomainService(database: self.database, keys: APITestHarness.keyPool, publisher: publisher,
+                                    settings: settings, offload: BlockingExecutor(label: "test.storage"))
+        self.service = service
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         var logger = Logger(label: "api-test")
         logger.logLevel = .warning
@@ -46,7 +69,12 @@ final class APITestHarness: @unchecked Sendable {
         let verifier = Verifier(ownServer: try ResolverAddress("127.0.0.1:9"), resolvers: [],
                                 nameservers: ProviderSettings().nameservers,
                                 client: StubResolver(timeout: .milliseconds(200), retries: 0))
-        let verification = VerificationService(database: database, verifier: verifier, settings: ProviderSettings(),
+        if publishStored {
+            var silent = Logger(label: "publish-test")
+            silent.logLevel = .critical
+            _ = try service.publishAll(logger: silent)
+        }
+        let verification = VerificationService(database: self.database, verifier: verifier, settings: settings,
                                                offload: BlockingExecutor(label: "test.verification"), logger: logger)
         task = Task {
             try await AdminAPIServer.run(service: service, verification: verification, host: "127.0.0.1", port: 0,

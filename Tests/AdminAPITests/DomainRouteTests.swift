@@ -96,8 +96,9 @@ struct DomainRouteTests {
     func staticZone() async throws {
         let api = try await APITestHarness(publisher: RecordingPublisher(staticZones: [try .init("wistfare.email.")]))
         let response = try await api.request("POST", "/api/v1/domains", body: #"{"name": "wistfare.email"}"#)
-        #expect(response.status == 422)
-        #expect(response.errorCode == "reserved_domain")
+        #expect(response.status == 409)
+        #expect(response.errorCode == "domain_conflict")
+        #expect(try api.domainCount() == 0)
     }
 
     @Test("list: newest first, paged, with total and hasMore")

@@ -79,7 +79,7 @@ struct DomainsEndToEndTests {
         let server = try ServerProcess()
         let key = try #require(server.log.firstMatch(of: /wm_[0-9A-Za-z]{32}/).map { String($0.0) })
         #expect(try curl(server, "POST", "/api/v1/domains", key: key, body: #"{"name": "side.example"}"#).status == 201)
-        #expect(try curl(server, "POST", "/api/v1/domains", key: key, body: #"{"name": "wistfare.email"}"#).status == 422)
+        #expect(try curl(server, "POST", "/api/v1/domains", key: key, body: #"{"name": "wistfare.email"}"#).status == 409)
         server.signal(SIGHUP)
         try server.waitFor("SIGHUP")
         Thread.sleep(forTimeInterval: 0.3)

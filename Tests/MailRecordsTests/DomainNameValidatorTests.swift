@@ -23,10 +23,32 @@ struct DomainNameValidatorTests {
         #expect(try DomainNameValidator.normalize(input, settings: Self.settings) == expected)
     }
 
+    /// The longest name is the one whose DKIM owner, `wistmail._domainkey.<name>` (20 more characters), still
+    /// fits in 253 characters (255 wire octets).
     @Test func acceptsTheLongestName() throws {
-        let name = [Self.label63, Self.label63, Self.label63, String(repeating: "b", count: 61)].joined(separator: ".")
-        #expect(name.utf8.count == 253)
+        let name = [Self.label63, Self.label63, Self.label63, String(repeating: "b", count: 41)].joined(separator: ".")
+        #expect(name.utf8.count == 233)
         #expect(try DomainNameValidator.normalize(name, settings: Self.settings) == name)
+    }
+
+    /// A name of 234 to 253 characters is a valid host name, but its DKIM owner would not be a DNS name
+    /// (this used to pass validation and fail with a 500 when the zone was built).
+    @Test("refuses a name whose generated names do not fit", arguments: [234, 240, 253])
+    func refusesANameWhoseGeneratedNamesDoNotFit(length: Int) throws {
+        let name = [Self.label63, Self.label63, Self.label63, String(repeating: "b", count: length - 192)]
+            .joined(separator: ".")
+        #expect(name.utf8.count == length)
+        let error = try #require(throws: DomainNameError.self) {
+            try DomainNameValidator.normalize(name, settings: Self.settings)
+        }
+        #expect(error.code == "invalid_domain_name")
+        #expect(error.message.contains("would be \(length + 20) characters"))
+        #expect(error.message.contains("at most 233 characters"))
+        // A longer selector takes more room.
+        var settings = Self.settings
+        settings.dkimSelector = "s2026-12-rotation"
+        let shorter = String(name.prefix(226))
+        #expect(throws: DomainNameError.self) { try DomainNameValidator.normalize(shorter, settings: settings) }
     }
 
     @Test("rejects invalid names with a precise message", arguments: [
