@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import NIOHTTP1
 
 /// Maps every failure to the API's JSON error shape with a stable code: our `APIError`s as they are, the
 /// router's own errors (no route, wrong method, body too large, undecodable JSON) to theirs, and anything
@@ -20,6 +21,13 @@ struct APIErrorMiddleware: RouterMiddleware {
             return APIError.badRequest("the body must be a JSON object with the documented fields").response
         } catch let error as any HTTPResponseError {
             return translate(error, request: request).response
+        } catch let error as HTTPParserError {
+            // A body that breaks HTTP framing (a bad chunk size, a connection cut mid-body): the client's fault. The
+            // connection cannot be reused after it.
+            context.logger.debug("malformed request: \(error)")
+            var badRequest = APIError.badRequest("the request is not valid HTTP/1.1: \(error)")
+            badRequest.headers[.connection] = "close"
+            return badRequest.response
         } catch {
             context.logger.error("request failed: \(error)")
             return APIError.internalError.response

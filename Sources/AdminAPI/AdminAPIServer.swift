@@ -1,15 +1,29 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
+import NIOCore
 
 /// Runs the domains API over HTTP/1.1 until the surrounding task is cancelled.
 public enum AdminAPIServer {
-    /// Serves `service` on `host:port` (port 0 picks a free port). `onRunning` receives the bound port once the
-    /// server accepts connections.
-    public static func run(service: DomainService, verification: VerificationService, host: String, port: Int, logger: Logger,
+    /// Serves `service` on `host:port` (port 0 picks a free port) within `limits`. `onRunning` receives the bound
+    /// port once the server accepts connections.
+    public static func run(service: DomainService, verification: VerificationService, host: String, port: Int,
+                           limits: APILimits = APILimits(), logger: Logger,
                            onRunning: @escaping @Sendable (Int) -> Void) async throws {
+        let timeout = TimeAmount.seconds(Int64(limits.requestTimeout))
+        let http = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [RequestDeadlineHandler(timeout: timeout)],
+            idleTimeout: timeout,
+            httpDecoderConfiguration: .init(maxHeaderFieldSize: limits.maxHeaderFieldSize,
+                                            maxHeaderListSize: limits.maxHeaderListSize,
+                                            maxHeaderFieldCount: limits.maxHeaderFieldCount))
         let app = Application(
-            router: Routes.router(service: service, verification: verification),
-            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "wistdns"),
+            router: Routes.router(service: service, verification: verification,
+                                  writeLimiter: WriteRateLimiter(rate: limits.writeRate, burst: limits.writeBurst)),
+            server: .http1(configuration: http),
+            configuration: ApplicationConfiguration(
+                address: .hostname(host, port: port), serverName: "wistdns", backlog: limits.backlog,
+                availableConnectionsDelegate: .maximum(limits.maxConnections, logger: logger)),
             onServerRunning: { channel in onRunning(channel.localAddress?.port ?? port) },
             logger: logger
         )

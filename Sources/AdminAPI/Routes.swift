@@ -15,11 +15,13 @@ public enum Routes {
     ]
 
     /// Builds the router.
-    public static func router(service: DomainService, verification: VerificationService) -> Router<APIRequestContext> {
+    static func router(service: DomainService, verification: VerificationService,
+                       writeLimiter: WriteRateLimiter) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
         router.add(middleware: APIErrorMiddleware(routes: all.map { ($0.method, $0.path.split(separator: "/")) }))
         let api = router.group("api/v1")
             .add(middleware: APIKeyMiddleware(database: service.database, offload: service.offload))
+            .add(middleware: WriteRateLimitMiddleware(limiter: writeLimiter))
 
         api.get("domains") { request, context -> JSONResponse in
             try context.require(.domainsManage)

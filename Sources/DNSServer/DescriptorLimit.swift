@@ -14,7 +14,4 @@ extension DNSServer {
         }
         return limit.rlim_cur > UInt(Int.max) ? Int.max : Int(limit.rlim_cur)
     }
-
-    /// Descriptors kept free of TCP clients for everything else (UDP sockets, listeners, SQLite, the HTTP side).
-    public static let reservedDescriptors = 512
 }

@@ -7,6 +7,11 @@ struct ConfigFile: Decodable, Equatable {
     var zones: String?
     var dnsListen: [String]?
     var apiListen: String?
+    /// The API's limits (`--api-request-timeout`, `--api-max-connections`, `--api-write-rate`, `--api-write-burst`).
+    var apiRequestTimeout: Int?
+    var apiMaxConnections: Int?
+    var apiWriteRate: Double?
+    var apiWriteBurst: Int?
     var db: String?
     var workers: Int?
     var udpPayload: UInt16?

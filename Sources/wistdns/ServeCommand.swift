@@ -98,11 +98,18 @@ struct ServeCommand: AsyncParsableCommand {
             ? "DNS cookies on (secret rotated every \(settings.cookies.rotationSeconds) s; never required)"
             : "DNS cookies off")
         let descriptors = DNSServer.raiseOpenFileLimit()
-        var tcpMaxConnections = settings.tcpMaxConnections
-        if tcpMaxConnections > descriptors - DNSServer.reservedDescriptors {
-            tcpMaxConnections = max(16, descriptors - DNSServer.reservedDescriptors)
-            logger.warning("--tcp-max-connections \(settings.tcpMaxConnections) does not fit the open-file limit (\(descriptors)): using \(tcpMaxConnections)")
+        let budget = DescriptorBudget.split(descriptors: descriptors, dnsTCP: settings.tcpMaxConnections,
+                                            api: settings.apiLimits.maxConnections)
+        let tcpMaxConnections = budget.dnsTCP
+        if budget.dnsTCP < settings.tcpMaxConnections {
+            logger.warning("--tcp-max-connections \(settings.tcpMaxConnections) does not fit the open-file limit (\(descriptors)): using \(budget.dnsTCP)")
         }
+        var fittedLimits = settings.apiLimits
+        if budget.api < fittedLimits.maxConnections {
+            logger.warning("--api-max-connections \(fittedLimits.maxConnections) does not fit the open-file limit (\(descriptors)): using \(budget.api)")
+            fittedLimits.maxConnections = budget.api
+        }
+        let apiLimits = fittedLimits
         let server = DNSServer(listen: settings.dnsListen, workers: settings.workers, responder: pipeline,
                                logger: logger,
                                options: DNSServer.Options(tcpIdleTimeout: .seconds(settings.tcpIdleTimeout),
@@ -121,7 +128,8 @@ struct ServeCommand: AsyncParsableCommand {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 try await AdminAPIServer.run(service: service, verification: verification, host: settings.apiListen.host,
-                                             port: Int(settings.apiListen.port), logger: logger) { port in
+                                             port: Int(settings.apiListen.port), limits: apiLimits,
+                                             logger: logger) { port in
                     logger.info("listening", metadata: ["dns": "\(server.boundAddresses.map(\.description))",
                                                         "api": "\(settings.apiListen.host):\(port)"])
                 }

@@ -1,3 +1,4 @@
+import AdminAPI
 import ArgumentParser
 import AuthEngine
 import DNSServer
@@ -21,6 +22,21 @@ struct ServeOptions: ParsableArguments {
 
     @Option(name: .customLong("api-listen"), help: "HOST:PORT of the domains API (default 127.0.0.1:8053).")
     var apiListen: String?
+
+    @Option(name: .customLong("api-request-timeout"),
+            help: "Seconds an API connection may take to deliver a whole request, or stay idle between requests (default 10).")
+    var apiRequestTimeout: Int?
+
+    @Option(name: .customLong("api-max-connections"),
+            help: "API connections open at once; more wait in the listen backlog (default 1024, lowered to fit the open-file limit).")
+    var apiMaxConnections: Int?
+
+    @Option(name: .customLong("api-write-rate"),
+            help: "Changing API requests (POST, DELETE) per second per API key; 0 turns the limit off (default 20).")
+    var apiWriteRate: Double?
+
+    @Option(name: .customLong("api-write-burst"), help: "Changing API requests one key may make at once (default 200).")
+    var apiWriteBurst: Int?
 
     @Option(name: .long, help: "SQLite database file (default \(defaultDatabasePath)); created with mode 0600.")
     var db: String?
@@ -140,6 +156,8 @@ struct ServeOptions: ParsableArguments {
         var zones: String
         var dnsListen: [ListenAddress]
         var apiListen: ListenAddress
+        /// The API's limits for hostile or runaway clients.
+        var apiLimits = APILimits()
         var database: String
         var workers: Int
         var udpPayload: UInt16
@@ -267,6 +285,17 @@ struct ServeOptions: ParsableArguments {
             verifyFirstCheck: verifyFirstCheck ?? file.verifyFirstCheck ?? 60,
             provider: provider
         )
+        resolved.apiLimits.requestTimeout = apiRequestTimeout ?? file.apiRequestTimeout ?? resolved.apiLimits.requestTimeout
+        resolved.apiLimits.maxConnections = apiMaxConnections ?? file.apiMaxConnections ?? resolved.apiLimits.maxConnections
+        resolved.apiLimits.writeRate = apiWriteRate ?? file.apiWriteRate ?? resolved.apiLimits.writeRate
+        resolved.apiLimits.writeBurst = apiWriteBurst ?? file.apiWriteBurst ?? resolved.apiLimits.writeBurst
+        guard (1 ... 3600).contains(resolved.apiLimits.requestTimeout) else {
+            throw ValidationError("--api-request-timeout is 1 to 3600 seconds")
+        }
+        guard resolved.apiLimits.maxConnections >= 1 else { throw ValidationError("--api-max-connections is at least 1") }
+        guard resolved.apiLimits.writeRate >= 0, resolved.apiLimits.writeRate.isFinite, resolved.apiLimits.writeBurst >= 1 else {
+            throw ValidationError("--api-write-rate cannot be negative and --api-write-burst is at least 1")
+        }
         resolved.probeTargets = .forResolvers(resolved.resolvers,
                                               allowPrivate: probePrivateAddresses || file.probePrivateAddresses == true)
         resolved.keyring = try Self.keyring(!tsigKeys.isEmpty ? tsigKeys : (file.tsigKeys ?? []))

@@ -55,7 +55,7 @@ final class APITestHarness: @unchecked Sendable {
     /// An API over `database` (a new in-memory one by default) with `settings`. With `publishStored`, the
     /// stored domains are published first, as `serve` does at start-up.
     init(publisher: RecordingPublisher = RecordingPublisher(), settings: ProviderSettings = ProviderSettings(),
-         database: Database? = nil, publishStored: Bool = false) async throws {
+         database: Database? = nil, publishStored: Bool = false, limits: APILimits = APILimits()) async throws {
         self.database = try database ?? Database.inMemory()
         self.publisher = publisher
         fullKey = try APIKeyIssuer(database: self.database).create(name: "test", scopes: Scope.allCases.map(\.rawValue)).key
@@ -78,7 +78,7 @@ final class APITestHarness: @unchecked Sendable {
                                                offload: BlockingExecutor(label: "test.verification"), logger: logger)
         task = Task {
             try await AdminAPIServer.run(service: service, verification: verification, host: "127.0.0.1", port: 0,
-                                         logger: logger) {
+                                         limits: limits, logger: logger) {
                 continuation.yield($0)
             }
         }
@@ -139,6 +139,43 @@ final class APITestHarness: @unchecked Sendable {
         let statusLine = head.split(separator: "\r\n").first ?? ""
         let status = Int(statusLine.split(separator: " ").dropFirst().first ?? "") ?? 0
         return Response(status: status, body: output[split.upperBound...], headers: head)
+    }
+
+    /// Sends `bytes` as they are on a new connection and returns everything the server sends back until it closes
+    /// the connection or `timeout` seconds pass (python3 does the socket work, off the cooperative pool).
+    func raw(_ bytes: String, timeout: Double = 5) async throws -> String {
+        let script = """
+            import socket, sys
+            s = socket.create_connection(("127.0.0.1", \(port)), timeout=\(timeout))
+            s.sendall(sys.stdin.buffer.read())
+            out = b""
+            try:
+                while True:
+                    chunk = s.recv(65536)
+                    if not chunk: break
+                    out += chunk
+            except socket.timeout:
+                pass
+            sys.stdout.buffer.write(out)
+            """
+        return try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result {
+                    let process = Process()
+                    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+                    process.arguments = ["python3", "-c", script]
+                    let input = Pipe(), output = Pipe()
+                    process.standardInput = input
+                    process.standardOutput = output
+                    try process.run()
+                    input.fileHandleForWriting.write(Data(bytes.utf8))
+                    try input.fileHandleForWriting.close()
+                    let data = output.fileHandleForReading.readDataToEndOfFile()
+                    process.waitUntilExit()
+                    return String(decoding: data, as: UTF8.self)
+                })
+            }
+        }
     }
 
     /// The number of stored domains, to check that failed requests change nothing.
