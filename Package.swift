@@ -50,8 +50,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The system libidn2 (libidn2-dev): IDNA2008 with UTS #46 mapping, for the names customers type.
+        .systemLibrary(name: "CIDN2", pkgConfig: "libidn2", providers: [.apt(["libidn2-dev"])]),
         // Turns a domain's mail policy into DNS records; domain-name validation and IDNA.
-        .target(name: "MailRecords", dependencies: ["DNSWire"]),
+        .target(name: "MailRecords", dependencies: ["DNSWire", "CIDN2"]),
         // The system OpenSSL (libssl-dev), imported through a small shim header.
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         // DKIM key generation, hashing and randomness (OpenSSL is used here and by TSIG only).

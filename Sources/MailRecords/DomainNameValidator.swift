@@ -4,30 +4,37 @@ public enum DomainNameValidator {
     ///
     /// Steps, in order:
     /// 1. trims surrounding whitespace and removes one trailing dot;
-    /// 2. lower-cases the text (Unicode lower-casing, `String.lowercased()`) and treats the ideographic full
-    ///    stops U+3002, U+FF0E and U+FF61 as dots, as IDNA does;
-    /// 3. converts each label that is not all ASCII to an A-label: `xn--` and its Punycode (RFC 3492).
+    /// 2. a name in ASCII is lowercased and must have labels of 1-63 octets made of letters, digits and hyphens
+    ///    (no leading or trailing hyphen, no underscore), at most 253 characters, at least two labels, and a last
+    ///    label that is not all digits;
+    /// 3. every name then goes through IDNA2008 with UTS #46 nontransitional mapping (`IDNA`): Unicode labels
+    ///    become A-labels (`bücher` -> `xn--bcher-kva`, `Ⅻ` -> `xii`, the ideographic full stops are dots),
+    ///    `xn--` labels must be valid A-labels, and disallowed, unassigned, joiner, bidi and contextual violations
+    ///    are refused; the result must pass step 2's checks.
     ///
-    /// Full UTS #46 mapping (compatibility forms, NFC, disallowed code points) and the IDNA2008 context rules
-    /// are not applied, and existing `xn--` labels are not decoded to check them.
-    ///
-    /// The result must then have labels of 1-63 octets made of letters, digits and hyphens (no leading or
-    /// trailing hyphen, no underscore), at most 253 characters, at least two labels, and a last label that is
-    /// not all digits (`invalid_domain_name`); it must be neither one of `settings.providerZones` nor
+    /// Failures are `invalid_domain_name`. The name must then be neither one of `settings.providerZones` nor
     /// below one (`reserved_domain`); and every name its zone holds (`<selector>._domainkey.<name>`,
     /// `_dmarc.<name>`) must fit in 253 characters (`invalid_domain_name`).
     public static func normalize(_ input: String, settings: ProviderSettings) throws(DomainNameError) -> String {
         var text = Substring(input).trimmingWhitespace()
         if text.hasSuffix(".") { text = text.dropLast() }
         guard !text.isEmpty else { throw .invalid("the name is empty") }
-        let unicodeLabels = text.lowercased()
-            .split(omittingEmptySubsequences: false, whereSeparator: isDot)
-        var asciiLabels: [String] = []
-        for label in unicodeLabels {
-            asciiLabels.append(try aLabel(label))
+        var name: String
+        if text.unicodeScalars.allSatisfy(\.isASCII) {
+            name = text.lowercased()
+            if let reason = HostNameSyntax.problem(in: name) { throw .invalid(reason) }
+            name = try IDNA.toASCII(name)
+        } else {
+            // A label of more than 63 scalars cannot make an A-label of 63 octets: refused before IDNA runs.
+            for label in text.split(omittingEmptySubsequences: false, whereSeparator: isDot)
+            where label.unicodeScalars.count > HostNameSyntax.maxLabelLength {
+                throw .invalid("label '\(IDNA.escaped(String(label)))' is longer than \(HostNameSyntax.maxLabelLength) "
+                    + "octets as an A-label")
+            }
+            name = try IDNA.toASCII(String(text))
+            if name.hasSuffix(".") { name.removeLast() }
+            if let reason = HostNameSyntax.problem(in: name) { throw .invalid(reason) }
         }
-        let name = asciiLabels.joined(separator: ".")
-        if let reason = HostNameSyntax.problem(in: name) { throw .invalid(reason) }
         if let zone = settings.providerZones.first(where: { isName(name, atOrBelow: $0) }) {
             throw DomainNameError(
                 code: DomainNameError.reservedDomainCode,
@@ -47,19 +54,6 @@ public enum DomainNameValidator {
         return "the name is too long for its records: '\(longest.prefix(40))...' would be \(longest.utf8.count) "
             + "characters; the limit is \(HostNameSyntax.maxLength), so the name may have at most "
             + "\(HostNameSyntax.maxLength - (longest.utf8.count - name.utf8.count)) characters"
-    }
-
-    /// The label unchanged when it is ASCII, otherwise its A-label. A label of more than 63 scalars cannot
-    /// make an A-label of 63 octets, so it is refused before Punycode (quadratic in the label) runs.
-    private static func aLabel(_ label: Substring) throws(DomainNameError) -> String {
-        guard !label.unicodeScalars.allSatisfy(\.isASCII) else { return String(label) }
-        guard label.unicodeScalars.count <= HostNameSyntax.maxLabelLength else {
-            throw .invalid("label '\(label)' is longer than \(HostNameSyntax.maxLabelLength) octets as an A-label")
-        }
-        guard let encoded = Punycode.encode(String(label)) else {
-            throw .invalid("label '\(label)' cannot be encoded as an A-label")
-        }
-        return "xn--" + encoded
     }
 
     /// The full stop and the dots IDNA treats as label separators.

@@ -83,8 +83,52 @@ struct DomainNameValidatorTests {
             try DomainNameValidator.normalize(String(repeating: "ü", count: 60) + ".de", settings: Self.settings)
         }
         #expect(error.code == "invalid_domain_name")
-        #expect(error.message.hasPrefix("label 'xn--"))
-        #expect(error.message.hasSuffix("octets long; the limit is 63"))
+        #expect(error.message.contains("punycode encoded data will be too large"))
+    }
+
+    @Test("IDNA2008 with UTS #46 nontransitional mapping: what maps and encodes", arguments: [
+        ("faß.de", "xn--fa-hia.de"),                       // nontransitional: ß stays (transitional would give fass.de)
+        ("Ⅻ.example", "xii.example"),                       // compatibility mapping
+        ("ｅｘａｍｐｌｅ．ｃｏｍ", "example.com"),               // fullwidth letters and full stop
+        ("مثال.example", "xn--mgbh0fb.example"),            // right-to-left
+        ("क्\u{200D}.example", "xn--11b6iy14e.example"),    // ZWJ after a virama: allowed by CONTEXTJ
+        ("XN--BCHER-KVA.example", "xn--bcher-kva.example"), // an A-label in capitals
+        ("l·l.example", "xn--ll-0ea.example"),              // U+00B7 between two l: allowed by CONTEXTO
+    ])
+    func idnaMaps(input: String, expected: String) throws {
+        #expect(try DomainNameValidator.normalize(input, settings: Self.settings) == expected)
+    }
+
+    /// Each of these could pass for another name or hide part of itself; IDNA2008 refuses them all (issue 10).
+    @Test("IDNA2008 refuses look-alikes and invisible characters, in Unicode and as A-labels", arguments: [
+        "a\u{202E}b.example",      // right-to-left override
+        "pay\u{200D}pal.example",  // zero-width joiner outside its context
+        "ab\u{200C}.example",      // zero-width non-joiner outside its context
+        "😀.example",               // emoji (disallowed)
+        "a\u{0085}b.example",      // NEXT LINE, a control
+        "a\u{E000}b.example",      // private use
+        "a\u{0378}b.example",      // unassigned
+        "a\u{E0001}b.example",     // language tag
+        "a·b.example",              // U+00B7 outside "l·l" (CONTEXTO)
+        "a\u{30FB}b.example",      // KATAKANA MIDDLE DOT without kana or Han (CONTEXTO)
+        "xn--zz.example",           // invalid Punycode
+        "xn--a.example",            // decodes to U+0080
+        "xn--ls8h.example",         // the A-label of an emoji
+        "xn--ab-g4t.example",       // the A-label of a right-to-left override
+        "xn--ab-m1t.example",       // the A-label of a zero-width joiner
+        "xn--bcher-kva-.example",   // trailing hyphen
+        "ab--cd.example",           // hyphens in the third and fourth position of a non-IDNA label
+        "א.1a.example",             // a right-to-left label beside a label that starts with a digit (RFC 5893)
+    ])
+    func idnaRefuses(input: String) throws {
+        let error = try #require(throws: DomainNameError.self) {
+            try DomainNameValidator.normalize(input, settings: Self.settings)
+        }
+        #expect(error.code == "invalid_domain_name")
+        for scalar in error.message.unicodeScalars {
+            #expect(scalar.properties.generalCategory != .format && scalar.properties.generalCategory != .control,
+                    "the message carries no invisible character: \(error.message)")
+        }
     }
 
     @Test("rejects provider zones and names below them", arguments: [
