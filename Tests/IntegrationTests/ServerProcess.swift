@@ -111,16 +111,27 @@ final class ServerProcess: @unchecked Sendable {
 
 enum ServerError: Error { case message(String) }
 
-/// Runs a command and returns its standard output (and error, merged) and exit status.
+/// Runs a command (with `input` on its standard input, if given) and returns its standard output (and error,
+/// merged) and exit status.
 @discardableResult
-func run(_ tool: String, _ arguments: [String]) throws -> (output: String, status: Int32) {
+func run(_ tool: String, _ arguments: [String], input: Data? = nil) throws -> (output: String, status: Int32) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = [tool] + arguments
     let pipe = Pipe()
     process.standardOutput = pipe
     process.standardError = pipe
+    let stdin = input.map { _ in Pipe() }
+    if let stdin { process.standardInput = stdin }
     try process.run()
+    if let stdin, let input {
+        // Written from another thread: a large input would fill the pipe while we wait to read the output.
+        let writer = stdin.fileHandleForWriting
+        DispatchQueue.global().async {
+            writer.write(input)
+            try? writer.close()
+        }
+    }
     let data = pipe.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     return (String(decoding: data, as: UTF8.self), process.terminationStatus)
