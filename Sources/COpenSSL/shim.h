@@ -13,3 +13,11 @@
 static inline long wist_BIO_get_mem_data(BIO *bio, char **data) {
     return BIO_get_mem_data(bio, data);
 }
+
+/* OpenSSL frees its global state from an atexit handler, and a thread still inside libcrypto when the process exits
+ * (a DKIM key being generated, a hash, an HMAC) then crashes on a freed lock. Every entry point of ours calls this
+ * before anything else, so OpenSSL's first initialization is ours and skips that handler; after the first call it
+ * costs a few atomic reads. */
+static inline void wist_openssl_init(void) {
+    OPENSSL_init_crypto(OPENSSL_INIT_NO_ATEXIT, NULL);
+}

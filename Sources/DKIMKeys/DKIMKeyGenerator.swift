@@ -9,6 +9,7 @@ internal import COpenSSL
 public enum DKIMKeyGenerator {
     /// Generates a key pair. Blocks the calling thread for the whole generation.
     public static func generate(_ algorithm: DKIMAlgorithm) throws(CryptoError) -> DKIMKeyPair {
+        wist_openssl_init()
         ERR_clear_error()
         let key = try newKey(algorithm)
         defer { EVP_PKEY_free(key) }
@@ -22,6 +23,7 @@ public enum DKIMKeyGenerator {
     /// Recomputes the p= value from a stored private key PEM (used by tests and to check stored keys).
     /// Accepts RSA and Ed25519 keys; anything else, or text that is not an unencrypted PEM private key, throws.
     public static func publicKeyBase64(fromPrivateKeyPEM pem: String) throws(CryptoError) -> String {
+        wist_openssl_init()
         ERR_clear_error()
         let key = try OpenSSLEncoding.readPrivateKey(pem)
         defer { EVP_PKEY_free(key) }

@@ -4,6 +4,7 @@ internal import COpenSSL
 public enum SHA256 {
     /// The 32-byte digest of `bytes`. Traps only if OpenSSL cannot compute a digest at all (out of memory).
     public static func hash(_ bytes: [UInt8]) -> [UInt8] {
+        wist_openssl_init()
         var digest = [UInt8](repeating: 0, count: 32)
         var length: UInt32 = 0
         let status = bytes.withUnsafeBytes { input in

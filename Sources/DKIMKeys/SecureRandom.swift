@@ -8,6 +8,7 @@ public enum SecureRandom {
     /// randomness would be worse than stopping.
     public static func bytes(_ count: Int) -> [UInt8] {
         precondition(count >= 0 && count <= Int(Int32.max), "SecureRandom.bytes: count out of range")
+        wist_openssl_init()
         return [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
             if count > 0, RAND_bytes(buffer.baseAddress, Int32(count)) != 1 {
                 fatalError("SecureRandom: RAND_bytes failed: \(CryptoError.openSSL("RAND_bytes").detail)")

@@ -58,6 +58,7 @@ public enum TSIGAlgorithm: CaseIterable, Hashable, Sendable, CustomStringConvert
     /// HMAC of `data` under `secret` (OpenSSL's one-shot `HMAC`). Traps only when OpenSSL cannot compute a
     /// SHA-family HMAC at all, as `SHA256.hash` in DKIMKeys does.
     func mac(secret: [UInt8], data: [UInt8]) -> [UInt8] {
+        wist_openssl_init()
         var output = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
         let result = secret.withUnsafeBytes { key in
