@@ -142,28 +142,16 @@ final class APITestHarness: @unchecked Sendable {
     }
 
     /// Sends `bytes` as they are on a new connection and returns everything the server sends back until it closes
-    /// the connection or `timeout` seconds pass (python3 does the socket work, off the cooperative pool).
+    /// the connection or `timeout` seconds pass (`scripts/http_raw.py` does the socket work, off the cooperative pool).
     func raw(_ bytes: String, timeout: Double = 5) async throws -> String {
-        let script = """
-            import socket, sys
-            s = socket.create_connection(("127.0.0.1", \(port)), timeout=\(timeout))
-            s.sendall(sys.stdin.buffer.read())
-            out = b""
-            try:
-                while True:
-                    chunk = s.recv(65536)
-                    if not chunk: break
-                    out += chunk
-            except socket.timeout:
-                pass
-            sys.stdout.buffer.write(out)
-            """
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("scripts/http_raw.py").path
         return try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
                 continuation.resume(with: Result {
                     let process = Process()
                     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-                    process.arguments = ["python3", "-c", script]
+                    process.arguments = ["python3", script, String(self.port), String(timeout)]
                     let input = Pipe(), output = Pipe()
                     process.standardInput = input
                     process.standardOutput = output

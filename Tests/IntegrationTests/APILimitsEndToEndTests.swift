@@ -3,8 +3,7 @@ import Testing
 
 /// Runs `scripts/http_hold.py` against the server's API (and its DNS over TCP) and returns its JSON report.
 func holdHTTP(_ server: ServerProcess, key: String, arguments: [String]) async throws -> [String: Any] {
-    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("scripts/http_hold.py").path
+    let script = scriptsFolder.appendingPathComponent("http_hold.py").path
     let output = try await runLong("python3", [script, "--server", "127.0.0.1:\(server.apiPort)", "--key", key,
                                                "--dns", "127.0.0.1:\(server.port)"] + arguments).output
     let line = try #require(output.split(separator: "\n").last.map(String.init))

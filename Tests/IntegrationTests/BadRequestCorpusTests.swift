@@ -127,28 +127,16 @@ struct BadRequestCorpusTests {
         Case(name: "an unknown route", request: request("GET", "/api/v2/domains"), status: 404, code: "not_found"),
     ]
 
-    /// Sends `request` as raw bytes (the octets 01 02 become FF FE, which a Swift string cannot hold) and returns
-    /// the status line's code (0 when the server closed without an answer) and the body; python3 does the socket
-    /// work.
+    /// Sends `request` as raw bytes (the octets 01 02 become FF FE, which a Swift string cannot hold) with
+    /// `scripts/http_raw.py` and returns the status line's code (0 when the server closed without an answer) and
+    /// the body.
     func send(_ request: String, port: Int) throws -> (status: Int, body: String) {
-        let script = """
-            import base64, socket, sys
-            s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=15)
-            try:
-                s.sendall(base64.b64decode(sys.stdin.read()).replace(b"\\x01\\x02", b"\\xff\\xfe"))
-            except OSError:
-                pass
-            out = b""
-            try:
-                while True:
-                    chunk = s.recv(65536)
-                    if not chunk: break
-                    out += chunk
-            except OSError:
-                pass
-            sys.stdout.write(out.decode("utf-8", "replace"))
-            """
-        let output = try run("python3", ["-c", script, String(port)], input: Data(request.utf8).base64EncodedData()).output
+        var bytes = Array(request.utf8)
+        for index in bytes.indices.dropLast() where bytes[index] == 1 && bytes[index + 1] == 2 {
+            (bytes[index], bytes[index + 1]) = (0xFF, 0xFE)
+        }
+        let script = scriptsFolder.appendingPathComponent("http_raw.py").path
+        let output = try run("python3", [script, String(port), "15"], input: Data(bytes)).output
         let status = output.hasPrefix("HTTP/1.1 ") ? Int(output.dropFirst(9).prefix(3)) ?? 0 : 0
         let body = output.components(separatedBy: "\r\n\r\n").dropFirst().joined(separator: "\r\n\r\n")
         return (status, body)

@@ -3,8 +3,7 @@ import Testing
 
 /// Runs `scripts/tcp_hold.py` against the server and returns its JSON summary.
 func holdTCP(_ server: ServerProcess, connections: Int, seconds: Double = 3) async throws -> [String: Any] {
-    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("scripts/tcp_hold.py").path
+    let script = scriptsFolder.appendingPathComponent("tcp_hold.py").path
     let output = try await runLong("python3", [script, "--server", "127.0.0.1:\(server.port)", "--connections", "\(connections)",
                                      "--seconds", "\(seconds)"]).output
     let line = try #require(output.split(separator: "\n").last.map(String.init))

@@ -4,8 +4,7 @@ import Testing
 /// Runs `scripts/udp_flood.py` against the server and returns, per stream spec, (sent, answers, truncated).
 func flood(_ server: ServerProcess, seconds: Double, address: String = "127.0.0.1", _ streams: [String],
            cookie: String? = nil) async throws -> [String: (sent: Int, answers: Int, truncated: Int)] {
-    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("scripts/udp_flood.py").path
+    let script = scriptsFolder.appendingPathComponent("udp_flood.py").path
     let target = address.contains(":") ? "[\(address)]:\(server.port)" : "\(address):\(server.port)"
     let output = try await runLong("python3", [script, "--server", target, "--seconds", "\(seconds)"]
         + streams.flatMap { ["--stream", $0] } + (cookie.map { ["--cookie", $0] } ?? [])).output

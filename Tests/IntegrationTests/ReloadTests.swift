@@ -53,15 +53,6 @@ struct ReloadTests {
         server.signal(SIGHUP)
         try waitUntil { try dig(server, "added.example", "A").contains("status: REFUSED") }
     }
-
-    private func waitUntil(timeout: Double = 10, _ condition: () throws -> Bool) throws {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if try condition() { return }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
-        Issue.record("condition not met within \(timeout) s")
-    }
 }
 
 @Suite("wistdns check-zone")

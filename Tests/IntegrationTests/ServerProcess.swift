@@ -169,3 +169,17 @@ func dig(_ server: ServerProcess, _ arguments: String..., address: String = "127
 func digShort(_ server: ServerProcess, _ name: String, _ type: String) throws -> [String] {
     try dig(server, "+short", name, type).split(separator: "\n").map(String.init)
 }
+
+/// Waits until `condition` holds, checking every 0.1 s; records an issue when `timeout` seconds pass first.
+func waitUntil(timeout: Double = 10, _ condition: () throws -> Bool) throws {
+    let deadline = Date().addingTimeInterval(timeout)
+    while Date() < deadline {
+        if try condition() { return }
+        Thread.sleep(forTimeInterval: 0.1)
+    }
+    Issue.record("condition not met within \(timeout) s")
+}
+
+/// The repository's `scripts/` folder.
+let scriptsFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("scripts")

@@ -128,13 +128,4 @@ struct TenantIsolationEndToEndTests {
         #expect(try digShort(server, "wistfare.email", "MX") == ["10 mail.wistfare.net."])
         #expect(try dig(server, "wistfare.email", "SOA").contains("flags: qr aa"))
     }
-
-    private func waitUntil(timeout: Double = 10, _ condition: () throws -> Bool) throws {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if try condition() { return }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        Issue.record("condition not met within \(timeout) s")
-    }
 }
