@@ -14,6 +14,9 @@ public struct APILimits: Sendable, Equatable {
     /// `writeBurst`; 0 turns the limit off.
     public var writeRate: Double = 20
     public var writeBurst: Int = 200
+    /// The write rates allowed besides 0 (off): from one a day to a million a second.
+    public static let writeRates: ClosedRange<Double> = 1.0 / 86_400 ... 1_000_000
+
     /// Pending connections the kernel queues while `maxConnections` are open.
     public var backlog: Int = 1024
 

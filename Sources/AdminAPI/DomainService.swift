@@ -13,8 +13,9 @@ public final class DomainService: Sendable {
     let publisher: any ZonePublisher
     let settings: ProviderSettings
     let offload: BlockingExecutor
-    /// Why a stored domain is not served, by domain id (see `publishAll`).
-    private let problems = Mutex<[String: String]>([:])
+    /// The stored domains that are not served, by id: the name and why (see `publishAll`). Their names still
+    /// count for the overlap check of new domains, held in `ZoneClaims` or not.
+    private let unserved = Mutex<[String: (name: String, problem: String)]>([:])
 
     public init(database: Database, keys: DKIMKeyPool, publisher: any ZonePublisher, settings: ProviderSettings,
                 offload: BlockingExecutor) {
@@ -29,31 +30,35 @@ public final class DomainService: Sendable {
     /// loaded. A domain whose name overlaps a zone served by other means, or whose zone cannot be built with the
     /// current settings, is skipped with an error log and listed with `serving: false` and the reason: one
     /// stored domain never stops the others or the server.
+    ///
+    /// Domains claim their names oldest first, so of two stored domains that overlap (stored before the overlap
+    /// check existed), the one added first is served.
     public func publishAll(logger: Logger) throws -> (served: Int, skipped: Int) {
         var skipped = 0
-        let all = try database.allDomains()
+        let all = try database.allDomains().sorted { ($0.0.createdAt, $0.0.id) < ($1.0.createdAt, $1.0.id) }
         for (row, keys) in all {
-            if let problem = publishStored(row, keys: keys) {
-                logger.error("not serving \(row.name) (\(row.id)): \(problem)")
-                problems.withLock { $0[row.id] = problem }
+            if let (problem, detail) = publishStored(row, keys: keys) {
+                logger.error("not serving \(row.name) (\(row.id)): \(detail)")
+                unserved.withLock { $0[row.id] = (row.name, problem) }
                 skipped += 1
             }
         }
         return (all.count - skipped, skipped)
     }
 
-    /// Claims and serves one stored domain; returns why not when it cannot be.
-    private func publishStored(_ row: DomainRow, keys: [DKIMKeyRow]) -> String? {
+    /// Claims and serves one stored domain; returns why not when it cannot be (for the API, and for the log).
+    private func publishStored(_ row: DomainRow, keys: [DKIMKeyRow]) -> (problem: String, detail: String)? {
         let origin: Name
         do {
             origin = try Name(row.name + ".")
         } catch {
-            return "the name is not a valid DNS name: \(error)"
+            let problem = "the name is not a valid DNS name: \(error)"
+            return (problem, problem)
         }
         do {
             try publisher.claim(origin: origin)
         } catch {
-            return "the name \(error.reason)"
+            return ("the name \(error.reason)", "the name \(error.detail)")
         }
         do {
             let zone = try zone(for: row, keys: keys)
@@ -61,7 +66,8 @@ public final class DomainService: Sendable {
             return nil
         } catch {
             // The name stays claimed: it is still this customer's, even while its zone cannot be served.
-            return "its zone cannot be built: \(error)"
+            let problem = "its zone cannot be built: \(error)"
+            return (problem, problem)
         }
     }
 
@@ -114,20 +120,33 @@ public final class DomainService: Sendable {
         return json(for: stored, keys: [keyRow])
     }
 
-    /// Throws 409 when `name` is taken by a domain or overlaps a zone served by other means.
+    /// Throws 409 when `name` is taken by a domain, overlaps a stored domain that is not served, or overlaps a zone
+    /// served by other means. Changes nothing.
     private func checkAvailable(name: String, origin: Name) throws {
         if try database.domain(name: name) != nil { throw Self.duplicate(name) }
-        do {
-            try publisher.claim(origin: origin)
-            publisher.release(origin: origin)
-        } catch {
-            throw Self.conflict(name, error)
+        if let conflict = unservedConflict(name) ?? publisher.conflict(origin: origin) {
+            throw Self.conflict(name, conflict)
+        }
+    }
+
+    /// The conflict of `name` with a stored domain that is not served (it holds its name all the same), if any.
+    private func unservedConflict(_ name: String) -> ZoneConflict? {
+        unserved.withLock { unserved in
+            for (other, _) in unserved.values {
+                let relation = other == name ? "is" : name.hasSuffix("." + other) ? "lies below"
+                    : other.hasSuffix("." + name) ? "lies above" : nil
+                if let relation {
+                    return ZoneConflict(zone: other, reason: "\(relation) the zone \(other), a domain added through the API")
+                }
+            }
+            return nil
         }
     }
 
     /// The storage-queue step of `add`.
     private func insertAndPublish(_ row: DomainRow, key: DKIMKeyRow, origin: Name) throws -> DomainRow {
         if try database.domain(name: row.name) != nil { throw Self.duplicate(row.name) }
+        if let conflict = unservedConflict(row.name) { throw Self.conflict(row.name, conflict) }
         do {
             try publisher.claim(origin: origin)
         } catch {
@@ -147,8 +166,7 @@ public final class DomainService: Sendable {
                 let zone = try zone(for: stored, keys: [key])
                 try publisher.publish(origin: zone.origin, records: zone.records)
             } catch {
-                try database.undoInsertDomain(id: row.id, name: row.name, previousSerial: previousSerial)
-                inserted = false
+                inserted = !takeBack(row, previousSerial: previousSerial, failure: error)
                 throw error
             }
             return stored
@@ -160,6 +178,18 @@ public final class DomainService: Sendable {
         }
     }
 
+    /// Takes back a stored domain whose zone could not be served. Returns false when even that fails: the row then
+    /// stays, with its claim, listed as not served until the next start serves it.
+    private func takeBack(_ row: DomainRow, previousSerial: UInt32?, failure: any Error) -> Bool {
+        do {
+            try database.undoInsertDomain(id: row.id, name: row.name, previousSerial: previousSerial)
+            return true
+        } catch {
+            unserved.withLock { $0[row.id] = (row.name, "serving it failed (\(failure)) and so did taking it back (\(error))") }
+            return false
+        }
+    }
+
     /// Deletes a domain with its keys and mailboxes, and stops serving its zone, in one step on the storage
     /// queue. A zone the domain does not hold (one from a file) is never withdrawn.
     func delete(id: String) async throws {
@@ -167,7 +197,7 @@ public final class DomainService: Sendable {
         let deleted = try await offload.run { () -> Bool in
             guard let row = try database.domain(id: id), try database.deleteDomain(id: id) else { return false }
             if let origin = try? Name(row.name + ".") { self.publisher.release(origin: origin) }
-            self.problems.withLock { _ = $0.removeValue(forKey: id) }
+            self.unserved.withLock { _ = $0.removeValue(forKey: id) }
             return true
         }
         guard deleted else { throw APIError.notFound("domain \(id)") }
@@ -234,7 +264,7 @@ public final class DomainService: Sendable {
         let flags: [PublishedRecord.Kind: Bool] = [
             .mx: row.mxVerified, .spf: row.spfVerified, .dkim: row.dkimVerified, .dmarc: row.dmarcVerified,
         ]
-        let problem = problems.withLock { $0[row.id] }
+        let problem = unserved.withLock { $0[row.id]?.problem }
         return DomainJSON(
             id: row.id, name: row.name, status: APIStatus.of(row),
             verified: row.mxVerified && row.spfVerified && row.dkimVerified && row.dmarcVerified,

@@ -63,7 +63,8 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
             break
         case .end:
             reading = false
-            disarm()
+            // Answered already (a 401 or 413 before the body was read): the deadline for the next request starts.
+            if inFlight <= 0 { arm(context) } else { disarm() }
         }
         context.fireChannelRead(data)
     }

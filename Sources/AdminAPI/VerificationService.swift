@@ -12,15 +12,22 @@ public final class VerificationService: Sendable {
     let offload: BlockingExecutor
     let policy: VerificationPolicy
     let logger: Logger
+    /// Verifications running at once, on request and in the background together: each holds up to 8 sockets
+    /// and threads of the stub resolver, so a burst of verify requests cannot use up the process's descriptors.
+    let running: ConcurrencyLimit
+    /// The default of `running`.
+    public static let defaultConcurrentChecks = 8
 
     public init(database: Database, verifier: Verifier, settings: ProviderSettings, offload: BlockingExecutor,
-                policy: VerificationPolicy = VerificationPolicy(), logger: Logger) {
+                policy: VerificationPolicy = VerificationPolicy(), concurrentChecks: Int = defaultConcurrentChecks,
+                logger: Logger) {
         self.database = database
         self.verifier = verifier
         self.settings = settings
         self.offload = offload
         self.policy = policy
         self.logger = logger
+        running = ConcurrencyLimit(concurrentChecks)
     }
 
     /// Checks one domain now and returns the verify endpoint's response.
@@ -68,7 +75,8 @@ public final class VerificationService: Sendable {
     private func check(_ row: DomainRow, keys: [DKIMKeyRow]) async throws -> JSONValue {
         let expected = MailZone.publishedRecords(for: DomainService.mailDomain(for: row, keys: keys, settings: settings),
                                                  settings: settings)
-        let report = await verifier.verify(domain: row.name, expected: expected)
+        let verifier = self.verifier
+        let report = await running.run { await verifier.verify(domain: row.name, expected: expected) }
         let now = Timestamp.nowMilliseconds()
         func flag(_ kind: PublishedRecord.Kind) -> Bool {
             report.records.first { $0.record.kind == kind }?.verified ?? false

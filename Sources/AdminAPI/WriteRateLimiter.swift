@@ -10,6 +10,9 @@ final class WriteRateLimiter: Sendable {
         var updated: Double
     }
 
+    /// The longest `Retry-After` given, in seconds (a day).
+    static let longestWait = 86_400.0
+
     let rate: Double
     let burst: Double
     private let buckets = Mutex<[String: Bucket]>([:])
@@ -32,7 +35,7 @@ final class WriteRateLimiter: Sendable {
                 bucket.tokens -= 1
                 return nil
             }
-            return max(1, Int(((1 - bucket.tokens) / rate).rounded(.up)))
+            return Int(min(max(1, ((1 - bucket.tokens) / rate).rounded(.up)), Self.longestWait))
         }
     }
 }

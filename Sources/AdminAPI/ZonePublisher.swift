@@ -6,11 +6,13 @@ import DNSWire
 /// refuses a claim that equals, lies below or lies above a zone it serves by other means (a zone file, the
 /// catalog, a provider zone) or another domain's, so no customer can answer for another's names.
 public protocol ZonePublisher: Sendable {
+    /// What a claim of `origin` would conflict with, if anything; changes nothing.
+    func conflict(origin: Name) -> ZoneConflict?
     /// Claims `origin` for a domain. Throws `ZoneConflict` naming the zone it would overlap; nothing changes then.
     func claim(origin: Name) throws(ZoneConflict)
-    /// Serves `records` as the zone `origin`, which must be claimed, replacing its previous version. Returns once
-    /// queries are answered from it. It may block on storage (the zone's serial and journal): call it off the
-    /// cooperative pool.
+    /// Serves `records` as the zone `origin`, which must be claimed and not served yet; its serial follows the
+    /// last version stored for the name. Returns once queries are answered from it. It may block on storage (the
+    /// zone's serial and journal): call it off the cooperative pool.
     func publish(origin: Name, records: [Record]) throws
     /// Stops serving `origin` if it was published and gives up its claim. Does nothing for a name the API does
     /// not hold, so it never withdraws a zone that came from elsewhere.
@@ -21,13 +23,17 @@ public protocol ZonePublisher: Sendable {
 public struct ZoneConflict: Error, Sendable, Equatable, CustomStringConvertible {
     /// The zone it overlaps, without the trailing dot.
     public let zone: String
-    /// How, and what holds that zone: "lies below the zone x.example, a domain added through the API".
+    /// How, and what holds that zone, for the customer: "lies below the zone x.example, a domain added through
+    /// the API" (a zone file is not named by its path).
     public let reason: String
+    /// The same for the operator's log, which may name the file.
+    public let detail: String
 
-    /// A conflict with `zone`, explained by `reason`.
-    public init(zone: String, reason: String) {
+    /// A conflict with `zone`, explained by `reason` (and `detail` in the log, `reason` when not given).
+    public init(zone: String, reason: String, detail: String? = nil) {
         self.zone = zone
         self.reason = reason
+        self.detail = detail ?? reason
     }
 
     /// The reason.

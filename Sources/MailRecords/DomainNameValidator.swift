@@ -12,8 +12,8 @@ public enum DomainNameValidator {
     ///    `xn--` labels must be valid A-labels, and disallowed, unassigned, joiner, bidi and contextual violations
     ///    are refused; the result must pass step 2's checks.
     ///
-    /// Failures are `invalid_domain_name`. The name must then be neither one of `settings.providerZones` nor
-    /// below one (`reserved_domain`); and every name its zone holds (`<selector>._domainkey.<name>`,
+    /// Failures are `invalid_domain_name`. The name must then be neither one of `settings.providerZones`, nor
+    /// below one, nor above one (`reserved_domain`); and every name its zone holds (`<selector>._domainkey.<name>`,
     /// `_dmarc.<name>`) must fit in 253 characters (`invalid_domain_name`).
     public static func normalize(_ input: String, settings: ProviderSettings) throws(DomainNameError) -> String {
         var text = Substring(input).trimmingWhitespace()
@@ -25,21 +25,24 @@ public enum DomainNameValidator {
             if let reason = HostNameSyntax.problem(in: name) { throw .invalid(reason) }
             name = try IDNA.toASCII(name)
         } else {
-            // A label of more than 63 scalars cannot make an A-label of 63 octets: refused before IDNA runs.
+            // Encoding is quadratic in a label's length: a label that could never be a DNS label, even after the
+            // mapping drops ignorable characters, is refused before IDNA runs.
             for label in text.split(omittingEmptySubsequences: false, whereSeparator: isDot)
-            where label.unicodeScalars.count > HostNameSyntax.maxLabelLength {
-                throw .invalid("label '\(IDNA.escaped(String(label)))' is longer than \(HostNameSyntax.maxLabelLength) "
-                    + "octets as an A-label")
+            where label.unicodeScalars.count > maxUnicodeLabelLength {
+                throw .invalid("a label is longer than \(maxUnicodeLabelLength) characters")
             }
             name = try IDNA.toASCII(String(text))
             if name.hasSuffix(".") { name.removeLast() }
             if let reason = HostNameSyntax.problem(in: name) { throw .invalid(reason) }
         }
-        if let zone = settings.providerZones.first(where: { isName(name, atOrBelow: $0) }) {
-            throw DomainNameError(
-                code: DomainNameError.reservedDomainCode,
-                message: "'\(name)' is the provider zone '\(zone.lowercased())' or lies below it"
-            )
+        for zone in settings.providerZones {
+            let zoneName = zone.lowercased().hasSuffix(".") ? String(zone.lowercased().dropLast()) : zone.lowercased()
+            let relation = name == zoneName ? "is" : isName(name, atOrBelow: zoneName) ? "lies below"
+                : isName(zoneName, atOrBelow: name) ? "lies above" : nil
+            if let relation {
+                throw DomainNameError(code: DomainNameError.reservedDomainCode,
+                                      message: "'\(name)' \(relation) the provider zone '\(zoneName)'")
+            }
         }
         if let reason = generatedNameProblem(name, settings: settings) { throw .invalid(reason) }
         return name
@@ -55,6 +58,9 @@ public enum DomainNameValidator {
             + "characters; the limit is \(HostNameSyntax.maxLength), so the name may have at most "
             + "\(HostNameSyntax.maxLength - (longest.utf8.count - name.utf8.count)) characters"
     }
+
+    /// The longest Unicode label handed to IDNA (scalars).
+    static let maxUnicodeLabelLength = 255
 
     /// The full stop and the dots IDNA treats as label separators.
     private static func isDot(_ character: Character) -> Bool {

@@ -12,7 +12,7 @@ enum HostNameSyntax {
     static func problem(in name: String, minimumLabels: Int = 2) -> String? {
         guard !name.isEmpty else { return "the name is empty" }
         let labels = name.split(separator: ".", omittingEmptySubsequences: false)
-        if labels.contains(where: \.isEmpty) { return "the name '\(name)' has an empty label" }
+        if labels.contains(where: \.isEmpty) { return "the name '\(IDNA.escaped(name))' has an empty label" }
         for label in labels {
             if let reason = labelProblem(label) { return reason }
         }
@@ -29,16 +29,18 @@ enum HostNameSyntax {
     }
 
     /// Why one label is not a letters-digits-hyphen label of 1-63 octets, or nil when it is.
+    /// The label is shown with its invisible characters escaped (`IDNA.escaped`).
     static func labelProblem(_ label: Substring) -> String? {
         let octets = label.utf8.count
+        let shown = IDNA.escaped(String(label))
         if octets > maxLabelLength {
-            return "label '\(label)' is \(octets) octets long; the limit is \(maxLabelLength)"
+            return "label '\(shown)' is \(octets) octets long; the limit is \(maxLabelLength)"
         }
         if let bad = label.unicodeScalars.first(where: { !isLetterDigitHyphen($0) }) {
-            return "label '\(label)' contains '\(bad.escaped(asASCII: false))'"
+            return "label '\(shown)' contains '\(bad.escaped(asASCII: false))'"
         }
-        if label.hasPrefix("-") { return "label '\(label)' starts with a hyphen" }
-        if label.hasSuffix("-") { return "label '\(label)' ends with a hyphen" }
+        if label.hasPrefix("-") { return "label '\(shown)' starts with a hyphen" }
+        if label.hasSuffix("-") { return "label '\(shown)' ends with a hyphen" }
         return nil
     }
 

@@ -1,15 +1,16 @@
 import DNSWire
 import Synchronization
 
-/// Who holds which names: the zone files, the domains of the API, the catalog zone and the provider's zones.
+/// Who holds which names: the zone files, the domains of the API and the catalog zone.
 ///
 /// It is the one place that decides, atomically, whether a source of zones may take a name, so that no customer
 /// can serve a name equal to, below or above a zone that something else serves (a zone below another would answer
 /// for part of the other's names). Claims are taken before a zone is published and given up after it is withdrawn.
+/// (The provider's own zones are a policy of the name validator, `reserved_domain`, whether they are served or not.)
 ///
-/// - A domain of the API may not overlap anything: another domain, a zone file, the catalog or a provider zone.
-/// - A zone file may not overlap a domain of the API or the catalog; files may overlap each other (a parent and a
-///   child zone of the operator's) and the provider zones (which are usually files themselves).
+/// - A domain of the API may not overlap anything: another domain, a zone file or the catalog.
+/// - A zone file may not overlap a domain of the API, nor be the catalog or lie below it; files may overlap each
+///   other (a parent and a child zone of the operator's) and may hold the catalog's parent.
 public final class ZoneClaims: Sendable {
     /// What holds a name.
     public enum Owner: Sendable, Equatable, CustomStringConvertible {
@@ -19,16 +20,13 @@ public final class ZoneClaims: Sendable {
         case domain
         /// The catalog zone.
         case catalog
-        /// One of the provider's own zones (`providerZones`).
-        case provider
 
-        /// "the zone file zones/x.zone", "a domain added through the API", ...
+        /// "the zone file zones/x.zone", "a domain added through the API", "the catalog zone".
         public var description: String {
             switch self {
             case .file(let path): "the zone file \(path)"
             case .domain: "a domain added through the API"
             case .catalog: "the catalog zone"
-            case .provider: "a provider zone"
             }
         }
     }
@@ -47,33 +45,36 @@ public final class ZoneClaims: Sendable {
             zone.description.hasSuffix(".") ? String(zone.description.dropLast()) : zone.description
         }
 
-        /// "is the zone x, ...", "lies below the zone x, ...", "lies above the zone x, ...".
-        public var description: String {
-            let relation = switch overlap {
+        /// "is the zone x, ...", "lies below the zone x, ...", "lies above the zone x, ...", for the operator's log.
+        public var description: String { "\(relation) the zone \(zoneText), \(owner)" }
+
+        /// The same for a customer: a zone file is not named by its path on the server.
+        public var publicDescription: String {
+            if case .file = owner { return "\(relation) the zone \(zoneText), served from a zone file" }
+            return description
+        }
+
+        private var relation: String {
+            switch overlap {
             case .same: "is"
             case .below: "lies below"
             case .above: "lies above"
             }
-            return "\(relation) the zone \(zoneText), \(owner)"
         }
     }
 
     private struct State {
         var files = NameIndex<String>()
         var domains = NameIndex<Void>()
-        /// The catalog and the provider zones.
-        var reserved = NameIndex<Owner>()
+        /// The catalog zone, if any.
+        var catalog: Name?
     }
 
     private let state = Mutex(State())
 
-    /// Claims with the catalog zone (if any) and the provider zones reserved.
-    public init(catalog: Name?, providerZones: [Name]) {
-        state.withLock { state in
-            for zone in providerZones { state.reserved.insert(zone.lowercased(), .provider) }
-            // The catalog last: its owner wins if it is also named a provider zone.
-            if let catalog { state.reserved.insert(catalog.lowercased(), .catalog) }
-        }
+    /// Claims with the catalog zone (if any) held.
+    public init(catalog: Name?) {
+        state.withLock { $0.catalog = catalog?.lowercased() }
     }
 
     /// Claims `origin` for a domain of the API. Returns the conflict instead when anything holds the name, a name
@@ -128,9 +129,10 @@ public final class ZoneClaims: Sendable {
                 if let hit = state.domains.overlap(with: name) {
                     refused.append(RefusedFile(origin: name, path: path,
                                                conflict: Conflict(zone: hit.zone, owner: .domain, overlap: hit.overlap)))
-                } else if let hit = state.reserved.overlap(with: name), hit.value == .catalog {
+                } else if let catalog = state.catalog, name.isSubdomain(of: catalog) {
                     refused.append(RefusedFile(origin: name, path: path,
-                                               conflict: Conflict(zone: hit.zone, owner: .catalog, overlap: hit.overlap)))
+                                               conflict: Conflict(zone: catalog, owner: .catalog,
+                                                                  overlap: name == catalog ? .same : .below)))
                 } else {
                     next.insert(name, path)
                 }
@@ -153,8 +155,11 @@ public final class ZoneClaims: Sendable {
         if let hit = state.files.overlap(with: name) {
             return Conflict(zone: hit.zone, owner: .file(hit.value), overlap: hit.overlap)
         }
-        if let hit = state.reserved.overlap(with: name) {
-            return Conflict(zone: hit.zone, owner: hit.value, overlap: hit.overlap)
+        if let catalog = state.catalog {
+            if name.isSubdomain(of: catalog) {
+                return Conflict(zone: catalog, owner: .catalog, overlap: name == catalog ? .same : .below)
+            }
+            if catalog.isSubdomain(of: name) { return Conflict(zone: catalog, owner: .catalog, overlap: .above) }
         }
         return nil
     }

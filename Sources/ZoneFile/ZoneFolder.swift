@@ -8,7 +8,7 @@ public enum ZoneFolder {
     /// A bad file is reported and skipped; the other zones still load. Zones are sorted by origin.
     public static func load(directory: String) -> (zones: [ParsedZone], errors: [ZoneFileError]) {
         guard let names = FileSystem.list(directory) else {
-            return ([], [ZoneFileError(file: directory, line: 0, message: "cannot list the zone folder")])
+            return ([], [ZoneFileError(file: directory, line: 0, message: unlistableMessage)])
         }
         let folder = directory.hasSuffix("/") ? directory : directory + "/"
         var zones: [ParsedZone] = []
@@ -30,6 +30,10 @@ public enum ZoneFolder {
         }
         return (zones.sorted { $0.origin < $1.origin }, errors)
     }
+
+    /// The message of the one error `load` returns when the folder itself cannot be listed (missing, not a folder,
+    /// no permission), so that a caller can keep what it loaded before instead of taking the folder as empty.
+    public static let unlistableMessage = "cannot list the zone folder"
 
     /// The zone a file holds, from its name: `zones/wistfare.net.zone` -> `wistfare.net.`.
     public static func origin(forFile path: String) throws(ZoneFileError) -> Name {

@@ -36,8 +36,7 @@ struct ServeCommand: AsyncParsableCommand {
         let notifier = try Notifier(targets: settings.notify, key: settings.notifyKey, logger: logger)
         // The zones folder is read first; then every stored domain claims its name, and one that overlaps a file
         // is not served (listed with the reason).
-        let claims = ZoneClaims(catalog: settings.catalogZone,
-                                providerZones: settings.provider.providerZones.compactMap { try? Name($0.hasSuffix(".") ? $0 : $0 + ".") })
+        let claims = ZoneClaims(catalog: settings.catalogZone)
         let loader = ZoneLoader(directory: settings.zones, store: store, notifier: notifier, logger: logger,
                                 claims: claims)
         loader.load()

@@ -293,8 +293,10 @@ struct ServeOptions: ParsableArguments {
             throw ValidationError("--api-request-timeout is 1 to 3600 seconds")
         }
         guard resolved.apiLimits.maxConnections >= 1 else { throw ValidationError("--api-max-connections is at least 1") }
-        guard resolved.apiLimits.writeRate >= 0, resolved.apiLimits.writeRate.isFinite, resolved.apiLimits.writeBurst >= 1 else {
-            throw ValidationError("--api-write-rate cannot be negative and --api-write-burst is at least 1")
+        guard resolved.apiLimits.writeRate == 0 || APILimits.writeRates.contains(resolved.apiLimits.writeRate),
+              (1 ... 1_000_000).contains(resolved.apiLimits.writeBurst) else {
+            throw ValidationError("--api-write-rate is 0 (off) or from \(APILimits.writeRates.lowerBound) to "
+                + "\(Int(APILimits.writeRates.upperBound)) a second, and --api-write-burst from 1 to 1000000")
         }
         resolved.probeTargets = .forResolvers(resolved.resolvers,
                                               allowPrivate: probePrivateAddresses || file.probePrivateAddresses == true)

@@ -16,9 +16,15 @@ struct StorePublisher: ZonePublisher {
     let catalog: CatalogMaintainer?
     let notifier: Notifier
 
+    func conflict(origin: Name) -> ZoneConflict? {
+        claims.conflictForDomain(origin).map {
+            ZoneConflict(zone: $0.zoneText, reason: $0.publicDescription, detail: $0.description)
+        }
+    }
+
     func claim(origin: Name) throws(ZoneConflict) {
         if let conflict = claims.claimDomain(origin) {
-            throw ZoneConflict(zone: conflict.zoneText, reason: conflict.description)
+            throw ZoneConflict(zone: conflict.zoneText, reason: conflict.publicDescription, detail: conflict.description)
         }
     }
 
@@ -27,8 +33,9 @@ struct StorePublisher: ZonePublisher {
             throw ZoneConflict(zone: origin.description, reason: "is not claimed for a domain")
         }
         let now = Int64(Date().timeIntervalSince1970 * 1000)
-        let zone = try versions.zone(origin: origin, records: records, current: store.snapshot.zone(origin: origin),
-                                     now: now)
+        // Never from the snapshot: a zone of this name there is not the API's (a file a reload is withdrawing), and
+        // the version to follow is the one stored for the name.
+        let zone = try versions.zone(origin: origin, records: records, current: nil, now: now)
         store.update { $0.inserting(zone) }
         notifier.zoneChanged(zone)
         catalog?.membersChanged()

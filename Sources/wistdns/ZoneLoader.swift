@@ -32,6 +32,12 @@ final class ZoneLoader: Sendable {
     @discardableResult
     func load() -> Int {
         let (parsed, errors) = ZoneFolder.load(directory: directory)
+        if parsed.isEmpty, let error = errors.first(where: { $0.message == ZoneFolder.unlistableMessage }) {
+            // Missing for a moment (a deploy moving it), or unreadable: every zone keeps what it had, and keeps its
+            // name, rather than being withdrawn and left for a customer to claim.
+            logger.error("\(error); every zone of the folder keeps its previous content")
+            return 1
+        }
         var failed = Set<Name>()
         for error in errors {
             logger.error("\(error)")

@@ -18,14 +18,18 @@ final class RecordingPublisher: ZonePublisher {
     /// When set, `publish` fails with this error (a storage failure after the domain was stored).
     let failure = Mutex<(any Error)?>(nil)
 
-    init(staticZones: Set<Name> = [], providerZones: [Name] = [], catalog: Name? = nil) {
-        claims = ZoneClaims(catalog: catalog, providerZones: providerZones)
-        _ = claims.replaceFiles(staticZones.map { ($0, "zones/\($0)zone") })
+    init(staticZones: Set<Name> = [], catalog: Name? = nil) {
+        claims = ZoneClaims(catalog: catalog)
+        _ = claims.replaceFiles(staticZones.map { ($0, "/srv/zones/\($0)zone") })
+    }
+
+    func conflict(origin: Name) -> ZoneConflict? {
+        claims.conflictForDomain(origin).map { ZoneConflict(zone: $0.zoneText, reason: $0.publicDescription) }
     }
 
     func claim(origin: Name) throws(ZoneConflict) {
         if let conflict = claims.claimDomain(origin) {
-            throw ZoneConflict(zone: conflict.zoneText, reason: conflict.description)
+            throw ZoneConflict(zone: conflict.zoneText, reason: conflict.publicDescription)
         }
     }
     func publish(origin: Name, records: [Record]) throws {
@@ -143,7 +147,7 @@ final class APITestHarness: @unchecked Sendable {
 
     /// Sends `bytes` as they are on a new connection and returns everything the server sends back until it closes
     /// the connection or `timeout` seconds pass (`scripts/http_raw.py` does the socket work, off the cooperative pool).
-    func raw(_ bytes: String, timeout: Double = 5) async throws -> String {
+    func raw(_ bytes: String, timeout: Double = 30) async throws -> String {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("scripts/http_raw.py").path
         return try await withCheckedThrowingContinuation { continuation in

@@ -50,4 +50,17 @@ struct KeysAndConfigTests {
         #expect(broken.status != 0)
         #expect(broken.output.contains("provider settings"))
     }
+
+    @Test("API limits out of range are refused before anything starts", arguments: [
+        ["--api-write-rate", "1e-300"], ["--api-write-rate", "-1"], ["--api-write-rate", "1e19"], ["--api-write-burst", "0"],
+        ["--api-request-timeout", "0"], ["--api-max-connections", "0"],
+    ])
+    func badAPILimits(arguments: [String]) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("limits-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try run(ServerProcess.binary.path, ["serve", "--db", folder.appendingPathComponent("db.sqlite").path,
+                                                         "--dns-listen", "127.0.0.1:0", "--api-listen", "127.0.0.1:0"] + arguments)
+        #expect(result.status != 0, "\(arguments)")
+        #expect(result.output.contains("--api-"), "\(result.output)")
+    }
 }

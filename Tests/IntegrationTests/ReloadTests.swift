@@ -53,6 +53,22 @@ struct ReloadTests {
         server.signal(SIGHUP)
         try waitUntil { try dig(server, "added.example", "A").contains("status: REFUSED") }
     }
+
+    @Test("a zones folder that cannot be listed on SIGHUP (moved away for a moment) withdraws nothing and frees no name")
+    func unlistableFolder() throws {
+        let server = try ServerProcess()
+        let key = try #require(server.log.firstMatch(of: /wm_[0-9A-Za-z]{32}/).map { String($0.0) })
+        let aside = server.zonesDirectory.deletingLastPathComponent()
+            .appendingPathComponent(server.zonesDirectory.lastPathComponent + "-aside")
+        try FileManager.default.moveItem(at: server.zonesDirectory, to: aside)
+        defer { try? FileManager.default.moveItem(at: aside, to: server.zonesDirectory) }
+        server.signal(SIGHUP)
+        try server.waitFor("cannot list the zone folder; every zone of the folder keeps its previous content")
+        #expect(try digShort(server, "mail.wistfare.net", "A") == ["192.0.2.25"])
+        #expect(try digShort(server, "wistfare.email", "MX") == ["10 mail.wistfare.net."])
+        let taken = try curl(server, "POST", "/api/v1/domains", key: key, body: #"{"name": "x.wistfare.email"}"#)
+        #expect(taken.status == 409, "the file's name is still held")
+    }
 }
 
 @Suite("wistdns check-zone")

@@ -68,8 +68,7 @@ struct DomainNameValidatorTests {
         (".example.com", "the name '.example.com' has an empty label"),
         ("example.com..", "the name 'example.com.' has an empty label"),
         ("1.2.3.4", "the last label '4' is all digits"),
-        (String(repeating: "ü", count: 64) + ".de",
-         "label '\(String(repeating: "ü", count: 64))' is longer than 63 octets as an A-label"),
+        (String(repeating: "ü", count: 256) + ".de", "a label is longer than 255 characters"),
     ])
     func rejectsInvalid(input: String, message: String) {
         #expect(throws: DomainNameError(code: "invalid_domain_name", message: message)) {
@@ -140,6 +139,25 @@ struct DomainNameValidatorTests {
         }
         #expect(error.code == "reserved_domain")
         #expect(error.message.contains("'wistfare.net'"))
+    }
+
+    @Test("a name above a provider zone is reserved too")
+    func aboveAProviderZone() throws {
+        let settings = ProviderSettings(providerZones: ["mail.provider.example"])
+        let error = try #require(throws: DomainNameError.self) {
+            try DomainNameValidator.normalize("provider.example", settings: settings)
+        }
+        #expect(error == DomainNameError(code: "reserved_domain",
+                                         message: "'provider.example' lies above the provider zone 'mail.provider.example'"))
+    }
+
+    @Test("an invisible character in an ASCII label is escaped in the message")
+    func controlCharactersAreEscaped() throws {
+        let error = try #require(throws: DomainNameError.self) {
+            try DomainNameValidator.normalize("a\u{1B}[31mb.example", settings: Self.settings)
+        }
+        #expect(!error.message.unicodeScalars.contains { $0.properties.generalCategory == .control }, "\(error.message)")
+        #expect(error.message.contains("\\u{1B}"))
     }
 
     @Test func providerZonesComeFromTheSettings() throws {
