@@ -52,8 +52,10 @@ let package = Package(
         ),
         // The system libidn2 (libidn2-dev): IDNA2008 with UTS #46 mapping, for the names customers type.
         .systemLibrary(name: "CIDN2", pkgConfig: "libidn2", providers: [.apt(["libidn2-dev"])]),
+        // The system libpsl (libpsl-dev): the Public Suffix List, so no customer adds a name like co.uk.
+        .systemLibrary(name: "CPSL", pkgConfig: "libpsl", providers: [.apt(["libpsl-dev"])]),
         // Turns a domain's mail policy into DNS records; domain-name validation and IDNA.
-        .target(name: "MailRecords", dependencies: ["DNSWire", "CIDN2"]),
+        .target(name: "MailRecords", dependencies: ["DNSWire", "CIDN2", "CPSL"]),
         // The system OpenSSL (libssl-dev), imported through a small shim header.
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         // DKIM key generation, hashing and randomness (OpenSSL is used here and by TSIG only).

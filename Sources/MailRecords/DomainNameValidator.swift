@@ -12,7 +12,8 @@ public enum DomainNameValidator {
     ///    `xn--` labels must be valid A-labels, and disallowed, unassigned, joiner, bidi and contextual violations
     ///    are refused; the result must pass step 2's checks.
     ///
-    /// Failures are `invalid_domain_name`. The name must then be neither one of `settings.providerZones`, nor
+    /// Failures are `invalid_domain_name`. The name may not be a public suffix of the Public Suffix List, ICANN or
+    /// private (`public_suffix`: `co.uk`, `github.io`). It must then be neither one of `settings.providerZones`, nor
     /// below one, nor above one (`reserved_domain`); and every name its zone holds (`<selector>._domainkey.<name>`,
     /// `_dmarc.<name>`) must fit in 253 characters (`invalid_domain_name`).
     public static func normalize(_ input: String, settings: ProviderSettings) throws(DomainNameError) -> String {
@@ -34,6 +35,11 @@ public enum DomainNameValidator {
             name = try IDNA.toASCII(String(text))
             if name.hasSuffix(".") { name.removeLast() }
             if let reason = HostNameSyntax.problem(in: name) { throw .invalid(reason) }
+        }
+        if PublicSuffixList.isPublicSuffix(name) {
+            throw DomainNameError(code: DomainNameError.publicSuffixCode,
+                                  message: "'\(name)' is a public suffix (publicsuffix.org): others register names below "
+                                      + "it; add your own name, such as example.\(name)")
         }
         for zone in settings.providerZones {
             let zoneName = zone.lowercased().hasSuffix(".") ? String(zone.lowercased().dropLast()) : zone.lowercased()

@@ -82,6 +82,7 @@ struct BadRequestCorpusTests {
         Case(name: "an underscore", request: post(name("a_b.example")), status: 422, code: "invalid_domain_name"),
         Case(name: "an IPv4 address", request: post(name("192.0.2.1")), status: 422, code: "invalid_domain_name"),
         Case(name: "a provider zone", request: post(name("wistfare.net")), status: 422, code: "reserved_domain"),
+        Case(name: "a public suffix", request: post(name("co.uk")), status: 422, code: "public_suffix"),
         Case(name: "below a zone file", request: post(name("x.wistfare.email")), status: 409, code: "domain_conflict"),
         Case(name: "a zone file", request: post(name("wistfare.email")), status: 409, code: "domain_conflict"),
         Case(name: "the catalog zone", request: post(name("catalog.invalid")), status: 409, code: "domain_conflict"),

@@ -141,6 +141,25 @@ struct DomainNameValidatorTests {
         #expect(error.message.contains("'wistfare.net'"))
     }
 
+    /// A customer holding a public suffix would hold every name below it: every other customer's (issue 10).
+    @Test("public suffixes, ICANN and private, are refused; names below them are fine", arguments: [
+        ("co.uk", true), ("CO.UK.", true), ("github.io", true), ("s3.amazonaws.com", true), ("blogspot.com", true),
+        ("xn--55qx5d.cn", true),  // 公司.cn
+        ("example.co.uk", false), ("foo.github.io", false), ("custa.example", false), ("amazonaws.com", false),
+        ("d00001.example.test", false),
+    ])
+    func publicSuffixes(input: String, refused: Bool) throws {
+        if refused {
+            let error = try #require(throws: DomainNameError.self) {
+                try DomainNameValidator.normalize(input, settings: Self.settings)
+            }
+            #expect(error.code == "public_suffix")
+            #expect(error.message.contains("is a public suffix"))
+        } else {
+            #expect(throws: Never.self) { try DomainNameValidator.normalize(input, settings: Self.settings) }
+        }
+    }
+
     @Test("a name above a provider zone is reserved too")
     func aboveAProviderZone() throws {
         let settings = ProviderSettings(providerZones: ["mail.provider.example"])
