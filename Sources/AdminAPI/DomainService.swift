@@ -13,9 +13,9 @@ public final class DomainService: Sendable {
     let publisher: any ZonePublisher
     let settings: ProviderSettings
     let offload: BlockingExecutor
-    /// The stored domains that are not served, by id: the name and why (see `publishAll`). Their names still
-    /// count for the overlap check of new domains, held in `ZoneClaims` or not.
-    private let unserved = Mutex<[String: (name: String, problem: String)]>([:])
+    /// The stored domains that are not served, by id: the name, why, and whether the domain holds its name in
+    /// the DNS side's claims (see `publishAll`). Their names count for the overlap check of new domains either way.
+    private let unserved = Mutex<[String: (name: String, problem: String, held: Bool)]>([:])
 
     public init(database: Database, keys: DKIMKeyPool, publisher: any ZonePublisher, settings: ProviderSettings,
                 offload: BlockingExecutor) {
@@ -37,28 +37,52 @@ public final class DomainService: Sendable {
         var skipped = 0
         let all = try database.allDomains().sorted { ($0.0.createdAt, $0.0.id) < ($1.0.createdAt, $1.0.id) }
         for (row, keys) in all {
-            if let (problem, detail) = publishStored(row, keys: keys) {
+            if let (problem, detail, held) = publishStored(row, keys: keys) {
                 logger.error("not serving \(row.name) (\(row.id)): \(detail)")
-                unserved.withLock { $0[row.id] = (row.name, problem) }
+                unserved.withLock { $0[row.id] = (row.name, problem, held) }
                 skipped += 1
             }
         }
         return (all.count - skipped, skipped)
     }
 
-    /// Claims and serves one stored domain; returns why not when it cannot be (for the API, and for the log).
-    private func publishStored(_ row: DomainRow, keys: [DKIMKeyRow]) -> (problem: String, detail: String)? {
+    /// Tries again to serve the stored domains that could not claim their names (a zone file overlapped them):
+    /// called after each reload of the zones folder, so a domain comes back once the file that took its place
+    /// is gone. Runs on the storage queue like every change of the API. Returns how many are served now.
+    public func republishUnserved(logger: Logger) async throws -> Int {
+        let database = self.database
+        return try await offload.run {
+            let waiting = self.unserved.withLock { $0.filter { !$0.value.held } }
+            var served = 0
+            for id in waiting.keys.sorted() {
+                guard let row = try database.domain(id: id) else { continue }
+                if let (problem, detail, held) = self.publishStored(row, keys: try database.dkimKeys(domainID: id)) {
+                    self.unserved.withLock { $0[id] = (row.name, problem, held) }
+                    logger.debug("still not serving \(row.name) (\(id)): \(detail)")
+                } else {
+                    self.unserved.withLock { _ = $0.removeValue(forKey: id) }
+                    logger.notice("serving \(row.name) (\(id)) again: nothing overlaps it any more")
+                    served += 1
+                }
+            }
+            return served
+        }
+    }
+
+    /// Claims and serves one stored domain; returns why not when it cannot be (for the API, and for the log), and
+    /// whether the domain holds its name all the same.
+    private func publishStored(_ row: DomainRow, keys: [DKIMKeyRow]) -> (problem: String, detail: String, held: Bool)? {
         let origin: Name
         do {
             origin = try Name(row.name + ".")
         } catch {
             let problem = "the name is not a valid DNS name: \(error)"
-            return (problem, problem)
+            return (problem, problem, false)
         }
         do {
             try publisher.claim(origin: origin)
         } catch {
-            return ("the name \(error.reason)", "the name \(error.detail)")
+            return ("the name \(error.reason)", "the name \(error.detail)", false)
         }
         do {
             let zone = try zone(for: row, keys: keys)
@@ -67,7 +91,7 @@ public final class DomainService: Sendable {
         } catch {
             // The name stays claimed: it is still this customer's, even while its zone cannot be served.
             let problem = "its zone cannot be built: \(error)"
-            return (problem, problem)
+            return (problem, problem, true)
         }
     }
 
@@ -132,7 +156,7 @@ public final class DomainService: Sendable {
     /// The conflict of `name` with a stored domain that is not served (it holds its name all the same), if any.
     private func unservedConflict(_ name: String) -> ZoneConflict? {
         unserved.withLock { unserved in
-            for (other, _) in unserved.values {
+            for (other, _, _) in unserved.values {
                 let relation = other == name ? "is" : name.hasSuffix("." + other) ? "lies below"
                     : other.hasSuffix("." + name) ? "lies above" : nil
                 if let relation {
@@ -185,7 +209,9 @@ public final class DomainService: Sendable {
             try database.undoInsertDomain(id: row.id, name: row.name, previousSerial: previousSerial)
             return true
         } catch {
-            unserved.withLock { $0[row.id] = (row.name, "serving it failed (\(failure)) and so did taking it back (\(error))") }
+            unserved.withLock {
+                $0[row.id] = (row.name, "serving it failed (\(failure)) and so did taking it back (\(error))", true)
+            }
             return false
         }
     }

@@ -145,6 +145,11 @@ struct ServeCommand: AsyncParsableCommand {
                     if event == .stop { return }
                     logger.info("SIGHUP: reloading \(settings.zones)")
                     loader.load()
+                    do {
+                        _ = try await service.republishUnserved(logger: logger)
+                    } catch {
+                        logger.error("cannot read the stored domains that are not served: \(error)")
+                    }
                     catalog?.membersChanged()
                 }
             }

@@ -1,6 +1,7 @@
 import AdminAPI
 import DNSWire
 import Foundation
+import Logging
 import MailRecords
 import Storage
 import Testing
@@ -165,6 +166,27 @@ struct TenantIsolationTests {
         #expect(!publisher.claims.holdsDomain(try Name("x.d00001.example.test.")))
         #expect(try await api.request("DELETE", "/api/v1/domains/dom_legacy0").status == 200)
         #expect(publisher.claims.file(holding: try Name("d00001.example.test.")) != nil)
+    }
+
+    @Test("a stored domain a zone file kept out is served again after the reload that removes the file")
+    func servedAgainWhenTheFileGoes() async throws {
+        let database = try Database.inMemory()
+        let row = DomainRow(id: "dom_back", name: "x.d00001.example.test", createdAt: 0, updatedAt: 0)
+        _ = try database.insertDomain(row, key: DKIMKeyRow(domainID: "dom_back", selector: "wistmail", algorithm: "rsa",
+                                                           privateKeyPEM: "-", publicKey: "MIIB", createdAt: 0))
+        let publisher = RecordingPublisher(staticZones: [try Name("d00001.example.test.")])
+        let api = try await APITestHarness(publisher: publisher, database: database, publishStored: true)
+        var silent = Logger(label: "test")
+        silent.logLevel = .critical
+        #expect(try await api.service.republishUnserved(logger: silent) == 0, "the file is still there")
+        #expect(try await api.request("GET", "/api/v1/domains/dom_back").json["serving"] as? Bool == false)
+
+        _ = publisher.claims.replaceFiles([])  // the reload after the file was removed
+        #expect(try await api.service.republishUnserved(logger: silent) == 1)
+        let domain = try await api.request("GET", "/api/v1/domains/dom_back").json
+        #expect(domain["serving"] as? Bool == true && domain["problem"] is NSNull)
+        #expect(publisher.records("x.d00001.example.test.") != nil)
+        #expect(publisher.claims.holdsDomain(try Name("x.d00001.example.test.")))
     }
 
     @Test("of two stored domains that overlap, the older is served; the other still holds its name once the older goes")

@@ -130,4 +130,38 @@ struct TenantIsolationEndToEndTests {
         #expect(try digShort(server, "wistfare.email", "MX") == ["10 mail.wistfare.net."])
         #expect(try dig(server, "wistfare.email", "SOA").contains("flags: qr aa"))
     }
+
+    @Test("a stored domain kept out by a zone file is served again once a reload finds the file gone")
+    func servedAgainAfterTheFileGoes() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tenant-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let database = folder.appendingPathComponent("wistdns.sqlite").path
+        var server = try ServerProcess(database: database)
+        let key = try key(server)
+        let added = try add(server, key, "back.example")
+        let id = try #require(added.json["id"] as? String)
+        server.stop()
+        // While the server was stopped, the operator put a zone file above the domain.
+        server = try ServerProcess(database: database)
+        let file = server.zonesDirectory.appendingPathComponent("example.zone")
+        try "$TTL 300\n@ SOA ns1.wistfare.net. hostmaster.wistfare.net. 1 7200 1800 1209600 300\n@ NS ns1.wistfare.net.\n"
+            .write(to: file, atomically: true, encoding: .utf8)
+        server.signal(SIGHUP)
+        try server.waitFor("example.zone: the zone example. lies above the zone back.example")
+        #expect(try curl(server, "GET", "/api/v1/domains/\(id)", key: key).json["serving"] as? Bool == true,
+                "on a reload the domain already served wins")
+        server.stop()
+
+        let withFile = try ServerProcess(zones: server.zonesDirectory, database: database)
+        try withFile.waitFor("not serving back.example")
+        #expect(try curl(withFile, "GET", "/api/v1/domains/\(id)", key: key).json["serving"] as? Bool == false,
+                "at start-up the zones folder comes first")
+        try FileManager.default.removeItem(at: withFile.zonesDirectory.appendingPathComponent("example.zone"))
+        withFile.signal(SIGHUP)
+        try withFile.waitFor("serving back.example (\(id)) again")
+        let domain = try curl(withFile, "GET", "/api/v1/domains/\(id)", key: key).json
+        #expect(domain["serving"] as? Bool == true && domain["problem"] is NSNull)
+        #expect(try dig(withFile, "back.example", "SOA").contains("flags: qr aa"))
+        #expect(try digShort(withFile, "back.example", "MX") == ["10 mail.wistfare.com."])
+    }
 }
