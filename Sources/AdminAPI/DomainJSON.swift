@@ -100,3 +100,34 @@ public enum Timestamp {
 
     public static func nowMilliseconds() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
 }
+
+/// `GET /domains/:id/dkim`: every selector of a domain with its private key.
+struct DKIMJSON {
+    let id: String
+    package let name: String
+    let selectors: [DKIMSelectorJSON]
+
+    var json: JSONValue {
+        .object([("id", .string(id)), ("name", .string(name)), ("selectors", .array(selectors.map(\.json)))])
+    }
+}
+
+/// One selector of a domain: its state (`active`: the key signers use), algorithm, published record and
+/// private key (PKCS#8 PEM).
+struct DKIMSelectorJSON {
+    let selector: String
+    let state: String
+    let algorithm: String
+    let record: RecordJSON
+    let privateKey: String
+    let createdAt: String
+
+    var json: JSONValue {
+        .object([
+            ("selector", .string(selector)), ("state", .string(state)), ("algorithm", .string(algorithm)),
+            ("record", .object([("type", .string(record.type)), ("name", .string(record.name)),
+                                ("value", .string(record.value))])),
+            ("privateKey", .string(privateKey)), ("createdAt", .string(createdAt)),
+        ])
+    }
+}

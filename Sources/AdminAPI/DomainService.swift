@@ -229,6 +229,41 @@ public final class DomainService: Sendable {
         guard deleted else { throw APIError.notFound("domain \(id)") }
     }
 
+    /// The DKIM keys a domain signs with, private halves included, as `GET /domains/:id/dkim` shows them.
+    func dkim(id: String) async throws -> DKIMJSON {
+        let database = self.database
+        let found = try await offload.run { () -> (DomainRow, [DKIMKeyRow])? in
+            guard let row = try database.domain(id: id) else { return nil }
+            return (row, try database.dkimKeys(domainID: id))
+        }
+        guard let (row, keys) = found else { throw APIError.notFound("domain \(id)") }
+        return DKIMJSON(id: row.id, name: row.name, selectors: Self.signing(row, keys: keys, settings: settings).map { signing, record, key in
+            DKIMSelectorJSON(selector: signing.selector, state: "active",
+                             algorithm: Self.mailDomain(for: row, keys: [key], settings: settings).dkimKeyType.rawValue,
+                             record: record, privateKey: signing.privateKeyPEM,
+                             createdAt: Timestamp.iso8601(milliseconds: key.createdAt))
+        })
+    }
+
+    /// The signing key of every stored domain in `database`, as DNS publishes it with `settings`, for
+    /// `SignerExport`. Blocks on SQLite.
+    public static func signingKeys(database: Database, settings: ProviderSettings) throws -> [SignerExport.SigningKey] {
+        try database.allDomains().flatMap { row, keys in signing(row, keys: keys, settings: settings).map(\.0) }
+    }
+
+    /// The key a domain signs with: the one DNS publishes, under the selector of its published DKIM record.
+    private static func signing(_ row: DomainRow, keys: [DKIMKeyRow], settings: ProviderSettings)
+        -> [(SignerExport.SigningKey, RecordJSON, DKIMKeyRow)] {
+        guard let key = publishedKey(keys, settings: settings),
+              let record = MailZone.publishedRecords(for: mailDomain(for: row, keys: keys, settings: settings),
+                                                     settings: settings)
+                  .first(where: { $0.kind == .dkim }) else { return [] }
+        let signing = SignerExport.SigningKey(domain: row.name, selector: settings.dkimSelector,
+                                              privateKeyPEM: key.privateKeyPEM)
+        return [(signing, RecordJSON(type: record.type, name: record.name, value: record.value, priority: nil,
+                                     verified: false), key)]
+    }
+
     /// Adds a mailbox under a domain.
     func addMailbox(domainID: String, localPart input: String) async throws -> MailboxJSON {
         let localPart = try LocalPart.normalize(input)
@@ -275,10 +310,15 @@ public final class DomainService: Sendable {
 
     /// The mail policy of a stored domain: its name, its DKIM key for the configured selector, its serial.
     static func mailDomain(for row: DomainRow, keys: [DKIMKeyRow], settings: ProviderSettings) -> MailDomain {
-        let key = keys.first { $0.selector == settings.dkimSelector } ?? keys.first
+        let key = publishedKey(keys, settings: settings)
         let type: DKIMKeyType = key?.algorithm == DKIMAlgorithm.ed25519.rawValue ? .ed25519 : .rsa
         return MailDomain(name: row.name, dkimPublicKey: key?.publicKey ?? "", dkimKeyType: type,
                           serial: UInt32(truncatingIfNeeded: row.serial))
+    }
+
+    /// The key DNS publishes for a domain: the one of the configured selector, else its first.
+    static func publishedKey(_ keys: [DKIMKeyRow], settings: ProviderSettings) -> DKIMKeyRow? {
+        keys.first { $0.selector == settings.dkimSelector } ?? keys.first
     }
 
     private func zone(for row: DomainRow, keys: [DKIMKeyRow]) throws -> (origin: Name, records: [Record]) {

@@ -12,6 +12,8 @@ public enum Routes {
         (.get, "/api/v1/domains/:id/mailboxes"),
         (.post, "/api/v1/domains/:id/mailboxes"),
         (.post, "/api/v1/domains/:id/verify"),
+        (.get, "/api/v1/domains/:id/dkim"),
+        (.get, "/api/v1/dkim/export"),
     ]
 
     /// Builds the router.
@@ -59,6 +61,34 @@ public enum Routes {
             try context.require(.domainsManage)
             return JSONResponse(.ok, try await verification.verify(id: try context.parameters.require("id")))
         }
+        api.get("domains/:id/dkim") { _, context -> JSONResponse in
+            try context.require(.dkimRead)
+            let keys = try await service.dkim(id: try context.parameters.require("id"))
+            // Every read of a private key is logged: which domain and selectors, by which API key. Never the key.
+            context.logger.notice("DKIM private keys read", metadata: [
+                "domain": "\(keys.id)", "name": "\(keys.name)", "selectors": "\(keys.selectors.map(\.selector))",
+                "apiKey": "\(context.apiKey?.id ?? "")",
+            ])
+            return JSONResponse(.ok, keys.json)
+        }
+        api.get("dkim/export") { request, context -> JSONResponse in
+            try context.require(.dkimRead)
+            let query = request.uri.queryParameters
+            let (format, directory) = try SignerExportRequest.parse { query[$0[...]].map(String.init) }
+            let (database, settings) = (service.database, service.settings)
+            let keys = try await service.offload.run { try DomainService.signingKeys(database: database, settings: settings) }
+            context.logger.notice("DKIM private keys exported", metadata: [
+                "format": "\(format.rawValue)", "keys": "\(keys.count)", "apiKey": "\(context.apiKey?.id ?? "")",
+            ])
+            let files = SignerExport.files(format, keys: keys, directory: directory)
+            return JSONResponse(.ok, .object([
+                ("format", .string(format.rawValue)), ("directory", .string(directory)),
+                ("files", .array(files.map { file in
+                    .object([("path", .string(file.path)), ("mode", .string("0" + String(file.mode, radix: 8))),
+                             ("contents", .string(file.contents))])
+                })),
+            ]))
+        }
         return router
     }
 }
@@ -85,5 +115,23 @@ enum Pagination {
         guard pageSize <= maxPageSize else { throw APIError.badRequest("pageSize must be at most \(maxPageSize)") }
         guard page <= maxPage else { throw APIError.badRequest("page must be at most \(maxPage)") }
         return (page, pageSize)
+    }
+}
+
+/// The `format` and `dir` query parameters of `GET /dkim/export`.
+enum SignerExportRequest {
+    /// Reads them through `query`: a known format, and an absolute folder of printable ASCII without white space
+    /// or `..` (it is written into the signer's tables).
+    static func parse(_ query: (String) -> String?) throws(APIError) -> (SignerExport.Format, String) {
+        let formats = SignerExport.Format.allCases.map(\.rawValue).joined(separator: ", ")
+        guard let text = query("format"), let format = SignerExport.Format(rawValue: text) else {
+            throw APIError.badRequest("format must be one of \(formats)")
+        }
+        guard let directory = query("dir"), directory.hasPrefix("/"), directory.count <= 1024,
+              directory.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }),
+              !directory.split(separator: "/").contains("..") else {
+            throw APIError.badRequest("dir must be the absolute folder the signer reads the files from (no spaces, no ..)")
+        }
+        return (format, directory)
     }
 }

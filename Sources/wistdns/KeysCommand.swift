@@ -31,7 +31,7 @@ struct KeysCommand: ParsableCommand {
         @Option(name: .long, help: "A name to recognise the key by.")
         var name: String
 
-        @Option(name: .long, help: "A scope the key grants: domains:manage or mailboxes:manage (repeatable).")
+        @Option(name: .long, help: "A scope the key grants: \(Scope.allCases.map(\.rawValue).joined(separator: ", ")) (repeatable).")
         var scope: [String]
 
         func run() throws {

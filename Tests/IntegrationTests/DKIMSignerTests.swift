@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+
+/// Runs `scripts/dkim_roundtrip.py` (dkimpy) with an exported key and returns its JSON report.
+func dkimRoundTrip(key: String, domain: String, dns: String, recursion: Bool) throws -> [String: Any] {
+    let script = scriptsFolder.appendingPathComponent("dkim_roundtrip.py").path
+    let output = try run("python3", [script, "--key", key, "--domain", domain, "--selector", "wistmail", "--dns", dns]
+        + (recursion ? ["--recursion"] : [])).output
+    let line = try #require(output.split(separator: "\n").last.map(String.init))
+    return try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(output)")
+}
+
+/// The POSIX mode bits of a file.
+func mode(_ path: String) throws -> Int {
+    try #require(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
+}
+
+/// Issue 11: the keys DNS publishes reach the signers, and what they sign verifies.
+@Suite("DKIM keys exported for signers", .serialized)
+struct DKIMSignerTests {
+    @Test("wistdns dkim export writes OpenDKIM's and Rspamd's files; dkimpy signs with the key and verifies it through WistDNS; a re-run follows a delete")
+    func exportAndSign() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dkim-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let server = try ServerProcess(database: folder.appendingPathComponent("wistdns.sqlite").path)
+        let key = try #require(server.log.firstMatch(of: /wm_[0-9A-Za-z]{32}/).map { String($0.0) })
+        var ids: [String: String] = [:]
+        for name in ["signs.example", "gone.example"] {
+            let added = try curl(server, "POST", "/api/v1/domains", key: key, body: #"{"name": "\#(name)"}"#)
+            ids[name] = try #require(added.json["id"] as? String)
+        }
+
+        let opendkim = folder.appendingPathComponent("opendkim").path
+        let export = try run(ServerProcess.binary.path, ["dkim", "export", "--db", server.databasePath,
+                                                         "--format", "opendkim", opendkim])
+        #expect(export.status == 0, "\(export.output)")
+        let keyFile = opendkim + "/keys/signs.example/wistmail.private"
+        #expect(try mode(keyFile) == 0o600)
+        #expect(try mode(opendkim + "/keys") == 0o700)
+        #expect(try String(contentsOfFile: opendkim + "/KeyTable", encoding: .utf8)
+            == "wistmail._domainkey.gone.example gone.example:wistmail:\(opendkim)/keys/gone.example/wistmail.private\n"
+            + "wistmail._domainkey.signs.example signs.example:wistmail:\(keyFile)\n")
+        #expect(try String(contentsOfFile: opendkim + "/SigningTable", encoding: .utf8)
+            == "gone.example wistmail._domainkey.gone.example\nsigns.example wistmail._domainkey.signs.example\n")
+
+        // dkimpy signs with the exported key; the verifier fetches the public key from WistDNS.
+        let report = try dkimRoundTrip(key: keyFile, domain: "signs.example", dns: "127.0.0.1:\(server.port)", recursion: false)
+        #expect(report["verified"] as? Bool == true, "\(report)")
+        #expect((report["fetched"] as? [String])?.first?.hasPrefix("v=DKIM1; k=rsa; p=") == true)
+
+        // After a delete, the same command updates the folder in place: the deleted domain's key is gone.
+        #expect(try curl(server, "DELETE", "/api/v1/domains/\(ids["gone.example"] ?? "")", key: key).status == 200)
+        #expect(try run(ServerProcess.binary.path, ["dkim", "export", "--db", server.databasePath,
+                                                    "--format", "opendkim", opendkim]).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: opendkim + "/keys/gone.example"))
+        #expect(try String(contentsOfFile: opendkim + "/KeyTable", encoding: .utf8)
+            == "wistmail._domainkey.signs.example signs.example:wistmail:\(keyFile)\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: opendkim).allSatisfy { !$0.hasSuffix(".tmp") })
+
+        let rspamd = folder.appendingPathComponent("rspamd").path
+        #expect(try run(ServerProcess.binary.path, ["dkim", "export", "--db", server.databasePath,
+                                                    "--format", "rspamd", rspamd]).status == 0)
+        #expect(try String(contentsOfFile: rspamd + "/dkim_selectors.map", encoding: .utf8) == "signs.example wistmail\n")
+        #expect(try String(contentsOfFile: rspamd + "/dkim_paths.map", encoding: .utf8)
+            == "signs.example \(rspamd)/keys/signs.example/wistmail.private\n")
+        #expect(try mode(rspamd + "/keys/signs.example/wistmail.private") == 0o600)
+
+        // Every read of a private key through the API is logged, with the API key's id; the key itself never is.
+        let read = try curl(server, "GET", "/api/v1/domains/\(ids["signs.example"] ?? "")/dkim", key: key)
+        #expect(read.status == 200)
+        try server.waitFor("DKIM private keys read")
+        #expect(server.log.contains("apiKey=key_"))
+        #expect(!server.log.contains("PRIVATE KEY-----"))
+    }
+}
+
+extension Port53Suites {
+    @Suite("DKIM through a real resolver on loopback", .serialized,
+           .enabled(if: geteuid() == 0, "binds port 53 of 127.0.0.2-4: run as root"))
+    struct DKIMResolverTests {
+        @Test("a message signed with the exported key verifies with dkimpy resolving the key through Unbound")
+        func throughUnbound() throws {
+            let world = try LoopbackDNSWorld()
+            defer { world.stop() }
+            let server = try world.startWistDNS()
+            defer { server.stop() }
+            let key = try #require(server.log.firstMatch(of: /wm_[0-9A-Za-z]{32}/).map { String($0.0) })
+            let added = try curl(server, "POST", "/api/v1/domains", key: key, body: #"{"name": "delegated.test"}"#)
+            #expect(added.status == 201)
+            let folder = world.folder.appendingPathComponent("rspamd-dkim").path
+            #expect(try run(ServerProcess.binary.path, ["dkim", "export", "--db", server.databasePath,
+                                                        "--format", "rspamd", folder]).status == 0)
+            let report = try dkimRoundTrip(key: folder + "/keys/delegated.test/wistmail.private", domain: "delegated.test",
+                                           dns: world.resolverAddress, recursion: true)
+            #expect(report["verified"] as? Bool == true, "\(report)")
+            let published = (added.json["records"] as? [[String: Any]])?[2]["value"] as? String
+            #expect((report["fetched"] as? [String])?.first == published, "Unbound fetched the value the API returned")
+        }
+    }
+}
