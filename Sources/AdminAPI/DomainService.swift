@@ -109,13 +109,19 @@ public final class DomainService: Sendable {
 
     /// One domain.
     func get(id: String) async throws -> DomainJSON {
+        let (row, keys) = try await stored(id: id)
+        return json(for: row, keys: keys)
+    }
+
+    /// A stored domain with its DKIM keys; 404 when there is none.
+    private func stored(id: String) async throws -> (DomainRow, [DKIMKeyRow]) {
         let database = self.database
         let found = try await offload.run { () -> (DomainRow, [DKIMKeyRow])? in
             guard let row = try database.domain(id: id) else { return nil }
             return (row, try database.dkimKeys(domainID: id))
         }
-        guard let (row, keys) = found else { throw APIError.notFound("domain \(id)") }
-        return json(for: row, keys: keys)
+        guard let found else { throw APIError.notFound("domain \(id)") }
+        return found
     }
 
     /// Adds a domain: validates the name and every name its zone holds, takes a DKIM key, then in one step on
@@ -231,12 +237,7 @@ public final class DomainService: Sendable {
 
     /// The DKIM keys a domain signs with, private halves included, as `GET /domains/:id/dkim` shows them.
     func dkim(id: String) async throws -> DKIMJSON {
-        let database = self.database
-        let found = try await offload.run { () -> (DomainRow, [DKIMKeyRow])? in
-            guard let row = try database.domain(id: id) else { return nil }
-            return (row, try database.dkimKeys(domainID: id))
-        }
-        guard let (row, keys) = found else { throw APIError.notFound("domain \(id)") }
+        let (row, keys) = try await stored(id: id)
         return DKIMJSON(id: row.id, name: row.name, selectors: Self.signing(row, keys: keys, settings: settings).map { signing, record, key in
             DKIMSelectorJSON(selector: signing.selector, state: "active",
                              algorithm: Self.mailDomain(for: row, keys: [key], settings: settings).dkimKeyType.rawValue,
