@@ -11,6 +11,7 @@ set with --recursion, for a resolver such as Unbound; clear for an authoritative
 the selector's TXT as fetched, and whether the signature verified. Loopback only.
 """
 import argparse
+import base64
 import ipaddress
 import json
 
@@ -36,6 +37,12 @@ def main():
     with open(args.key, "rb") as handle:
         private = handle.read()
     algorithm = args.algorithm.encode()
+    if args.algorithm == "ed25519-sha256":
+        # The export holds PKCS#8 PEM, as OpenDKIM and Rspamd read it; dkimpy wants the raw 32-octet seed in base64.
+        from cryptography.hazmat.primitives import serialization
+        key = serialization.load_pem_private_key(private, password=None)
+        private = base64.b64encode(key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+                                                     serialization.NoEncryption()))
     message = (f"From: postmaster@{args.domain}\r\nTo: someone@example.net\r\nSubject: DKIM round trip\r\n"
                f"Date: Sun, 06 Dec 2026 00:00:00 +0000\r\nMessage-ID: <roundtrip@{args.domain}>\r\n\r\n"
                "Signed with the key WistDNS exported.\r\n").encode()

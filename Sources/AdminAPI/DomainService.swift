@@ -36,13 +36,23 @@ public final class DomainService: Sendable {
     public func publishAll(logger: Logger) throws -> (served: Int, skipped: Int) {
         var skipped = 0
         let all = try database.allDomains().sorted { ($0.0.createdAt, $0.0.id) < ($1.0.createdAt, $1.0.id) }
-        for (row, keys) in all {
+        var added = 0
+        for (row, stored) in all {
+            var keys = stored
+            // Ed25519 turned on since the domain was added: it gets its key now.
+            if let selector = settings.dkimEd25519Selector, !keys.contains(where: { $0.selector == selector }),
+               let key = try Self.ed25519Key(domainID: row.id, settings: settings, now: Timestamp.nowMilliseconds()) {
+                try database.insertDKIMKey(key)
+                keys.append(key)
+                added += 1
+            }
             if let (problem, detail, held) = publishStored(row, keys: keys) {
                 logger.error("not serving \(row.name) (\(row.id)): \(detail)")
                 unserved.withLock { $0[row.id] = (row.name, problem, held) }
                 skipped += 1
             }
         }
+        if added > 0 { logger.info("made Ed25519 DKIM keys for \(added) domains that had none") }
         return (all.count - skipped, skipped)
     }
 
@@ -144,10 +154,19 @@ public final class DomainService: Sendable {
         let row = DomainRow(id: id, name: name, status: .pending, mxVerified: false, spfVerified: false,
                             dkimVerified: false, dmarcVerified: false, serial: 0, createdAt: now, updatedAt: now,
                             lastCheckedAt: nil)
-        let keyRow = DKIMKeyRow(domainID: id, selector: settings.dkimSelector, algorithm: key.algorithm.rawValue,
-                                privateKeyPEM: key.privateKeyPEM, publicKey: key.publicKeyBase64, createdAt: now)
-        let stored = try await offload.run { try self.insertAndPublish(row, key: keyRow, origin: origin) }
-        return json(for: stored, keys: [keyRow])
+        var keyRows = [DKIMKeyRow(domainID: id, selector: settings.dkimSelector, algorithm: key.algorithm.rawValue,
+                                  privateKeyPEM: key.privateKeyPEM, publicKey: key.publicKeyBase64, createdAt: now)]
+        if let ed25519 = try Self.ed25519Key(domainID: id, settings: settings, now: now) { keyRows.append(ed25519) }
+        let stored = try await offload.run { [keyRows] in try self.insertAndPublish(row, keys: keyRows, origin: origin) }
+        return json(for: stored, keys: keyRows)
+    }
+
+    /// A new Ed25519 key for the domain when `dkimEd25519Selector` is set (about 0.02 ms to make, so no pool).
+    static func ed25519Key(domainID: String, settings: ProviderSettings, now: Int64) throws -> DKIMKeyRow? {
+        guard let selector = settings.dkimEd25519Selector else { return nil }
+        let key = try DKIMKeyGenerator.generate(.ed25519)
+        return DKIMKeyRow(domainID: domainID, selector: selector, algorithm: key.algorithm.rawValue,
+                          privateKeyPEM: key.privateKeyPEM, publicKey: key.publicKeyBase64, createdAt: now)
     }
 
     /// Throws 409 when `name` is taken by a domain, overlaps a stored domain that is not served, or overlaps a zone
@@ -174,7 +193,7 @@ public final class DomainService: Sendable {
     }
 
     /// The storage-queue step of `add`.
-    private func insertAndPublish(_ row: DomainRow, key: DKIMKeyRow, origin: Name) throws -> DomainRow {
+    private func insertAndPublish(_ row: DomainRow, keys: [DKIMKeyRow], origin: Name) throws -> DomainRow {
         if try database.domain(name: row.name) != nil { throw Self.duplicate(row.name) }
         if let conflict = unservedConflict(row.name) { throw Self.conflict(row.name, conflict) }
         do {
@@ -187,13 +206,13 @@ public final class DomainService: Sendable {
             let previousSerial = try database.lastSerial(name: row.name)
             let stored: DomainRow
             do {
-                stored = try database.insertDomain(row, key: key)
+                stored = try database.insertDomain(row, keys: keys)
             } catch StorageError.duplicate {
                 throw Self.duplicate(row.name)
             }
             inserted = true
             do {
-                let zone = try zone(for: stored, keys: [key])
+                let zone = try zone(for: stored, keys: keys)
                 try publisher.publish(origin: zone.origin, records: zone.records)
             } catch {
                 inserted = !takeBack(row, previousSerial: previousSerial, failure: error)
@@ -240,7 +259,7 @@ public final class DomainService: Sendable {
         let (row, keys) = try await stored(id: id)
         return DKIMJSON(id: row.id, name: row.name, selectors: Self.signing(row, keys: keys, settings: settings).map { signing, record, key in
             DKIMSelectorJSON(selector: signing.selector, state: "active",
-                             algorithm: Self.mailDomain(for: row, keys: [key], settings: settings).dkimKeyType.rawValue,
+                             algorithm: Self.keyType(key).rawValue,
                              record: record, privateKey: signing.privateKeyPEM,
                              createdAt: Timestamp.iso8601(milliseconds: key.createdAt))
         })
@@ -252,17 +271,20 @@ public final class DomainService: Sendable {
         try database.allDomains().flatMap { row, keys in signing(row, keys: keys, settings: settings).map(\.0) }
     }
 
-    /// The key a domain signs with: the one DNS publishes, under the selector of its published DKIM record.
+    /// The keys a domain signs with: the ones DNS publishes (RSA, and Ed25519 when on), each under the selector of
+    /// its published DKIM record, RSA first.
     private static func signing(_ row: DomainRow, keys: [DKIMKeyRow], settings: ProviderSettings)
         -> [(SignerExport.SigningKey, RecordJSON, DKIMKeyRow)] {
-        guard let key = publishedKey(keys, settings: settings),
-              let record = MailZone.publishedRecords(for: mailDomain(for: row, keys: keys, settings: settings),
-                                                     settings: settings)
-                  .first(where: { $0.kind == .dkim }) else { return [] }
-        let signing = SignerExport.SigningKey(domain: row.name, selector: settings.dkimSelector,
-                                              privateKeyPEM: key.privateKeyPEM)
-        return [(signing, RecordJSON(type: record.type, name: record.name, value: record.value, priority: nil,
-                                     verified: false), key)]
+        let records = MailZone.publishedRecords(for: mailDomain(for: row, keys: keys, settings: settings),
+                                                settings: settings).filter { $0.kind == .dkim }
+        let published: [(String, DKIMKeyRow?)] = [(settings.dkimSelector, publishedKey(keys, settings: settings))]
+            + (settings.dkimEd25519Selector.map { selector in [(selector, keys.first { $0.selector == selector })] } ?? [])
+        return zip(published, records).compactMap { entry, record in
+            guard let key = entry.1 else { return nil }
+            let signing = SignerExport.SigningKey(domain: row.name, selector: entry.0, privateKeyPEM: key.privateKeyPEM)
+            return (signing, RecordJSON(type: record.type, name: record.name, value: record.value, priority: nil,
+                                        verified: false), key)
+        }
     }
 
     /// Adds a mailbox under a domain.
@@ -312,14 +334,21 @@ public final class DomainService: Sendable {
     /// The mail policy of a stored domain: its name, its DKIM key for the configured selector, its serial.
     static func mailDomain(for row: DomainRow, keys: [DKIMKeyRow], settings: ProviderSettings) -> MailDomain {
         let key = publishedKey(keys, settings: settings)
-        let type: DKIMKeyType = key?.algorithm == DKIMAlgorithm.ed25519.rawValue ? .ed25519 : .rsa
-        return MailDomain(name: row.name, dkimPublicKey: key?.publicKey ?? "", dkimKeyType: type,
-                          serial: UInt32(truncatingIfNeeded: row.serial))
+        let ed25519 = settings.dkimEd25519Selector.flatMap { selector in keys.first { $0.selector == selector } }
+        return MailDomain(name: row.name, dkimPublicKey: key?.publicKey ?? "", dkimKeyType: keyType(key),
+                          ed25519PublicKey: ed25519?.publicKey, serial: UInt32(truncatingIfNeeded: row.serial))
     }
 
-    /// The key DNS publishes for a domain: the one of the configured selector, else its first.
+    /// The `k=` of a stored key.
+    static func keyType(_ key: DKIMKeyRow?) -> DKIMKeyType {
+        key?.algorithm == DKIMAlgorithm.ed25519.rawValue ? .ed25519 : .rsa
+    }
+
+    /// The key DNS publishes under `dkimSelector`: the one of that selector, else the first that is not the
+    /// Ed25519 selector's (a domain added under an earlier selector).
     static func publishedKey(_ keys: [DKIMKeyRow], settings: ProviderSettings) -> DKIMKeyRow? {
-        keys.first { $0.selector == settings.dkimSelector } ?? keys.first
+        keys.first { $0.selector == settings.dkimSelector }
+            ?? keys.first { $0.selector != settings.dkimEd25519Selector }
     }
 
     private func zone(for row: DomainRow, keys: [DKIMKeyRow]) throws -> (origin: Name, records: [Record]) {

@@ -41,12 +41,19 @@ public enum SignerExport {
     }
 
     /// The files of `format` for `keys`, with the tables naming the key files under `directory` (the absolute
-    /// folder the signer reads them from). Tables list the domains in name order, one line each.
+    /// folder the signer reads them from). Tables list the domains in name order and a domain's keys in the order
+    /// given (its RSA key first): OpenDKIM gets a line for each key (it signs with all of them under
+    /// `MultipleSignatures yes`); Rspamd's maps hold one key per domain, the first.
     public static func files(_ format: Format, keys: [SigningKey], directory: String) -> [File] {
         let folder = directory.hasSuffix("/") ? String(directory.dropLast()) : directory
-        let sorted = keys.sorted { ($0.domain, $0.selector) < ($1.domain, $1.selector) }
+        let sorted = keys.enumerated().sorted { ($0.element.domain, $0.offset) < ($1.element.domain, $1.offset) }
+            .map(\.element)
         let keyFiles = sorted.map { File(path: $0.keyPath, mode: 0o600, contents: $0.privateKeyPEM) }
         func table(_ line: (SigningKey) -> String) -> String { sorted.map { line($0) + "\n" }.joined() }
+        func firstPerDomain(_ line: (SigningKey) -> String) -> String {
+            var seen = Set<String>()
+            return sorted.filter { seen.insert($0.domain).inserted }.map { line($0) + "\n" }.joined()
+        }
         switch format {
         case .opendkim:
             return keyFiles + [
@@ -57,8 +64,9 @@ public enum SignerExport {
             ]
         case .rspamd:
             return keyFiles + [
-                File(path: "dkim_selectors.map", mode: 0o644, contents: table { "\($0.domain) \($0.selector)" }),
-                File(path: "dkim_paths.map", mode: 0o644, contents: table { "\($0.domain) \(folder)/\($0.keyPath)" }),
+                File(path: "dkim_selectors.map", mode: 0o644, contents: firstPerDomain { "\($0.domain) \($0.selector)" }),
+                File(path: "dkim_paths.map", mode: 0o644,
+                     contents: firstPerDomain { "\($0.domain) \(folder)/\($0.keyPath)" }),
             ]
         }
     }

@@ -78,8 +78,10 @@ public final class VerificationService: Sendable {
         let verifier = self.verifier
         let report = await running.run { await verifier.verify(domain: row.name, expected: expected) }
         let now = Timestamp.nowMilliseconds()
+        // A kind is verified when every record of it is (both DKIM keys when Ed25519 is on).
         func flag(_ kind: PublishedRecord.Kind) -> Bool {
-            report.records.first { $0.record.kind == kind }?.verified ?? false
+            let records = report.records.filter { $0.record.kind == kind }
+            return !records.isEmpty && records.allSatisfy(\.verified)
         }
         let outcome = VerificationPolicy.Outcome(mx: flag(.mx), spf: flag(.spf), dkim: flag(.dkim), dmarc: flag(.dmarc),
                                                  temporaryFailure: report.temporaryFailure)

@@ -56,7 +56,8 @@ public enum DomainNameValidator {
 
     /// Why a name the zone of `name` would hold (the DKIM and DMARC owners) is too long, or nil when all fit.
     static func generatedNameProblem(_ name: String, settings: ProviderSettings) -> String? {
-        let generated = MailZone.publishedRecords(for: MailDomain(name: name, dkimPublicKey: "", serial: 0),
+        let generated = MailZone.publishedRecords(for: MailDomain(name: name, dkimPublicKey: "", ed25519PublicKey: "",
+                                                                  serial: 0),
                                                   settings: settings).map(\.name)
         guard let longest = generated.max(by: { $0.utf8.count < $1.utf8.count }),
               longest.utf8.count > HostNameSyntax.maxLength else { return nil }

@@ -7,14 +7,19 @@ public struct MailDomain: Sendable, Equatable {
     public var dkimPublicKey: String
     /// The DKIM key algorithm (`k=`).
     public var dkimKeyType: DKIMKeyType
+    /// The raw 32-octet Ed25519 public key in base64, published under `dkimEd25519Selector` when that is set;
+    /// nil when the domain has none.
+    public var ed25519PublicKey: String?
     /// The SOA serial of the domain's zone.
     public var serial: UInt32
 
-    /// A domain with the given name, DKIM key and zone serial.
-    public init(name: String, dkimPublicKey: String, dkimKeyType: DKIMKeyType = .rsa, serial: UInt32) {
+    /// A domain with the given name, DKIM key(s) and zone serial.
+    public init(name: String, dkimPublicKey: String, dkimKeyType: DKIMKeyType = .rsa, ed25519PublicKey: String? = nil,
+                serial: UInt32) {
         self.name = name
         self.dkimPublicKey = dkimPublicKey
         self.dkimKeyType = dkimKeyType
+        self.ed25519PublicKey = ed25519PublicKey
         self.serial = serial
     }
 }

@@ -7,11 +7,12 @@ public enum MailZone {
     /// The label of the DMARC policy record (RFC 7489 section 6.1).
     static let dmarcLabel = "_dmarc"
 
-    /// The four records of the domains API, in its order: MX, SPF TXT, DKIM TXT
-    /// (`v=DKIM1; k=<type>; p=<key>`), DMARC TXT. Names and the MX target have no trailing dot.
+    /// The records of the domains API, in its order: MX, SPF TXT, DKIM TXT (`v=DKIM1; k=<type>; p=<key>`), DMARC TXT,
+    /// and, when `settings.dkimEd25519Selector` is set and the domain has an Ed25519 key, that key's DKIM TXT
+    /// (`k=ed25519`) after the four. Names and the MX target have no trailing dot.
     public static func publishedRecords(for domain: MailDomain, settings: ProviderSettings) -> [PublishedRecord] {
         let values = Template.values(domain: domain.name, settings: settings)
-        return [
+        var records = [
             PublishedRecord(kind: .mx, type: "MX", name: domain.name, value: settings.mailHost.withoutTrailingDot,
                             priority: settings.mxPriority),
             PublishedRecord(kind: .spf, type: "TXT", name: domain.name,
@@ -21,6 +22,11 @@ public enum MailZone {
             PublishedRecord(kind: .dmarc, type: "TXT", name: "\(dmarcLabel).\(domain.name)",
                             value: Template.expand(settings.dmarcTemplate, values: values)),
         ]
+        if let selector = settings.dkimEd25519Selector, let key = domain.ed25519PublicKey {
+            records.append(PublishedRecord(kind: .dkim, type: "TXT", name: "\(selector).\(dkimLabel).\(domain.name)",
+                                           value: "v=DKIM1; k=\(DKIMKeyType.ed25519.rawValue); p=\(key)"))
+        }
+        return records
     }
 
     /// The NS records the customer must publish at the parent: the nameservers, without trailing dots.

@@ -19,6 +19,9 @@ public struct ProviderSettings: Sendable, Codable, Equatable {
     public var spfTemplate: String
     /// The DKIM selector: the key is published at `<selector>._domainkey.<domain>`.
     public var dkimSelector: String
+    /// The selector of a second DKIM key, Ed25519 (RFC 8463), published beside the RSA one; nil (the default)
+    /// publishes the RSA key only. Signers that support it sign with both, and verifiers that do not ignore it.
+    public var dkimEd25519Selector: String?
     /// The DMARC value, published at `_dmarc.<domain>`; same placeholders as `spfTemplate`.
     public var dmarcTemplate: String
     /// The TTL of every record in a customer zone, the SOA included.
@@ -43,6 +46,7 @@ public struct ProviderSettings: Sendable, Codable, Equatable {
         sendingIPv4: String = "192.0.2.25",
         spfTemplate: String = "v=spf1 mx ip4:{sendingIPv4} ~all",
         dkimSelector: String = "wistmail",
+        dkimEd25519Selector: String? = nil,
         dmarcTemplate: String = "v=DMARC1; p=quarantine; rua=mailto:dmarc@{domain}",
         ttl: UInt32 = 3600,
         negativeTTL: UInt32 = 300,
@@ -58,6 +62,7 @@ public struct ProviderSettings: Sendable, Codable, Equatable {
         self.sendingIPv4 = sendingIPv4
         self.spfTemplate = spfTemplate
         self.dkimSelector = dkimSelector
+        self.dkimEd25519Selector = dkimEd25519Selector
         self.dmarcTemplate = dmarcTemplate
         self.ttl = ttl
         self.negativeTTL = negativeTTL
@@ -82,6 +87,7 @@ public struct ProviderSettings: Sendable, Codable, Equatable {
         try take(.sendingIPv4, &settings.sendingIPv4)
         try take(.spfTemplate, &settings.spfTemplate)
         try take(.dkimSelector, &settings.dkimSelector)
+        try take(.dkimEd25519Selector, &settings.dkimEd25519Selector)
         try take(.dmarcTemplate, &settings.dmarcTemplate)
         try take(.ttl, &settings.ttl)
         try take(.negativeTTL, &settings.negativeTTL)
@@ -94,6 +100,6 @@ public struct ProviderSettings: Sendable, Codable, Equatable {
     /// The JSON keys: exactly the property names.
     private enum CodingKeys: String, CodingKey {
         case nameservers, hostmaster, providerZones, mailHost, mxPriority, sendingIPv4, spfTemplate
-        case dkimSelector, dmarcTemplate, ttl, negativeTTL, soaRefresh, soaRetry, soaExpire
+        case dkimSelector, dkimEd25519Selector, dmarcTemplate, ttl, negativeTTL, soaRefresh, soaRetry, soaExpire
     }
 }

@@ -19,6 +19,14 @@ extension ProviderSettings {
         if let reason = HostNameSyntax.problem(in: dkimSelector, minimumLabels: 1) {
             throw SettingsError(message: "dkimSelector '\(dkimSelector)': \(reason)")
         }
+        if let selector = dkimEd25519Selector {
+            if let reason = HostNameSyntax.problem(in: selector, minimumLabels: 1) {
+                throw SettingsError(message: "dkimEd25519Selector '\(selector)': \(reason)")
+            }
+            guard selector.lowercased() != dkimSelector.lowercased() else {
+                throw SettingsError(message: "dkimEd25519Selector must differ from dkimSelector")
+            }
+        }
         guard IPv4Text.parse(sendingIPv4) != nil else {
             throw SettingsError(message: "sendingIPv4 '\(sendingIPv4)' is not a dotted-quad IPv4 address")
         }

@@ -7,16 +7,27 @@ extension Database {
     /// exists (names compare without case), `.duplicate("id")` for a reused id, and `.other` when the key
     /// names another domain.
     public func insertDomain(_ domain: DomainRow, key: DKIMKeyRow) throws(StorageError) -> DomainRow {
-        guard key.domainID == domain.id else {
-            throw .other("the DKIM key belongs to \(key.domainID), not \(domain.id)")
+        try insertDomain(domain, keys: [key])
+    }
+
+    /// `insertDomain(_:key:)` with every DKIM key of the domain (one per selector).
+    public func insertDomain(_ domain: DomainRow, keys: [DKIMKeyRow]) throws(StorageError) -> DomainRow {
+        if let stray = keys.first(where: { $0.domainID != domain.id }) {
+            throw .other("the DKIM key belongs to \(stray.domainID), not \(domain.id)")
         }
         return try write { db in
             var stored = domain
             stored.serial = try ZoneSerials.next(db, name: domain.name, now: domain.createdAt)
             try stored.insert(db)
-            try key.insert(db)
+            for key in keys { try key.insert(db) }
             return stored
         }
+    }
+
+    /// Adds a DKIM key to a stored domain. Throws `.duplicate("selector")` when the domain has a key of that
+    /// selector, `.notFound` when the domain is gone.
+    public func insertDKIMKey(_ key: DKIMKeyRow) throws(StorageError) {
+        try write { db in try key.insert(db) }
     }
 
     /// The domain with this `id`, if any.

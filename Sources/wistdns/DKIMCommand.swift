@@ -32,6 +32,9 @@ struct DKIMCommand: ParsableCommand {
         @Option(name: .customLong("dkim-selector"), help: "The DKIM selector DNS publishes, if not the config file's.")
         var dkimSelector: String?
 
+        @Option(name: .customLong("dkim-ed25519-selector"), help: "The Ed25519 selector DNS publishes, if not the config file's.")
+        var dkimEd25519Selector: String?
+
         @Argument(help: "The folder to write, as the signer reads it (created with mode 0700).")
         var directory: String
 
@@ -41,6 +44,7 @@ struct DKIMCommand: ParsableCommand {
             }
             var settings = try ConfigFile.load(location.config).provider ?? ProviderSettings()
             if let dkimSelector { settings.dkimSelector = dkimSelector }
+            if let dkimEd25519Selector { settings.dkimEd25519Selector = dkimEd25519Selector }
             do { try settings.validate() } catch { throw ValidationError("provider settings: \(error)") }
             let folder = URL(fileURLWithPath: directory).standardizedFileURL
             let keys = try DomainService.signingKeys(database: location.open(), settings: settings)

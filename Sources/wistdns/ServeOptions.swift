@@ -148,6 +148,10 @@ struct ServeOptions: ParsableArguments {
     @Option(name: .customLong("dkim-selector"), help: "DKIM selector of generated keys.")
     var dkimSelector: String?
 
+    @Option(name: .customLong("dkim-ed25519-selector"),
+            help: "Also publish an Ed25519 DKIM key (RFC 8463) under this selector, beside the RSA one (default: off).")
+    var dkimEd25519Selector: String?
+
     @Option(name: .customLong("dmarc-template"), help: "DMARC value; {domain} is replaced.")
     var dmarcTemplate: String?
 
@@ -260,6 +264,7 @@ struct ServeOptions: ParsableArguments {
         if let sendingIPv4 { provider.sendingIPv4 = sendingIPv4 }
         if let spfTemplate { provider.spfTemplate = spfTemplate }
         if let dkimSelector { provider.dkimSelector = dkimSelector }
+        if let dkimEd25519Selector { provider.dkimEd25519Selector = dkimEd25519Selector }
         if let dmarcTemplate { provider.dmarcTemplate = dmarcTemplate }
         do { try provider.validate() } catch { throw ValidationError("provider settings: \(error)") }
 

@@ -2,9 +2,11 @@ import Foundation
 import Testing
 
 /// Runs `scripts/dkim_roundtrip.py` (dkimpy) with an exported key and returns its JSON report.
-func dkimRoundTrip(key: String, domain: String, dns: String, recursion: Bool) throws -> [String: Any] {
+func dkimRoundTrip(key: String, domain: String, selector: String = "wistmail", algorithm: String = "rsa-sha256",
+                   dns: String, recursion: Bool) throws -> [String: Any] {
     let script = scriptsFolder.appendingPathComponent("dkim_roundtrip.py").path
-    let output = try run("python3", [script, "--key", key, "--domain", domain, "--selector", "wistmail", "--dns", dns]
+    let output = try run("python3", [script, "--key", key, "--domain", domain, "--selector", selector,
+                                     "--algorithm", algorithm, "--dns", dns]
         + (recursion ? ["--recursion"] : [])).output
     let line = try #require(output.split(separator: "\n").last.map(String.init))
     return try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(output)")
@@ -72,29 +74,53 @@ struct DKIMSignerTests {
         #expect(server.log.contains("apiKey=key_"))
         #expect(!server.log.contains("PRIVATE KEY-----"))
     }
+
+    @Test("with --dkim-ed25519-selector, dkimpy signs with both exported keys (rsa-sha256, ed25519-sha256) and both verify")
+    func ed25519() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dkim-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let server = try ServerProcess(database: folder.appendingPathComponent("wistdns.sqlite").path,
+                                       extraArguments: ["--dkim-ed25519-selector", "wistmail-ed"])
+        let key = try #require(server.log.firstMatch(of: /wm_[0-9A-Za-z]{32}/).map { String($0.0) })
+        #expect(try curl(server, "POST", "/api/v1/domains", key: key, body: #"{"name": "two.example"}"#).status == 201)
+        let out = folder.appendingPathComponent("opendkim").path
+        #expect(try run(ServerProcess.binary.path, ["dkim", "export", "--db", server.databasePath, "--format", "opendkim",
+                                                    "--dkim-ed25519-selector", "wistmail-ed", out]).status == 0)
+        for (selector, algorithm) in [("wistmail", "rsa-sha256"), ("wistmail-ed", "ed25519-sha256")] {
+            let report = try dkimRoundTrip(key: out + "/keys/two.example/\(selector).private", domain: "two.example",
+                                           selector: selector, algorithm: algorithm, dns: "127.0.0.1:\(server.port)",
+                                           recursion: false)
+            #expect(report["verified"] as? Bool == true, "\(selector): \(report)")
+        }
+        #expect((try digShort(server, "wistmail-ed._domainkey.two.example", "TXT").first ?? "").contains("k=ed25519"))
+    }
 }
 
 extension Port53Suites {
     @Suite("DKIM through a real resolver on loopback", .serialized,
            .enabled(if: geteuid() == 0, "binds port 53 of 127.0.0.2-4: run as root"))
     struct DKIMResolverTests {
-        @Test("a message signed with the exported key verifies with dkimpy resolving the key through Unbound")
+        @Test("messages signed with the exported RSA and Ed25519 keys verify with dkimpy resolving the keys through Unbound")
         func throughUnbound() throws {
             let world = try LoopbackDNSWorld()
             defer { world.stop() }
-            let server = try world.startWistDNS()
+            let server = try world.startWistDNS(extraArguments: ["--dkim-ed25519-selector", "wistmail-ed"])
             defer { server.stop() }
             let key = try #require(server.log.firstMatch(of: /wm_[0-9A-Za-z]{32}/).map { String($0.0) })
             let added = try curl(server, "POST", "/api/v1/domains", key: key, body: #"{"name": "delegated.test"}"#)
             #expect(added.status == 201)
             let folder = world.folder.appendingPathComponent("rspamd-dkim").path
-            #expect(try run(ServerProcess.binary.path, ["dkim", "export", "--db", server.databasePath,
-                                                        "--format", "rspamd", folder]).status == 0)
-            let report = try dkimRoundTrip(key: folder + "/keys/delegated.test/wistmail.private", domain: "delegated.test",
-                                           dns: world.resolverAddress, recursion: true)
-            #expect(report["verified"] as? Bool == true, "\(report)")
-            let published = (added.json["records"] as? [[String: Any]])?[2]["value"] as? String
-            #expect((report["fetched"] as? [String])?.first == published, "Unbound fetched the value the API returned")
+            #expect(try run(ServerProcess.binary.path, ["dkim", "export", "--db", server.databasePath, "--format", "rspamd",
+                                                        "--dkim-ed25519-selector", "wistmail-ed", folder]).status == 0)
+            let records = try #require(added.json["records"] as? [[String: Any]])
+            for (selector, algorithm, index) in [("wistmail", "rsa-sha256", 2), ("wistmail-ed", "ed25519-sha256", 4)] {
+                let report = try dkimRoundTrip(key: folder + "/keys/delegated.test/\(selector).private",
+                                               domain: "delegated.test", selector: selector, algorithm: algorithm,
+                                               dns: world.resolverAddress, recursion: true)
+                #expect(report["verified"] as? Bool == true, "\(selector): \(report)")
+                #expect((report["fetched"] as? [String])?.first == records[index]["value"] as? String,
+                        "Unbound fetched the value the API returned")
+            }
         }
     }
 }
