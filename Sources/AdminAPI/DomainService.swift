@@ -40,7 +40,7 @@ public final class DomainService: Sendable {
         for (row, stored) in all {
             var keys = stored
             // Ed25519 turned on since the domain was added: it gets its key now.
-            if let selector = settings.dkimEd25519Selector, !keys.contains(where: { $0.selector == selector }),
+            if settings.dkimEd25519Selector != nil, !keys.contains(where: { Self.keyType($0) == .ed25519 }),
                let key = try Self.ed25519Key(domainID: row.id, settings: settings, now: Timestamp.nowMilliseconds()) {
                 try database.insertDKIMKey(key)
                 keys.append(key)
@@ -254,36 +254,27 @@ public final class DomainService: Sendable {
         guard deleted else { throw APIError.notFound("domain \(id)") }
     }
 
-    /// The DKIM keys a domain signs with, private halves included, as `GET /domains/:id/dkim` shows them.
+    /// Every DKIM key of a domain, private halves included, as `GET /domains/:id/dkim` shows them: the active ones
+    /// first (the RSA key, then Ed25519), then those a rotation published or retired.
     func dkim(id: String) async throws -> DKIMJSON {
         let (row, keys) = try await stored(id: id)
-        return DKIMJSON(id: row.id, name: row.name, selectors: Self.signing(row, keys: keys, settings: settings).map { signing, record, key in
-            DKIMSelectorJSON(selector: signing.selector, state: "active",
-                             algorithm: Self.keyType(key).rawValue,
-                             record: record, privateKey: signing.privateKeyPEM,
-                             createdAt: Timestamp.iso8601(milliseconds: key.createdAt))
+        return DKIMJSON(id: row.id, name: row.name, selectors: Self.inPublishingOrder(keys).map { key in
+            let record = MailZone.dkimRecord(Self.publication(key), domain: row.name)
+            return DKIMSelectorJSON(selector: key.selector, state: key.state.rawValue, algorithm: Self.keyType(key).rawValue,
+                                    record: RecordJSON(type: record.type, name: record.name, value: record.value,
+                                                       priority: nil, verified: false),
+                                    privateKey: key.privateKeyPEM,
+                                    createdAt: Timestamp.iso8601(milliseconds: key.createdAt))
         })
     }
 
-    /// The signing key of every stored domain in `database`, as DNS publishes it with `settings`, for
-    /// `SignerExport`. Blocks on SQLite.
-    public static func signingKeys(database: Database, settings: ProviderSettings) throws -> [SignerExport.SigningKey] {
-        try database.allDomains().flatMap { row, keys in signing(row, keys: keys, settings: settings).map(\.0) }
-    }
-
-    /// The keys a domain signs with: the ones DNS publishes (RSA, and Ed25519 when on), each under the selector of
-    /// its published DKIM record, RSA first.
-    private static func signing(_ row: DomainRow, keys: [DKIMKeyRow], settings: ProviderSettings)
-        -> [(SignerExport.SigningKey, RecordJSON, DKIMKeyRow)] {
-        let records = MailZone.publishedRecords(for: mailDomain(for: row, keys: keys, settings: settings),
-                                                settings: settings).filter { $0.kind == .dkim }
-        let published: [(String, DKIMKeyRow?)] = [(settings.dkimSelector, publishedKey(keys, settings: settings))]
-            + (settings.dkimEd25519Selector.map { selector in [(selector, keys.first { $0.selector == selector })] } ?? [])
-        return zip(published, records).compactMap { entry, record in
-            guard let key = entry.1 else { return nil }
-            let signing = SignerExport.SigningKey(domain: row.name, selector: entry.0, privateKeyPEM: key.privateKeyPEM)
-            return (signing, RecordJSON(type: record.type, name: record.name, value: record.value, priority: nil,
-                                        verified: false), key)
+    /// The keys signers use, of every stored domain in `database` (the active ones, each under its own selector,
+    /// the RSA key first), for `SignerExport`. Blocks on SQLite.
+    public static func signingKeys(database: Database) throws -> [SignerExport.SigningKey] {
+        try database.allDomains().flatMap { row, keys in
+            inPublishingOrder(keys).filter { $0.state == .active }.map {
+                SignerExport.SigningKey(domain: row.name, selector: $0.selector, privateKeyPEM: $0.privateKeyPEM)
+            }
         }
     }
 
@@ -331,24 +322,34 @@ public final class DomainService: Sendable {
         Self.mailDomain(for: row, keys: keys, settings: settings)
     }
 
-    /// The mail policy of a stored domain: its name, its DKIM key for the configured selector, its serial.
+    /// The mail policy of a stored domain: its name, its DKIM keys (each under its own selector), its serial.
     static func mailDomain(for row: DomainRow, keys: [DKIMKeyRow], settings: ProviderSettings) -> MailDomain {
-        let key = publishedKey(keys, settings: settings)
-        let ed25519 = settings.dkimEd25519Selector.flatMap { selector in keys.first { $0.selector == selector } }
-        return MailDomain(name: row.name, dkimPublicKey: key?.publicKey ?? "", dkimKeyType: keyType(key),
-                          ed25519PublicKey: ed25519?.publicKey, serial: UInt32(truncatingIfNeeded: row.serial))
+        MailDomain(name: row.name, dkim: inPublishingOrder(keys).map(publication),
+                   serial: UInt32(truncatingIfNeeded: row.serial))
+    }
+
+    /// A stored key as DNS publishes it.
+    static func publication(_ key: DKIMKeyRow) -> DKIMPublication {
+        let state: DKIMPublication.State = switch key.state {
+        case .published: .published
+        case .active: .active
+        case .retired: .retired
+        }
+        return DKIMPublication(selector: key.selector, keyType: keyType(key), publicKey: key.publicKey, state: state)
     }
 
     /// The `k=` of a stored key.
-    static func keyType(_ key: DKIMKeyRow?) -> DKIMKeyType {
-        key?.algorithm == DKIMAlgorithm.ed25519.rawValue ? .ed25519 : .rsa
+    static func keyType(_ key: DKIMKeyRow) -> DKIMKeyType {
+        key.algorithm == DKIMAlgorithm.ed25519.rawValue ? .ed25519 : .rsa
     }
 
-    /// The key DNS publishes under `dkimSelector`: the one of that selector, else the first that is not the
-    /// Ed25519 selector's (a domain added under an earlier selector).
-    static func publishedKey(_ keys: [DKIMKeyRow], settings: ProviderSettings) -> DKIMKeyRow? {
-        keys.first { $0.selector == settings.dkimSelector }
-            ?? keys.first { $0.selector != settings.dkimEd25519Selector }
+    /// A domain's keys in the order they are shown and exported: active before published before retired, RSA
+    /// before Ed25519, then by selector.
+    static func inPublishingOrder(_ keys: [DKIMKeyRow]) -> [DKIMKeyRow] {
+        func rank(_ state: DKIMKeyState) -> Int { state == .active ? 0 : state == .published ? 1 : 2 }
+        return keys.sorted {
+            (rank($0.state), keyType($0) == .rsa ? 0 : 1, $0.selector) < (rank($1.state), keyType($1) == .rsa ? 0 : 1, $1.selector)
+        }
     }
 
     private func zone(for row: DomainRow, keys: [DKIMKeyRow]) throws -> (origin: Name, records: [Record]) {

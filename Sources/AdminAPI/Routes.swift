@@ -75,8 +75,8 @@ public enum Routes {
             try context.require(.dkimRead)
             let query = request.uri.queryParameters
             let (format, directory) = try SignerExportRequest.parse { query[$0[...]].map(String.init) }
-            let (database, settings) = (service.database, service.settings)
-            let keys = try await service.offload.run { try DomainService.signingKeys(database: database, settings: settings) }
+            let database = service.database
+            let keys = try await service.offload.run { try DomainService.signingKeys(database: database) }
             context.logger.notice("DKIM private keys exported", metadata: [
                 "format": "\(format.rawValue)", "keys": "\(keys.count)", "apiKey": "\(context.apiKey?.id ?? "")",
             ])

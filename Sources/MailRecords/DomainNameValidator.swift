@@ -56,9 +56,10 @@ public enum DomainNameValidator {
 
     /// Why a name the zone of `name` would hold (the DKIM and DMARC owners) is too long, or nil when all fit.
     static func generatedNameProblem(_ name: String, settings: ProviderSettings) -> String? {
-        let generated = MailZone.publishedRecords(for: MailDomain(name: name, dkimPublicKey: "", ed25519PublicKey: "",
-                                                                  serial: 0),
-                                                  settings: settings).map(\.name)
+        let keys = [DKIMPublication(selector: settings.dkimSelector, keyType: .rsa, publicKey: "")]
+            + (settings.dkimEd25519Selector.map { [DKIMPublication(selector: $0, keyType: .ed25519, publicKey: "")] } ?? [])
+        let generated = MailZone.publishedRecords(for: MailDomain(name: name, dkim: keys, serial: 0), settings: settings)
+            .map(\.name)
         guard let longest = generated.max(by: { $0.utf8.count < $1.utf8.count }),
               longest.utf8.count > HostNameSyntax.maxLength else { return nil }
         return "the name is too long for its records: '\(longest.prefix(40))...' would be \(longest.utf8.count) "

@@ -2,25 +2,55 @@
 public struct MailDomain: Sendable, Equatable {
     /// The normalized name (see `DomainNameValidator`), without a trailing dot.
     public var name: String
-    /// The DKIM `p=` value: base64 of the DER SubjectPublicKeyInfo for RSA, base64 of the raw 32-octet
-    /// public key for Ed25519 (RFC 8463).
-    public var dkimPublicKey: String
-    /// The DKIM key algorithm (`k=`).
-    public var dkimKeyType: DKIMKeyType
-    /// The raw 32-octet Ed25519 public key in base64, published under `dkimEd25519Selector` when that is set;
-    /// nil when the domain has none.
-    public var ed25519PublicKey: String?
+    /// The DKIM keys DNS publishes for the domain, each under its own selector: the active keys (the RSA one
+    /// first) and those a rotation has published or retired.
+    public var dkim: [DKIMPublication]
     /// The SOA serial of the domain's zone.
     public var serial: UInt32
 
-    /// A domain with the given name, DKIM key(s) and zone serial.
-    public init(name: String, dkimPublicKey: String, dkimKeyType: DKIMKeyType = .rsa, ed25519PublicKey: String? = nil,
-                serial: UInt32) {
+    /// A domain with the given name, DKIM keys and zone serial.
+    public init(name: String, dkim: [DKIMPublication], serial: UInt32) {
         self.name = name
-        self.dkimPublicKey = dkimPublicKey
-        self.dkimKeyType = dkimKeyType
-        self.ed25519PublicKey = ed25519PublicKey
+        self.dkim = dkim
         self.serial = serial
+    }
+
+    /// A domain with one active key under `selector`.
+    public init(name: String, dkimPublicKey: String, dkimKeyType: DKIMKeyType = .rsa, selector: String = "wistmail",
+                serial: UInt32) {
+        self.init(name: name, dkim: [DKIMPublication(selector: selector, keyType: dkimKeyType, publicKey: dkimPublicKey)],
+                  serial: serial)
+    }
+}
+
+/// One DKIM key as DNS publishes it, at `<selector>._domainkey.<domain>`.
+public struct DKIMPublication: Sendable, Equatable {
+    /// Where the key is in its life.
+    public enum State: String, Sendable {
+        /// Published ahead of use: a rotation waits for the world to serve it.
+        case published
+        /// The key signers use; shown in the domains API's records.
+        case active
+        /// Replaced: published with an empty `p=` (RFC 6376 section 3.6.1) so verifiers see it revoked.
+        case retired
+    }
+
+    public var selector: String
+    public var keyType: DKIMKeyType
+    /// The `p=` value: base64 of the DER SubjectPublicKeyInfo for RSA, of the raw 32-octet key for Ed25519.
+    public var publicKey: String
+    public var state: State
+
+    public init(selector: String, keyType: DKIMKeyType, publicKey: String, state: State = .active) {
+        self.selector = selector
+        self.keyType = keyType
+        self.publicKey = publicKey
+        self.state = state
+    }
+
+    /// The TXT value: `v=DKIM1; k=<type>; p=<key>`, with an empty `p=` once retired.
+    public var value: String {
+        "v=DKIM1; k=\(keyType.rawValue); p=\(state == .retired ? "" : publicKey)"
     }
 }
 

@@ -7,26 +7,29 @@ public enum MailZone {
     /// The label of the DMARC policy record (RFC 7489 section 6.1).
     static let dmarcLabel = "_dmarc"
 
-    /// The records of the domains API, in its order: MX, SPF TXT, DKIM TXT (`v=DKIM1; k=<type>; p=<key>`), DMARC TXT,
-    /// and, when `settings.dkimEd25519Selector` is set and the domain has an Ed25519 key, that key's DKIM TXT
-    /// (`k=ed25519`) after the four. Names and the MX target have no trailing dot.
+    /// The records of the domains API, in its order: MX, SPF TXT, the active RSA key's DKIM TXT
+    /// (`v=DKIM1; k=rsa; p=<key>` at `<selector>._domainkey`), DMARC TXT, then the other active keys' DKIM TXT (the
+    /// Ed25519 one, `k=ed25519`, when the provider turns it on). Names and the MX target have no trailing dot.
     public static func publishedRecords(for domain: MailDomain, settings: ProviderSettings) -> [PublishedRecord] {
         let values = Template.values(domain: domain.name, settings: settings)
+        let active = domain.dkim.filter { $0.state == .active }
+        let first = active.first { $0.keyType == .rsa } ?? active.first
         var records = [
             PublishedRecord(kind: .mx, type: "MX", name: domain.name, value: settings.mailHost.withoutTrailingDot,
                             priority: settings.mxPriority),
             PublishedRecord(kind: .spf, type: "TXT", name: domain.name,
                             value: Template.expand(settings.spfTemplate, values: values)),
-            PublishedRecord(kind: .dkim, type: "TXT", name: "\(settings.dkimSelector).\(dkimLabel).\(domain.name)",
-                            value: "v=DKIM1; k=\(domain.dkimKeyType.rawValue); p=\(domain.dkimPublicKey)"),
-            PublishedRecord(kind: .dmarc, type: "TXT", name: "\(dmarcLabel).\(domain.name)",
-                            value: Template.expand(settings.dmarcTemplate, values: values)),
         ]
-        if let selector = settings.dkimEd25519Selector, let key = domain.ed25519PublicKey {
-            records.append(PublishedRecord(kind: .dkim, type: "TXT", name: "\(selector).\(dkimLabel).\(domain.name)",
-                                           value: "v=DKIM1; k=\(DKIMKeyType.ed25519.rawValue); p=\(key)"))
-        }
+        if let first { records.append(dkimRecord(first, domain: domain.name)) }
+        records.append(PublishedRecord(kind: .dmarc, type: "TXT", name: "\(dmarcLabel).\(domain.name)",
+                                       value: Template.expand(settings.dmarcTemplate, values: values)))
+        for key in active where key != first { records.append(dkimRecord(key, domain: domain.name)) }
         return records
+    }
+
+    /// The DKIM TXT of `key`: published at `<selector>._domainkey.<domain>`.
+    public static func dkimRecord(_ key: DKIMPublication, domain: String) -> PublishedRecord {
+        PublishedRecord(kind: .dkim, type: "TXT", name: "\(key.selector).\(dkimLabel).\(domain)", value: key.value)
     }
 
     /// The NS records the customer must publish at the parent: the nameservers, without trailing dots.
@@ -52,7 +55,8 @@ public enum MailZone {
         for nameserver in settings.nameservers {
             records.append(Record(name: origin, type: .ns, ttl: settings.ttl, rdata: .ns(try absoluteName(nameserver))))
         }
-        for published in publishedRecords(for: domain, settings: settings) {
+        let rotating = domain.dkim.filter { $0.state != .active }.map { dkimRecord($0, domain: domain.name) }
+        for published in publishedRecords(for: domain, settings: settings) + rotating {
             let owner = try absoluteName(published.name)
             let record = switch published.kind {
             case .mx:

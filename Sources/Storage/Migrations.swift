@@ -18,6 +18,9 @@ enum Migrations {
         migrator.registerMigration("v3-zone-journal") { db in
             try db.execute(sql: v3ZoneJournal)
         }
+        migrator.registerMigration("v4-dkim-rotation") { db in
+            try db.execute(sql: v4DKIMRotation)
+        }
         return migrator
     }
 
@@ -115,5 +118,26 @@ enum Migrations {
             created_at INTEGER NOT NULL
         );
         CREATE INDEX zone_journal_by_zone ON zone_journal (name, seq);
+        """
+
+    /// The life of a DKIM key (issue 11): `published` (in DNS, not yet signed with), `active` (the key signers use),
+    /// `retired` (published with an empty `p=`, RFC 6376 section 3.6.1, until it is removed), and the rotation of a
+    /// domain in progress, with what it waits for. Every existing key is active.
+    private static let v4DKIMRotation = """
+        ALTER TABLE dkim_keys ADD COLUMN state TEXT NOT NULL DEFAULT 'active'
+            CHECK (state IN ('published', 'active', 'retired'));
+        ALTER TABLE dkim_keys ADD COLUMN state_since INTEGER;
+
+        CREATE TABLE dkim_rotations (
+            domain_id TEXT NOT NULL PRIMARY KEY REFERENCES domains (id) ON DELETE CASCADE,
+            old_selector TEXT NOT NULL,
+            new_selector TEXT NOT NULL,
+            started_at INTEGER NOT NULL,
+            served_at INTEGER NOT NULL,
+            served_serial INTEGER NOT NULL CHECK (served_serial BETWEEN 0 AND 4294967295),
+            next_check_at INTEGER NOT NULL,
+            waiting_for TEXT
+        );
+        CREATE INDEX dkim_rotations_due ON dkim_rotations (next_check_at);
         """
 }

@@ -1,7 +1,6 @@
 import AdminAPI
 import ArgumentParser
 import Foundation
-import MailRecords
 import Storage
 
 /// `wistdns dkim export`: the domains' signing keys in the files OpenDKIM or Rspamd read.
@@ -29,12 +28,6 @@ struct DKIMCommand: ParsableCommand {
         @Option(name: .long, help: "opendkim or rspamd.")
         var format: String
 
-        @Option(name: .customLong("dkim-selector"), help: "The DKIM selector DNS publishes, if not the config file's.")
-        var dkimSelector: String?
-
-        @Option(name: .customLong("dkim-ed25519-selector"), help: "The Ed25519 selector DNS publishes, if not the config file's.")
-        var dkimEd25519Selector: String?
-
         @Argument(help: "The folder to write, as the signer reads it (created with mode 0700).")
         var directory: String
 
@@ -42,12 +35,8 @@ struct DKIMCommand: ParsableCommand {
             guard let format = SignerExport.Format(rawValue: format) else {
                 throw ValidationError("--format is opendkim or rspamd")
             }
-            var settings = try ConfigFile.load(location.config).provider ?? ProviderSettings()
-            if let dkimSelector { settings.dkimSelector = dkimSelector }
-            if let dkimEd25519Selector { settings.dkimEd25519Selector = dkimEd25519Selector }
-            do { try settings.validate() } catch { throw ValidationError("provider settings: \(error)") }
             let folder = URL(fileURLWithPath: directory).standardizedFileURL
-            let keys = try DomainService.signingKeys(database: location.open(), settings: settings)
+            let keys = try DomainService.signingKeys(database: location.open())
             let files = SignerExport.files(format, keys: keys, directory: folder.path)
             try ExportFolder(root: folder).replace(with: files)
             printError("wrote \(keys.count) signing keys and the \(format.rawValue) tables to \(folder.path)")

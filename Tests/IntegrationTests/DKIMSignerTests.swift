@@ -85,7 +85,7 @@ struct DKIMSignerTests {
         #expect(try curl(server, "POST", "/api/v1/domains", key: key, body: #"{"name": "two.example"}"#).status == 201)
         let out = folder.appendingPathComponent("opendkim").path
         #expect(try run(ServerProcess.binary.path, ["dkim", "export", "--db", server.databasePath, "--format", "opendkim",
-                                                    "--dkim-ed25519-selector", "wistmail-ed", out]).status == 0)
+                                                    out]).status == 0)
         for (selector, algorithm) in [("wistmail", "rsa-sha256"), ("wistmail-ed", "ed25519-sha256")] {
             let report = try dkimRoundTrip(key: out + "/keys/two.example/\(selector).private", domain: "two.example",
                                            selector: selector, algorithm: algorithm, dns: "127.0.0.1:\(server.port)",
@@ -111,7 +111,7 @@ extension Port53Suites {
             #expect(added.status == 201)
             let folder = world.folder.appendingPathComponent("rspamd-dkim").path
             #expect(try run(ServerProcess.binary.path, ["dkim", "export", "--db", server.databasePath, "--format", "rspamd",
-                                                        "--dkim-ed25519-selector", "wistmail-ed", folder]).status == 0)
+                                                        folder]).status == 0)
             let records = try #require(added.json["records"] as? [[String: Any]])
             for (selector, algorithm, index) in [("wistmail", "rsa-sha256", 2), ("wistmail-ed", "ed25519-sha256", 4)] {
                 let report = try dkimRoundTrip(key: folder + "/keys/delegated.test/\(selector).private",

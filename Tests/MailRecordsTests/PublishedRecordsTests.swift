@@ -23,8 +23,9 @@ struct PublishedRecordsTests {
             spfTemplate: "v=spf1 a:{mailHost} ip4:{sendingIPv4} -all", dkimSelector: "s2026",
             dmarcTemplate: "v=DMARC1; p=reject; rua=mailto:reports@{domain}; {unknown}"
         )
+        // The key carries its own selector (the one it was made under).
         let domain = MailDomain(name: "shop.example", dkimPublicKey: "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=",
-                                dkimKeyType: .ed25519, serial: 1)
+                                dkimKeyType: .ed25519, selector: "s2026", serial: 1)
         let records = MailZone.publishedRecords(for: domain, settings: settings)
         #expect(records.map(\.kind) == [.mx, .spf, .dkim, .dmarc])
         #expect(records[0].value == "mx.example.net")
@@ -59,5 +60,25 @@ struct RecordPresenceTests {
         #expect(records[2].isPresent(in: [.txt([Array("v=spf1 -all".utf8)]), dkimRData]))
         #expect(!records[2].isPresent(in: [.txt([Array("v=DKIM1; k=rsa; p=".utf8)])]))
         #expect(records[1].isPresent(in: [.txt([Array("v=spf1 mx ".utf8), Array("ip4:192.0.2.25 ~all".utf8)])]))
+    }
+
+    @Test("a rotation's keys: only the active ones are records; published and retired ones are in the zone, a retired one with an empty p=")
+    func rotationKeys() throws {
+        let domain = MailDomain(name: "rot.example", dkim: [
+            DKIMPublication(selector: "wistmail-20261206", keyType: .rsa, publicKey: "NEWKEY", state: .published),
+            DKIMPublication(selector: "wistmail", keyType: .rsa, publicKey: "OLDKEY", state: .active),
+            DKIMPublication(selector: "wistmail-20250101", keyType: .rsa, publicKey: "OLDERKEY", state: .retired),
+        ], serial: 1)
+        let records = MailZone.publishedRecords(for: domain, settings: ProviderSettings())
+        #expect(records.map(\.name) == ["rot.example", "rot.example", "wistmail._domainkey.rot.example", "_dmarc.rot.example"])
+        #expect(records[2].value == "v=DKIM1; k=rsa; p=OLDKEY")
+        let zone = try MailZone.zoneRecords(for: domain, settings: ProviderSettings()).records
+        let txt = zone.filter { $0.name.description.contains("_domainkey") }.map { record -> String in
+            guard case .txt(let strings) = record.rdata else { return "" }
+            return record.name.description + " " + String(decoding: strings.joined(), as: UTF8.self)
+        }
+        #expect(txt == ["wistmail._domainkey.rot.example. v=DKIM1; k=rsa; p=OLDKEY",
+                        "wistmail-20261206._domainkey.rot.example. v=DKIM1; k=rsa; p=NEWKEY",
+                        "wistmail-20250101._domainkey.rot.example. v=DKIM1; k=rsa; p="])
     }
 }

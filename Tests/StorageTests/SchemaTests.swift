@@ -12,10 +12,24 @@ import Testing
         let tables = try raw.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         }
-        #expect(tables == ["api_keys", "dkim_keys", "domains", "grdb_migrations", "mailboxes", "sqlite_sequence",
-                           "verification_state", "zone_journal", "zone_serials", "zone_versions"])
+        #expect(tables == ["api_keys", "dkim_keys", "dkim_rotations", "domains", "grdb_migrations", "mailboxes",
+                           "sqlite_sequence", "verification_state", "zone_journal", "zone_serials", "zone_versions"])
         let migrations = try raw.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
-        #expect(migrations == ["v1-domains-api", "v2-verification-schedule", "v3-zone-journal"], "append-only, in order")
+        #expect(migrations == ["v1-domains-api", "v2-verification-schedule", "v3-zone-journal", "v4-dkim-rotation"],
+                "append-only, in order")
+    }
+
+    /// A database of the previous version keeps its keys, every one active, and takes no rotation it cannot hold.
+    @Test func v4KeepsEveryKeyActive() throws {
+        let folder = TemporaryFolder()
+        let database = try Storage.Database(path: folder.databasePath)
+        try addDomain(1, to: database)
+        let keys = try database.allDomains().flatMap(\.1)
+        #expect(!keys.isEmpty && keys.allSatisfy { $0.state == .active && $0.stateSince == nil })
+        let raw = try DatabaseQueue(path: folder.databasePath)
+        #expect(throws: (any Error).self) {
+            try raw.write { db in try db.execute(sql: "UPDATE dkim_keys SET state = 'lost'") }
+        }
     }
 
     @Test func fileIsWALWithForeignKeysAndPrivateModes() throws {

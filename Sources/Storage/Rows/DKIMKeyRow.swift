@@ -14,11 +14,15 @@ public struct DKIMKeyRow: Codable, Equatable, Sendable {
     public var publicKey: String
     /// Milliseconds since 1970-01-01 UTC.
     public var createdAt: Int64
+    /// Where the key is in its life: published, active or retired.
+    public var state: DKIMKeyState
+    /// When it entered that state (ms), if it changed since the key was made.
+    public var stateSince: Int64?
 
-    /// A row with every field given.
+    /// A row with every field given; a new key is active unless said otherwise.
     public init(
         domainID: String, selector: String, algorithm: String, privateKeyPEM: String, publicKey: String,
-        createdAt: Int64
+        createdAt: Int64, state: DKIMKeyState = .active, stateSince: Int64? = nil
     ) {
         self.domainID = domainID
         self.selector = selector
@@ -26,6 +30,8 @@ public struct DKIMKeyRow: Codable, Equatable, Sendable {
         self.privateKeyPEM = privateKeyPEM
         self.publicKey = publicKey
         self.createdAt = createdAt
+        self.state = state
+        self.stateSince = stateSince
     }
 
     enum CodingKeys: String, CodingKey {
@@ -34,6 +40,8 @@ public struct DKIMKeyRow: Codable, Equatable, Sendable {
         case privateKeyPEM = "private_key_pem"
         case publicKey = "public_key"
         case createdAt = "created_at"
+        case state
+        case stateSince = "state_since"
     }
 }
 
