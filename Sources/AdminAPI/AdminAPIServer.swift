@@ -7,7 +7,8 @@ import NIOCore
 public enum AdminAPIServer {
     /// Serves `service` on `host:port` (port 0 picks a free port) within `limits`. `onRunning` receives the bound
     /// port once the server accepts connections.
-    public static func run(service: DomainService, verification: VerificationService, host: String, port: Int,
+    public static func run(service: DomainService, verification: VerificationService, rotation: DKIMRotationService,
+                           host: String, port: Int,
                            limits: APILimits = APILimits(), logger: Logger,
                            onRunning: @escaping @Sendable (Int) -> Void) async throws {
         let timeout = TimeAmount.seconds(Int64(limits.requestTimeout))
@@ -18,7 +19,7 @@ public enum AdminAPIServer {
                                             maxHeaderListSize: limits.maxHeaderListSize,
                                             maxHeaderFieldCount: limits.maxHeaderFieldCount))
         let app = Application(
-            router: Routes.router(service: service, verification: verification,
+            router: Routes.router(service: service, verification: verification, rotation: rotation,
                                   writeLimiter: WriteRateLimiter(rate: limits.writeRate, burst: limits.writeBurst)),
             server: .http1(configuration: http),
             configuration: ApplicationConfiguration(

@@ -33,6 +33,8 @@ struct DomainJSON: Equatable {
     /// False when WistDNS does not serve the domain's zone; `problem` says why.
     let serving: Bool
     let problem: String?
+    /// The DKIM rotation in progress, if any.
+    let dkimRotation: JSONValue?
 
     var json: JSONValue {
         .object([
@@ -41,6 +43,7 @@ struct DomainJSON: Equatable {
             ("lastCheckedAt", lastCheckedAt.map(JSONValue.string) ?? .null),
             ("nameservers", .array(nameservers.map(JSONValue.string))),
             ("serving", .bool(serving)), ("problem", problem.map(JSONValue.string) ?? .null),
+            ("dkimRotation", dkimRotation ?? .null),
         ])
     }
 }

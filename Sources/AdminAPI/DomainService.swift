@@ -108,11 +108,12 @@ public final class DomainService: Sendable {
     /// One page of domains, newest first.
     func list(page: Int, pageSize: Int) async throws -> DomainPageJSON {
         let database = self.database
-        let (rows, total, keys) = try await offload.run {
+        let (rows, total, keys, rotations) = try await offload.run {
             let (rows, total) = try database.domains(page: page, pageSize: pageSize)
-            return (rows, total, try rows.map { try database.dkimKeys(domainID: $0.id) })
+            return (rows, total, try rows.map { try database.dkimKeys(domainID: $0.id) },
+                    try database.rotations(domainIDs: rows.map(\.id)))
         }
-        let data = zip(rows, keys).map { json(for: $0, keys: $1) }
+        let data = zip(rows, keys).map { json(for: $0, keys: $1, rotation: rotations[$0.id]) }
         return DomainPageJSON(data: data, total: total, page: page, pageSize: pageSize,
                               hasMore: page * pageSize < total)
     }
@@ -120,7 +121,9 @@ public final class DomainService: Sendable {
     /// One domain.
     func get(id: String) async throws -> DomainJSON {
         let (row, keys) = try await stored(id: id)
-        return json(for: row, keys: keys)
+        let database = self.database
+        let rotation = try await offload.run { try database.rotation(domainID: id) }
+        return json(for: row, keys: keys, rotation: rotation)
     }
 
     /// A stored domain with its DKIM keys; 404 when there is none.
@@ -241,6 +244,19 @@ public final class DomainService: Sendable {
         }
     }
 
+    /// Serves the stored domain's zone again from its rows (after its keys changed). Runs on the storage queue.
+    /// Returns the serial served, or nil for a domain that is not served (its zone waits for the next start).
+    func republish(_ row: DomainRow) throws -> UInt32? {
+        guard unserved.withLock({ $0[row.id] == nil }) else { return nil }
+        let zone = try zone(for: row, keys: try database.dkimKeys(domainID: row.id))
+        return try publisher.publish(origin: zone.origin, records: zone.records)
+    }
+
+    /// True when the domain's zone is served (it is not listed with `serving: false`).
+    func isServed(id: String) -> Bool {
+        unserved.withLock { $0[id] == nil }
+    }
+
     /// Deletes a domain with its keys and mailboxes, and stops serving its zone, in one step on the storage
     /// queue. A zone the domain does not hold (one from a file) is never withdrawn.
     func delete(id: String) async throws {
@@ -352,11 +368,11 @@ public final class DomainService: Sendable {
         }
     }
 
-    private func zone(for row: DomainRow, keys: [DKIMKeyRow]) throws -> (origin: Name, records: [Record]) {
+    func zone(for row: DomainRow, keys: [DKIMKeyRow]) throws -> (origin: Name, records: [Record]) {
         try MailZone.zoneRecords(for: mailDomain(for: row, keys: keys), settings: settings)
     }
 
-    func json(for row: DomainRow, keys: [DKIMKeyRow]) -> DomainJSON {
+    func json(for row: DomainRow, keys: [DKIMKeyRow], rotation: DKIMRotationRow? = nil) -> DomainJSON {
         let records = MailZone.publishedRecords(for: mailDomain(for: row, keys: keys), settings: settings)
         let flags: [PublishedRecord.Kind: Bool] = [
             .mx: row.mxVerified, .spf: row.spfVerified, .dkim: row.dkimVerified, .dmarc: row.dmarcVerified,
@@ -372,7 +388,8 @@ public final class DomainService: Sendable {
             createdAt: Timestamp.iso8601(milliseconds: row.createdAt),
             lastCheckedAt: row.lastCheckedAt.map(Timestamp.iso8601(milliseconds:)),
             nameservers: MailZone.delegation(settings: settings),
-            serving: problem == nil, problem: problem
+            serving: problem == nil, problem: problem,
+            dkimRotation: rotation.map(RotationJSON.json)
         )
     }
 

@@ -13,11 +13,12 @@ public enum Routes {
         (.post, "/api/v1/domains/:id/mailboxes"),
         (.post, "/api/v1/domains/:id/verify"),
         (.get, "/api/v1/domains/:id/dkim"),
+        (.post, "/api/v1/domains/:id/dkim/rotate"),
         (.get, "/api/v1/dkim/export"),
     ]
 
     /// Builds the router.
-    static func router(service: DomainService, verification: VerificationService,
+    static func router(service: DomainService, verification: VerificationService, rotation: DKIMRotationService,
                        writeLimiter: WriteRateLimiter) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
         router.add(middleware: APIErrorMiddleware(routes: all.map { ($0.method, $0.path.split(separator: "/")) }))
@@ -70,6 +71,11 @@ public enum Routes {
                 "apiKey": "\(context.apiKey?.id ?? "")",
             ])
             return JSONResponse(.ok, keys.json)
+        }
+        api.post("domains/:id/dkim/rotate") { _, context -> JSONResponse in
+            try context.require(.domainsManage)
+            let id = try context.parameters.require("id")
+            return JSONResponse(.accepted, .object([("id", .string(id)), ("dkimRotation", try await rotation.rotate(id: id))]))
         }
         api.get("dkim/export") { request, context -> JSONResponse in
             try context.require(.dkimRead)

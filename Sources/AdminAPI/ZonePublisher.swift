@@ -10,10 +10,11 @@ public protocol ZonePublisher: Sendable {
     func conflict(origin: Name) -> ZoneConflict?
     /// Claims `origin` for a domain. Throws `ZoneConflict` naming the zone it would overlap; nothing changes then.
     func claim(origin: Name) throws(ZoneConflict)
-    /// Serves `records` as the zone `origin`, which must be claimed and not served yet; its serial follows the
-    /// last version stored for the name. Returns once queries are answered from it. It may block on storage (the
-    /// zone's serial and journal): call it off the cooperative pool.
-    func publish(origin: Name, records: [Record]) throws
+    /// Serves `records` as the zone `origin`, which must be claimed, as the next version of the zone stored for the
+    /// name (a new serial when the records changed). Returns the SOA serial served, once queries are answered from
+    /// it. It may block on storage (the zone's serial and journal): call it off the cooperative pool.
+    @discardableResult
+    func publish(origin: Name, records: [Record]) throws -> UInt32
     /// Stops serving `origin` if it was published and gives up its claim. Does nothing for a name the API does
     /// not hold, so it never withdraws a zone that came from elsewhere.
     func release(origin: Name)

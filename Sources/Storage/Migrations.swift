@@ -133,8 +133,8 @@ enum Migrations {
             old_selector TEXT NOT NULL,
             new_selector TEXT NOT NULL,
             started_at INTEGER NOT NULL,
-            served_at INTEGER NOT NULL,
-            served_serial INTEGER NOT NULL CHECK (served_serial BETWEEN 0 AND 4294967295),
+            served_at INTEGER,
+            served_serial INTEGER CHECK (served_serial BETWEEN 0 AND 4294967295),
             next_check_at INTEGER NOT NULL,
             waiting_for TEXT
         );

@@ -30,6 +30,11 @@ public struct ResolverAddress: Sendable, Hashable, CustomStringConvertible {
         (family, octets, port) = (parsed.family == .ipv4 ? .ipv4 : .ipv6, parsed.octets, parsed.port)
     }
 
+    /// The address of a `HOST:PORT` already parsed (a NOTIFY target, asked as a secondary).
+    public init(_ hostPort: HostPort) {
+        (family, octets, port) = (hostPort.family == .ipv4 ? .ipv4 : .ipv6, hostPort.octets, hostPort.port)
+    }
+
     /// An address from its octets; nil when the count does not fit the family.
     init?(family: Family, octets: [UInt8], port: UInt16) {
         guard octets.count == (family == .ipv4 ? 4 : 16) else { return nil }

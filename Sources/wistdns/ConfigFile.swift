@@ -21,6 +21,10 @@ struct ConfigFile: Decodable, Equatable {
     var logLevel: String?
     var dkimKeyPool: Int?
     var resolvers: [String]?
+    /// `--dkim-rotate-after` (days), `--dkim-retire-after` and `--dkim-rotation-check` (seconds).
+    var dkimRotateAfter: Int?
+    var dkimRetireAfter: Int?
+    var dkimRotationCheck: Int?
     /// `--probe-private-addresses`.
     var probePrivateAddresses: Bool?
     var verifyInterval: Int?

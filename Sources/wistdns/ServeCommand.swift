@@ -67,6 +67,10 @@ struct ServeCommand: AsyncParsableCommand {
                 policy.firstCheck = Int64(settings.verifyFirstCheck) * 1000
                 return policy
             }(), logger: logger)
+        let rotation = DKIMRotationService(
+            domains: service,
+            gate: RotationGate(secondaries: settings.notify.map(ResolverAddress.init), resolvers: settings.resolvers),
+            policy: settings.rotation, logger: logger)
         if settings.resolvers.isEmpty {
             logger.notice("no --resolver configured: verify checks our own server only, and domains cannot turn verified")
         }
@@ -126,7 +130,8 @@ struct ServeCommand: AsyncParsableCommand {
         let events = signals.events
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                try await AdminAPIServer.run(service: service, verification: verification, host: settings.apiListen.host,
+                try await AdminAPIServer.run(service: service, verification: verification, rotation: rotation,
+                                             host: settings.apiListen.host,
                                              port: Int(settings.apiListen.port), limits: apiLimits,
                                              logger: logger) { port in
                     logger.info("listening", metadata: ["dns": "\(server.boundAddresses.map(\.description))",
@@ -138,6 +143,7 @@ struct ServeCommand: AsyncParsableCommand {
                 while !Task.isCancelled {
                     try await Task.sleep(for: .seconds(settings.verifyInterval))
                     await verification.runDue(now: Timestamp.nowMilliseconds())
+                    await rotation.runDue(now: Timestamp.nowMilliseconds())
                 }
             }
             group.addTask {

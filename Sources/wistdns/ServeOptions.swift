@@ -148,6 +148,18 @@ struct ServeOptions: ParsableArguments {
     @Option(name: .customLong("dkim-selector"), help: "DKIM selector of generated keys.")
     var dkimSelector: String?
 
+    @Option(name: .customLong("dkim-rotate-after"),
+            help: "Rotate each domain's RSA DKIM key once it has been active this many days (default: off, only on request).")
+    var dkimRotateAfter: Int?
+
+    @Option(name: .customLong("dkim-retire-after"),
+            help: "Seconds a rotated-out DKIM key stays published with an empty p= before it is removed (default 604800, a week).")
+    var dkimRetireAfter: Int?
+
+    @Option(name: .customLong("dkim-rotation-check"),
+            help: "Seconds between checks of a rotation in progress (default 60).")
+    var dkimRotationCheck: Int?
+
     @Option(name: .customLong("dkim-ed25519-selector"),
             help: "Also publish an Ed25519 DKIM key (RFC 8463) under this selector, beside the RSA one (default: off).")
     var dkimEd25519Selector: String?
@@ -173,6 +185,8 @@ struct ServeOptions: ParsableArguments {
         var resolvers: [ResolverAddress]
         /// Where the delegation probe may send.
         var probeTargets: ProbeTargets = .publicOnly
+        /// The timing of DKIM key rotations.
+        var rotation = DKIMRotationService.Policy()
         var verifyInterval: Int
         var verifyFirstCheck: Int
         var provider: ProviderSettings
@@ -303,6 +317,17 @@ struct ServeOptions: ParsableArguments {
             throw ValidationError("--api-write-rate is 0 (off) or from \(APILimits.writeRates.lowerBound) to "
                 + "\(Int(APILimits.writeRates.upperBound)) a second, and --api-write-burst from 1 to 1000000")
         }
+        if let days = dkimRotateAfter ?? file.dkimRotateAfter {
+            guard (1 ... 3650).contains(days) else { throw ValidationError("--dkim-rotate-after is 1 to 3650 days") }
+            resolved.rotation.rotateAfter = Int64(days) * 86_400_000
+        }
+        let retire = dkimRetireAfter ?? file.dkimRetireAfter ?? 604_800
+        let check = dkimRotationCheck ?? file.dkimRotationCheck ?? 60
+        guard (0 ... 31_536_000).contains(retire), (1 ... 86_400).contains(check) else {
+            throw ValidationError("--dkim-retire-after is 0 to 31536000 seconds and --dkim-rotation-check 1 to 86400")
+        }
+        resolved.rotation.retireAfter = Int64(retire) * 1000
+        resolved.rotation.checkEvery = Int64(check) * 1000
         resolved.probeTargets = .forResolvers(resolved.resolvers,
                                               allowPrivate: probePrivateAddresses || file.probePrivateAddresses == true)
         resolved.keyring = try Self.keyring(!tsigKeys.isEmpty ? tsigKeys : (file.tsigKeys ?? []))

@@ -28,7 +28,7 @@ struct StorePublisher: ZonePublisher {
         }
     }
 
-    func publish(origin: Name, records: [Record]) throws {
+    func publish(origin: Name, records: [Record]) throws -> UInt32 {
         guard claims.holdsDomain(origin) else {
             throw ZoneConflict(zone: origin.description, reason: "is not claimed for a domain")
         }
@@ -39,6 +39,7 @@ struct StorePublisher: ZonePublisher {
         store.update { $0.inserting(zone) }
         notifier.zoneChanged(zone)
         catalog?.membersChanged()
+        return zone.serial
     }
 
     func release(origin: Name) {

@@ -32,10 +32,14 @@ final class RecordingPublisher: ZonePublisher {
             throw ZoneConflict(zone: conflict.zoneText, reason: conflict.publicDescription)
         }
     }
-    func publish(origin: Name, records: [Record]) throws {
+    func publish(origin: Name, records: [Record]) throws -> UInt32 {
         if let failure = failure.withLock({ $0 }) { throw failure }
         zones.withLock { $0[origin.lowercased()] = records }
+        // The real publisher gives a changed zone a new serial; here the number of versions stands for it.
+        return published.withLock { $0[origin.lowercased(), default: 0] += 1; return $0[origin.lowercased()]! }
     }
+    /// How many versions of each zone were published.
+    let published = Mutex<[Name: UInt32]>([:])
     func release(origin: Name) {
         guard claims.releaseDomain(origin) else { return }
         _ = zones.withLock { $0.removeValue(forKey: origin.lowercased()) }
@@ -55,11 +59,13 @@ final class APITestHarness: @unchecked Sendable {
     static let keyPool = DKIMKeyPool(algorithm: .rsa2048, capacity: 4)
 
     let service: DomainService
+    let rotation: DKIMRotationService
 
     /// An API over `database` (a new in-memory one by default) with `settings`. With `publishStored`, the
     /// stored domains are published first, as `serve` does at start-up.
     init(publisher: RecordingPublisher = RecordingPublisher(), settings: ProviderSettings = ProviderSettings(),
-         database: Database? = nil, publishStored: Bool = false, limits: APILimits = APILimits()) async throws {
+         database: Database? = nil, publishStored: Bool = false, limits: APILimits = APILimits(),
+         rotationPolicy: DKIMRotationService.Policy = DKIMRotationService.Policy()) async throws {
         self.database = try database ?? Database.inMemory()
         self.publisher = publisher
         fullKey = try APIKeyIssuer(database: self.database).create(name: "test", scopes: Scope.allCases.map(\.rawValue)).key
@@ -80,8 +86,13 @@ final class APITestHarness: @unchecked Sendable {
         }
         let verification = VerificationService(database: self.database, verifier: verifier, settings: settings,
                                                offload: BlockingExecutor(label: "test.verification"), logger: logger)
+        // No secondary, no resolver: a rotation waits for the old key's TTL only (the tests' settings say how long).
+        let rotation = DKIMRotationService(domains: service, gate: RotationGate(secondaries: [], resolvers: []),
+                                           policy: rotationPolicy, logger: logger)
+        self.rotation = rotation
         task = Task {
-            try await AdminAPIServer.run(service: service, verification: verification, host: "127.0.0.1", port: 0,
+            try await AdminAPIServer.run(service: service, verification: verification, rotation: rotation,
+                                         host: "127.0.0.1", port: 0,
                                          limits: limits, logger: logger) {
                 continuation.yield($0)
             }

@@ -75,6 +75,46 @@ struct DKIMSignerTests {
         #expect(!server.log.contains("PRIVATE KEY-----"))
     }
 
+    @Test("before and after a rotation: the exported key signs and verifies; after promotion the re-export signs with the new key, and the old key's signatures fail (revoked)")
+    func aroundARotation() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dkim-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let config = folder.appendingPathComponent("wistdns.json")
+        try #"{"provider": {"ttl": 1}}"#.write(to: config, atomically: true, encoding: .utf8)
+        let server = try ServerProcess(database: folder.appendingPathComponent("wistdns.sqlite").path, extraArguments: [
+            "--config", config.path, "--verify-interval", "1", "--dkim-rotation-check", "1",
+        ])
+        let key = try #require(server.log.firstMatch(of: /wm_[0-9A-Za-z]{32}/).map { String($0.0) })
+        let added = try curl(server, "POST", "/api/v1/domains", key: key, body: #"{"name": "turn.example"}"#)
+        let id = try #require(added.json["id"] as? String)
+        let out = folder.appendingPathComponent("opendkim").path
+        func export() throws { #expect(try run(ServerProcess.binary.path, ["dkim", "export", "--db", server.databasePath,
+                                                                          "--format", "opendkim", out]).status == 0) }
+        let dns = "127.0.0.1:\(server.port)"
+        try export()
+        let oldKey = folder.appendingPathComponent("old.private").path
+        try FileManager.default.copyItem(atPath: out + "/keys/turn.example/wistmail.private", toPath: oldKey)
+        #expect(try dkimRoundTrip(key: oldKey, domain: "turn.example", dns: dns, recursion: false)["verified"] as? Bool == true)
+
+        let rotation = try curl(server, "POST", "/api/v1/domains/\(id)/dkim/rotate", key: key)
+        let selector = try #require((rotation.json["dkimRotation"] as? [String: Any])?["newSelector"] as? String)
+        // Published, not active yet: the old key still signs.
+        #expect(try dkimRoundTrip(key: oldKey, domain: "turn.example", dns: dns, recursion: false)["verified"] as? Bool == true)
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline,
+              !(try curl(server, "GET", "/api/v1/domains/\(id)", key: key).json["dkimRotation"] is NSNull) {
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        try export()
+        let newKey = out + "/keys/turn.example/\(selector).private"
+        #expect(try String(contentsOfFile: out + "/KeyTable", encoding: .utf8).contains("\(selector)._domainkey.turn.example"))
+        #expect(!FileManager.default.fileExists(atPath: out + "/keys/turn.example/wistmail.private"), "the retired key left the export")
+        #expect(try dkimRoundTrip(key: newKey, domain: "turn.example", selector: selector, dns: dns, recursion: false)["verified"] as? Bool == true)
+        #expect(try dkimRoundTrip(key: oldKey, domain: "turn.example", dns: dns, recursion: false)["verified"] as? Bool == false,
+                "the old selector now publishes p= empty: revoked")
+    }
+
     @Test("with --dkim-ed25519-selector, dkimpy signs with both exported keys (rsa-sha256, ed25519-sha256) and both verify")
     func ed25519() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dkim-\(UUID().uuidString)")

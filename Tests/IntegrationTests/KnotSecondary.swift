@@ -7,7 +7,10 @@ final class KnotSecondary {
     let host: String
     let port: Int
     let folder: URL
-    private let process: SpawnedProcess
+    private let configPath: String
+    private var process: SpawnedProcess
+    /// How many times knotd was started, for its output file.
+    private var starts = 1
 
     /// Starts knotd on `host`:`port`. `primaryPort` is the primary's DNS port on 127.0.0.1; `key` is
     /// `(name, base64 secret)` of an hmac-sha256 key.
@@ -55,10 +58,22 @@ final class KnotSecondary {
                 catalog-template: member
 
             """
-        let configPath = folder.appendingPathComponent("knot.conf").path
+        configPath = folder.appendingPathComponent("knot.conf").path
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
         process = try SpawnedProcess("/usr/sbin/knotd", ["-c", configPath],
                                      output: folder.appendingPathComponent("knotd.out").path)
+    }
+
+    /// Stops knotd and keeps its folder (zones, journal, timers), for `restart()`.
+    func halt() {
+        process.stop()
+    }
+
+    /// Starts knotd again on the same configuration and storage.
+    func restart() throws {
+        starts += 1
+        process = try SpawnedProcess("/usr/sbin/knotd", ["-c", configPath],
+                                     output: folder.appendingPathComponent("knotd-\(starts).out").path)
     }
 
     var isRunning: Bool { process.isRunning }
