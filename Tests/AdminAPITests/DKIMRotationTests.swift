@@ -123,4 +123,20 @@ struct DKIMRotationTests {
         #expect(DKIMRotationService.newSelector(base: "wistmail", now: now, taken: ["wistmail-20261206"]) == "wistmail-20261206-2")
         #expect(DKIMRotationService.newSelector(base: "s", now: now, taken: ["s-20261206", "s-20261206-2"]) == "s-20261206-3")
     }
+
+    @Test("with rotateAfter, a key active that long is rotated by the job itself, once")
+    func scheduled() async throws {
+        var policy = Self.policy
+        policy.rotateAfter = 60_000
+        let api = try await APITestHarness(settings: Self.settings, rotationPolicy: policy)
+        let id = try #require(try await api.request("POST", "/api/v1/domains", body: #"{"name": "auto.example"}"#).json["id"] as? String)
+        let now = Timestamp.nowMilliseconds()
+        await api.rotation.runDue(now: now)
+        #expect(try api.database.rotation(domainID: id) == nil, "not a minute old yet")
+        await api.rotation.runDue(now: now + 61_000)
+        let rotation = try #require(try api.database.rotation(domainID: id))
+        #expect(rotation.newSelector.hasPrefix("wistmail-"))
+        await api.rotation.runDue(now: now + 62_000)
+        #expect(try api.database.dkimKeys(domainID: id).count == 2, "one rotation at a time: no third key")
+    }
 }
