@@ -85,7 +85,7 @@ public final class DKIMRotationService: Sendable {
             if try database.rotation(domainID: id) != nil { throw Self.inProgress(row.name) }
             let keys = try database.dkimKeys(domainID: id)
             guard let old = keys.first(where: { $0.state == .active && DomainService.keyType($0) == .rsa }) else {
-                throw APIError(.conflict, code: "rotation_in_progress", "\(row.name) has no active RSA key to rotate")
+                throw APIError(.conflict, code: "no_active_key", "\(row.name) has no active RSA key to rotate")
             }
             let selector = Self.newSelector(base: base, now: now, taken: Set(keys.map(\.selector)))
             let owner = "\(selector)._domainkey.\(row.name)"
