@@ -7,20 +7,6 @@ import Testing
 /// the key turns `active`.
 @Suite("DKIM rotation waits for a stopped Knot secondary", .serialized)
 struct KnotRotationTests {
-    func ask(_ host: String, _ port: Int, _ name: String, _ type: String) throws -> [String] {
-        try run("kdig", ["@\(host)", "-p", "\(port)", "+norec", "+time=1", "+retry=0", "+short", name, type])
-            .output.split(separator: "\n").map(String.init).filter { !$0.hasPrefix(";") }.sorted()
-    }
-
-    func wait(_ timeout: Double, _ condition: () throws -> Bool) throws -> Double? {
-        let start = Date()
-        while Date().timeIntervalSince(start) < timeout {
-            if try condition() { return Date().timeIntervalSince(start) }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
-        return nil
-    }
-
     @Test("stopped: the rotation waits and says why; restarted: the new key becomes active once Knot serves it")
     func gatedOnKnot() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("knot-rot-\(UUID().uuidString)")
@@ -47,7 +33,7 @@ struct KnotRotationTests {
         let added = try curl(server, "POST", "/api/v1/domains", key: key, body: #"{"name": "rot.example"}"#)
         let id = try #require(added.json["id"] as? String)
         let soa = try ask("127.0.0.1", dnsPort, "rot.example", "SOA")
-        #expect(try wait(30) { try ask(knotHost, knotPort, "rot.example", "SOA") == soa } != nil, "Knot log: \(knot.log)")
+        #expect(try secondsUntil(30) { try ask(knotHost, knotPort, "rot.example", "SOA") == soa } != nil, "Knot log: \(knot.log)")
 
         knot.halt()
         let started = try curl(server, "POST", "/api/v1/domains/\(id)/dkim/rotate", key: key)
@@ -57,7 +43,7 @@ struct KnotRotationTests {
         // published, waiting for the secondary.
         var domain: [String: Any] = [:]
         var waiting = ""
-        _ = try wait(30) {
+        _ = try secondsUntil(30) {
             domain = try curl(server, "GET", "/api/v1/domains/\(id)", key: key).json
             waiting = (domain["dkimRotation"] as? [String: Any])?["waitingFor"] as? String ?? ""
             return !waiting.isEmpty
@@ -71,7 +57,7 @@ struct KnotRotationTests {
 
         let restarted = Date()
         try knot.restart()
-        let promoted = try wait(60) {
+        let promoted = try secondsUntil(60) {
             domain = try curl(server, "GET", "/api/v1/domains/\(id)", key: key).json
             return domain["dkimRotation"] is NSNull
         }
@@ -79,7 +65,7 @@ struct KnotRotationTests {
         print("rotation promoted \(Int(Date().timeIntervalSince(restarted) * 1000)) ms after Knot restarted")
         #expect((domain["records"] as? [[String: Any]])?[2]["name"] as? String == "\(selector)._domainkey.rot.example")
         // What Knot serves: the new key, and the old one retired with an empty p=.
-        #expect(try wait(30) { try ask(knotHost, knotPort, "wistmail._domainkey.rot.example", "TXT") == ["\"v=DKIM1; k=rsa; p=\""] } != nil)
+        #expect(try secondsUntil(30) { try ask(knotHost, knotPort, "wistmail._domainkey.rot.example", "TXT") == ["\"v=DKIM1; k=rsa; p=\""] } != nil)
         #expect(try ask(knotHost, knotPort, "\(selector)._domainkey.rot.example", "TXT").first?.contains("k=rsa; p=MII") == true)
     }
 }

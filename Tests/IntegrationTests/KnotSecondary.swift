@@ -89,3 +89,9 @@ final class KnotSecondary {
         try? FileManager.default.removeItem(at: folder)
     }
 }
+
+/// Short answers of `name type` from a server (kdig, no recursion), sorted: RRsets compare as sets.
+func ask(_ host: String, _ port: Int, _ name: String, _ type: String) throws -> [String] {
+    try run("kdig", ["@\(host)", "-p", "\(port)", "+norec", "+time=1", "+retry=0", "+short", name, type])
+        .output.split(separator: "\n").map(String.init).filter { !$0.hasPrefix(";") }.sorted()
+}

@@ -7,20 +7,6 @@ import Testing
 /// that succeeds was signed and verified on both sides.
 @Suite("A Knot secondary follows the domains API through the catalog zone, with TSIG, NOTIFY and IXFR", .serialized)
 struct KnotSecondaryTests {
-    /// Short answers of `name type` from a server, sorted (RRsets compare as sets).
-    func ask(_ host: String, _ port: Int, _ name: String, _ type: String) throws -> [String] {
-        try run("kdig", ["@\(host)", "-p", "\(port)", "+norec", "+time=1", "+retry=0", "+short", name, type])
-            .output.split(separator: "\n").map(String.init).filter { !$0.hasPrefix(";") }.sorted()
-    }
-
-    func waitUntil(_ timeout: Double, _ condition: () throws -> Bool) throws -> Double? {
-        let start = Date()
-        while Date().timeIntervalSince(start) < timeout {
-            if try condition() { return Date().timeIntervalSince(start) }
-            Thread.sleep(forTimeInterval: 0.01)
-        }
-        return nil
-    }
 
     @Test("add: Knot serves the domain within seconds; new settings: the new serial arrives by IXFR; delete: Knot drops it")
     func followsTheAPI() throws {
@@ -45,7 +31,7 @@ struct KnotSecondaryTests {
         // The static zones arrive through the catalog alone.
         for zone in ["wistfare.net", "wistfare.email"] {
             let primarySOA = try ask("127.0.0.1", dnsPort, zone, "SOA")
-            #expect(try waitUntil(20) { try ask(knotHost, knotPort, zone, "SOA") == primarySOA } != nil,
+            #expect(try secondsUntil(20) { try ask(knotHost, knotPort, zone, "SOA") == primarySOA } != nil,
                     "\(zone) not on Knot. Knot log: \(knot.log)")
         }
         // Let the NOTIFYs of our start (sent before Knot ran, retried 1 and 3 s later) be answered and Knot's
@@ -69,7 +55,7 @@ struct KnotSecondaryTests {
         // Knot loads a transferred zone whole, so its first SOA answer means the zone is there; then every RRset
         // must equal ours.
         let soa = try ask("127.0.0.1", server.port, "shop.example", "SOA")
-        let seconds = try waitUntil(10) { try ask(knotHost, knotPort, "shop.example", "SOA") == soa }
+        let seconds = try secondsUntil(10) { try ask(knotHost, knotPort, "shop.example", "SOA") == soa }
         #expect(seconds != nil, "Knot log: \(knot.log)")
         print("POST /api/v1/domains -> first correct answer from Knot: \(Int(Date().timeIntervalSince(posted) * 1000)) ms")
         #expect(try knotMatchesPrimary(), "Knot log: \(knot.log)")
@@ -81,14 +67,14 @@ struct KnotSecondaryTests {
         server = try ServerProcess(database: database, dnsListen: ["127.0.0.1:\(dnsPort)"],
                                    extraArguments: arguments(["--sending-ipv4", "192.0.2.99"]))
         #expect(try ask("127.0.0.1", dnsPort, "shop.example", "SOA") != oldSerial)
-        #expect(try waitUntil(10) { try knotMatchesPrimary() } != nil, "Knot log: \(knot.log)")
+        #expect(try secondsUntil(10) { try knotMatchesPrimary() } != nil, "Knot log: \(knot.log)")
         #expect(try ask(knotHost, knotPort, "shop.example", "TXT") == ["\"v=spf1 mx ip4:192.0.2.99 ~all\""])
         #expect(knot.log.contains("[shop.example.] IXFR, incoming"), "Knot log: \(knot.log)")
         #expect(!knot.log.contains("AXFR-style"), "every IXFR answer was incremental: \(knot.log)")
 
         // Delete: the catalog drops the member and Knot purges the zone.
         #expect(try curl(server, "DELETE", "/api/v1/domains/\(id)", key: key).status == 200)
-        #expect(try waitUntil(10) { try ask(knotHost, knotPort, "shop.example", "SOA").isEmpty } != nil,
+        #expect(try secondsUntil(10) { try ask(knotHost, knotPort, "shop.example", "SOA").isEmpty } != nil,
                 "Knot log: \(knot.log)")
         #expect(try run("kdig", ["@\(knotHost)", "-p", "\(knotPort)", "shop.example", "SOA"]).output.contains("REFUSED"))
         #expect(!knot.log.contains("TSIG"), "no TSIG errors: \(knot.log)")

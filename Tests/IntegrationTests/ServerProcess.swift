@@ -183,3 +183,13 @@ func waitUntil(timeout: Double = 10, _ condition: () throws -> Bool) throws {
 /// The repository's `scripts/` folder.
 let scriptsFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("scripts")
+
+/// The seconds until `condition` holds, checking every 10 ms; nil when `timeout` seconds pass first.
+func secondsUntil(_ timeout: Double, _ condition: () throws -> Bool) throws -> Double? {
+    let start = Date()
+    while Date().timeIntervalSince(start) < timeout {
+        if try condition() { return Date().timeIntervalSince(start) }
+        Thread.sleep(forTimeInterval: 0.01)
+    }
+    return nil
+}
