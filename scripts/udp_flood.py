@@ -41,9 +41,10 @@ def stream(server, seconds, spec, cookie, results):
         sock.setblocking(False)
         sockets.append(sock)
     sent = answers = truncated = 0
+    first_answer = last_answer = None
 
     def drain():
-        nonlocal answers, truncated
+        nonlocal answers, truncated, first_answer, last_answer
         for sock in sockets:
             while True:
                 try:
@@ -55,6 +56,9 @@ def stream(server, seconds, spec, cookie, results):
                         truncated += 1
                     else:
                         answers += 1
+                        now = time.monotonic() - start
+                        first_answer = now if first_answer is None else first_answer
+                        last_answer = now
 
     start = time.monotonic()
     while True:
@@ -75,7 +79,10 @@ def stream(server, seconds, spec, cookie, results):
     while time.monotonic() < end:
         select.select(sockets, [], [], 0.05)
         drain()
-    results[spec] = {"sent": sent, "answers": answers, "truncated": truncated}
+    # The span over which full answers arrived, in milliseconds: a server the machine's load slows down answers the
+    # same queries over a longer span, and its token buckets refill for longer.
+    span = 0 if first_answer is None else int((last_answer - first_answer) * 1000)
+    results[spec] = {"sent": sent, "answers": answers, "truncated": truncated, "answer_span_ms": span}
 
 
 def main():

@@ -99,8 +99,11 @@ public final class DKIMRotationService: Sendable {
             let newKey = DKIMKeyRow(domainID: id, selector: selector, algorithm: key.algorithm.rawValue,
                                     privateKeyPEM: key.privateKeyPEM, publicKey: key.publicKeyBase64, createdAt: now,
                                     state: .published, stateSince: now)
+            let events = domains.webhooks.messages(WebhookEvent.dkimRotationStarted, data: .object([
+                ("id", .string(id)), ("name", .string(row.name)), ("dkimRotation", RotationJSON.json(rotation)),
+            ]), now: now)
             do {
-                try database.startRotation(rotation, newKey: newKey)
+                try database.startRotation(rotation, newKey: newKey, events: events)
             } catch StorageError.duplicate {
                 throw Self.inProgress(row.name)
             }
@@ -142,8 +145,12 @@ public final class DKIMRotationService: Sendable {
                 try await domains.offload.run { [rotation] in try database.updateRotation(rotation) }
                 continue
             }
+            let events = domains.webhooks.messages(WebhookEvent.dkimRotated, data: .object([
+                ("id", .string(id)), ("name", .string(row.name)), ("activeSelector", .string(rotation.newSelector)),
+                ("retiredSelector", .string(rotation.oldSelector)),
+            ]), now: now)
             let promoted = try await domains.offload.run { () -> Bool in
-                guard try database.promoteRotation(domainID: id, now: now) else { return false }
+                guard try database.promoteRotation(domainID: id, now: now, events: events) else { return false }
                 _ = try domains.republish(row)
                 return true
             }

@@ -17,13 +17,17 @@ public final class DomainService: Sendable {
     /// the DNS side's claims (see `publishAll`). Their names count for the overlap check of new domains either way.
     private let unserved = Mutex<[String: (name: String, problem: String, held: Bool)]>([:])
 
+    /// The webhook receivers told of every add and delete (through the outbox, in the change's transaction).
+    let webhooks: WebhookSettings
+
     public init(database: Database, keys: DKIMKeyPool, publisher: any ZonePublisher, settings: ProviderSettings,
-                offload: BlockingExecutor) {
+                offload: BlockingExecutor, webhooks: WebhookSettings = .none) {
         self.database = database
         self.keys = keys
         self.publisher = publisher
         self.settings = settings
         self.offload = offload
+        self.webhooks = webhooks
     }
 
     /// Claims and serves the zone of every stored domain; called once at start-up, after the zones folder is
@@ -160,7 +164,10 @@ public final class DomainService: Sendable {
         var keyRows = [DKIMKeyRow(domainID: id, selector: settings.dkimSelector, algorithm: key.algorithm.rawValue,
                                   privateKeyPEM: key.privateKeyPEM, publicKey: key.publicKeyBase64, createdAt: now)]
         if let ed25519 = try Self.ed25519Key(domainID: id, settings: settings, now: now) { keyRows.append(ed25519) }
-        let stored = try await offload.run { [keyRows] in try self.insertAndPublish(row, keys: keyRows, origin: origin) }
+        let events = webhooks.messages(WebhookEvent.domainCreated, data: json(for: row, keys: keyRows).json, now: now)
+        let stored = try await offload.run { [keyRows] in
+            try self.insertAndPublish(row, keys: keyRows, events: events, origin: origin)
+        }
         return json(for: stored, keys: keyRows)
     }
 
@@ -196,7 +203,9 @@ public final class DomainService: Sendable {
     }
 
     /// The storage-queue step of `add`.
-    private func insertAndPublish(_ row: DomainRow, keys: [DKIMKeyRow], origin: Name) throws -> DomainRow {
+    private func insertAndPublish(_ row: DomainRow, keys: [DKIMKeyRow], events: [WebhookMessageRow],
+                                  origin: Name) throws -> DomainRow {
+        let eventIDs = events.map(\.id)
         if try database.domain(name: row.name) != nil { throw Self.duplicate(row.name) }
         if let conflict = unservedConflict(row.name) { throw Self.conflict(row.name, conflict) }
         do {
@@ -204,37 +213,44 @@ public final class DomainService: Sendable {
         } catch {
             throw Self.conflict(row.name, error)
         }
-        var inserted = false
+        let stored: DomainRow
+        let previousSerial: UInt32?
         do {
-            let previousSerial = try database.lastSerial(name: row.name)
-            let stored: DomainRow
-            do {
-                stored = try database.insertDomain(row, keys: keys)
-            } catch StorageError.duplicate {
-                throw Self.duplicate(row.name)
-            }
-            inserted = true
-            do {
-                let zone = try zone(for: stored, keys: keys)
-                try publisher.publish(origin: zone.origin, records: zone.records)
-            } catch {
-                inserted = !takeBack(row, previousSerial: previousSerial, failure: error)
-                throw error
-            }
-            return stored
+            previousSerial = try database.lastSerial(name: row.name)
+            stored = try database.insertDomain(row, keys: keys, events: events)
         } catch {
-            // Nothing of the request stays: the claim goes with the row (which a failed undo would leave, served
-            // by nothing; the next start serves it).
-            if !inserted { publisher.release(origin: origin) }
+            // Nothing was stored: the claim goes too.
+            publisher.release(origin: origin)
+            if case StorageError.duplicate = error { throw Self.duplicate(row.name) }
             throw error
+        }
+        if let failure = serve(stored, keys: keys) {
+            // Nothing of the request stays: the row, its serial and events, and the claim (which a failed undo
+            // leaves with the row, served by nothing; the next start serves it).
+            if takeBack(row, previousSerial: previousSerial, events: eventIDs, failure: failure) {
+                publisher.release(origin: origin)
+            }
+            throw failure
+        }
+        return stored
+    }
+
+    /// Builds and publishes a stored domain's zone; returns the error when that fails.
+    private func serve(_ row: DomainRow, keys: [DKIMKeyRow]) -> (any Error)? {
+        do {
+            let zone = try zone(for: row, keys: keys)
+            _ = try publisher.publish(origin: zone.origin, records: zone.records)
+            return nil
+        } catch {
+            return error
         }
     }
 
     /// Takes back a stored domain whose zone could not be served. Returns false when even that fails: the row then
     /// stays, with its claim, listed as not served until the next start serves it.
-    private func takeBack(_ row: DomainRow, previousSerial: UInt32?, failure: any Error) -> Bool {
+    private func takeBack(_ row: DomainRow, previousSerial: UInt32?, events: [String], failure: any Error) -> Bool {
         do {
-            try database.undoInsertDomain(id: row.id, name: row.name, previousSerial: previousSerial)
+            try database.undoInsertDomain(id: row.id, name: row.name, previousSerial: previousSerial, events: events)
             return true
         } catch {
             unserved.withLock {
@@ -262,7 +278,11 @@ public final class DomainService: Sendable {
     func delete(id: String) async throws {
         let database = self.database
         let deleted = try await offload.run { () -> Bool in
-            guard let row = try database.domain(id: id), try database.deleteDomain(id: id) else { return false }
+            guard let row = try database.domain(id: id) else { return false }
+            let events = self.webhooks.messages(WebhookEvent.domainDeleted,
+                                                data: self.json(for: row, keys: try database.dkimKeys(domainID: id)).json,
+                                                now: Timestamp.nowMilliseconds())
+            guard try database.deleteDomain(id: id, events: events) else { return false }
             if let origin = try? Name(row.name + ".") { self.publisher.release(origin: origin) }
             self.unserved.withLock { _ = $0.removeValue(forKey: id) }
             return true

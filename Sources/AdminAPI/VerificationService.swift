@@ -17,10 +17,12 @@ public final class VerificationService: Sendable {
     let running: ConcurrencyLimit
     /// The default of `running`.
     public static let defaultConcurrentChecks = 8
+    /// The webhook receivers told when a check changes a domain's status to verified, failed or temporary failure.
+    let webhooks: WebhookSettings
 
     public init(database: Database, verifier: Verifier, settings: ProviderSettings, offload: BlockingExecutor,
                 policy: VerificationPolicy = VerificationPolicy(), concurrentChecks: Int = defaultConcurrentChecks,
-                logger: Logger) {
+                webhooks: WebhookSettings = .none, logger: Logger) {
         self.database = database
         self.verifier = verifier
         self.settings = settings
@@ -28,6 +30,7 @@ public final class VerificationService: Sendable {
         self.policy = policy
         self.logger = logger
         running = ConcurrencyLimit(concurrentChecks)
+        self.webhooks = webhooks
     }
 
     /// Checks one domain now and returns the verify endpoint's response.
@@ -92,11 +95,14 @@ public final class VerificationService: Sendable {
         let response = VerificationJSON.response(id: row.id, report: report, decision: decision, checkedAt: now)
         decision.state.lastReport = response.serialized
         let store = decision
+        // The verify response is the event's data: the seed's fields, the status and the evidence.
+        let events = WebhookEvent.verification(from: row.status, to: store.status)
+            .map { webhooks.messages($0, data: response, now: now) } ?? []
         do {
             try await offload.run {
                 try database.saveVerification(id: row.id, mx: store.mx, spf: store.spf, dkim: store.dkim,
                                                dmarc: store.dmarc, status: store.status, checkedAt: now,
-                                               state: store.state)
+                                               state: store.state, events: events)
             }
         } catch StorageError.notFound {
             throw APIError.notFound("domain \(row.id)")

@@ -10,8 +10,10 @@ extension Database {
         try insertDomain(domain, keys: [key])
     }
 
-    /// `insertDomain(_:key:)` with every DKIM key of the domain (one per selector).
-    public func insertDomain(_ domain: DomainRow, keys: [DKIMKeyRow]) throws(StorageError) -> DomainRow {
+    /// `insertDomain(_:key:)` with every DKIM key of the domain (one per selector), and the webhook messages that
+    /// report it, in the same transaction.
+    public func insertDomain(_ domain: DomainRow, keys: [DKIMKeyRow],
+                             events: [WebhookMessageRow] = []) throws(StorageError) -> DomainRow {
         if let stray = keys.first(where: { $0.domainID != domain.id }) {
             throw .other("the DKIM key belongs to \(stray.domainID), not \(domain.id)")
         }
@@ -20,6 +22,7 @@ extension Database {
             stored.serial = try ZoneSerials.next(db, name: domain.name, now: domain.createdAt)
             try stored.insert(db)
             for key in keys { try key.insert(db) }
+            try Self.insert(events, db)
             return stored
         }
     }
@@ -78,12 +81,13 @@ extension Database {
 
     /// Deletes a domain with its DKIM keys and mailboxes (cascade) and its zone's stored version and journal.
     /// The zone name's last serial stays in `zone_serials`. Returns false when there was no such domain.
-    public func deleteDomain(id: String) throws(StorageError) -> Bool {
+    public func deleteDomain(id: String, events: [WebhookMessageRow] = []) throws(StorageError) -> Bool {
         try write { db in
             guard let name = try String.fetchOne(db, sql: "SELECT name FROM domains WHERE id = ?", arguments: [id])
             else { return false }
             try db.execute(sql: "DELETE FROM zone_versions WHERE name = ?", arguments: [name])
             try db.execute(sql: "DELETE FROM zone_journal WHERE name = ?", arguments: [name])
+            try Self.insert(events, db)
             return try DomainRow.deleteOne(db, key: id)
         }
     }
@@ -95,9 +99,12 @@ extension Database {
 
     /// Takes back an `insertDomain` whose zone could not be served, so that the failed request leaves nothing:
     /// the domain with its keys and mailboxes, its zone's stored version and journal, and the serial it was
-    /// given (`previousSerial` again, or no row when the name had none).
-    public func undoInsertDomain(id: String, name: String, previousSerial: UInt32?) throws(StorageError) {
+    /// given (`previousSerial` again, or no row when the name had none), and the webhook messages `events` (ids)
+    /// that reported the add.
+    public func undoInsertDomain(id: String, name: String, previousSerial: UInt32?,
+                                 events: [String] = []) throws(StorageError) {
         try write { db in
+            for event in events { try db.execute(sql: "DELETE FROM webhook_outbox WHERE id = ?", arguments: [event]) }
             try db.execute(sql: "DELETE FROM zone_versions WHERE name = ?", arguments: [name])
             try db.execute(sql: "DELETE FROM zone_journal WHERE name = ?", arguments: [name])
             _ = try DomainRow.deleteOne(db, key: id)

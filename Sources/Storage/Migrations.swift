@@ -21,6 +21,9 @@ enum Migrations {
         migrator.registerMigration("v4-dkim-rotation") { db in
             try db.execute(sql: v4DKIMRotation)
         }
+        migrator.registerMigration("v5-webhook-outbox") { db in
+            try db.execute(sql: v5WebhookOutbox)
+        }
         return migrator
     }
 
@@ -139,5 +142,23 @@ enum Migrations {
             waiting_for TEXT
         );
         CREATE INDEX dkim_rotations_due ON dkim_rotations (next_check_at);
+        """
+
+    /// Webhook messages waiting for delivery, one row per message and endpoint: written in the transaction of the
+    /// change they report (so a change and its event are stored together or not at all), deleted once delivered,
+    /// retried with backoff meanwhile. Not tied to `domains`: a deleted domain's `domain.deleted` must outlive it.
+    private static let v5WebhookOutbox = """
+        CREATE TABLE webhook_outbox (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE CHECK (substr(id, 1, 4) = 'msg_'),
+            endpoint TEXT NOT NULL CHECK (endpoint <> ''),
+            event TEXT NOT NULL CHECK (event <> ''),
+            payload TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+            next_attempt_at INTEGER NOT NULL,
+            last_error TEXT
+        );
+        CREATE INDEX webhook_outbox_due ON webhook_outbox (endpoint, next_attempt_at, seq);
         """
 }

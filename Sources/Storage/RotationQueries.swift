@@ -4,10 +4,12 @@ extension Database {
     /// Starts a rotation: stores the new key (state `published`) and the rotation, in one transaction. Throws
     /// `.duplicate` when the domain already has a rotation in progress (or a key of that selector), `.notFound`
     /// when the domain is gone.
-    public func startRotation(_ rotation: DKIMRotationRow, newKey: DKIMKeyRow) throws(StorageError) {
+    public func startRotation(_ rotation: DKIMRotationRow, newKey: DKIMKeyRow,
+                              events: [WebhookMessageRow] = []) throws(StorageError) {
         try write { db in
             try rotation.insert(db)
             try newKey.insert(db)
+            try Self.insert(events, db)
         }
     }
 
@@ -45,13 +47,15 @@ extension Database {
 
     /// Ends a rotation: the new key becomes active, the old one retired (both from `now`), the row goes. One
     /// transaction; false when there was no such rotation.
-    public func promoteRotation(domainID: String, now: Int64) throws(StorageError) -> Bool {
+    public func promoteRotation(domainID: String, now: Int64,
+                                events: [WebhookMessageRow] = []) throws(StorageError) -> Bool {
         try write { db in
             guard let rotation = try DKIMRotationRow.fetchOne(db, key: domainID) else { return false }
             try db.execute(sql: "UPDATE dkim_keys SET state = 'active', state_since = ? WHERE domain_id = ? AND selector = ?",
                            arguments: [now, domainID, rotation.newSelector])
             try db.execute(sql: "UPDATE dkim_keys SET state = 'retired', state_since = ? WHERE domain_id = ? AND selector = ?",
                            arguments: [now, domainID, rotation.oldSelector])
+            try Self.insert(events, db)
             return try rotation.delete(db)
         }
     }

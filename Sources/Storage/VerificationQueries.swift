@@ -23,7 +23,8 @@ extension Database {
     /// Stores a check's outcome and the next schedule in one transaction. Throws `.notFound` when the domain
     /// was deleted meanwhile.
     public func saveVerification(id: String, mx: Bool, spf: Bool, dkim: Bool, dmarc: Bool, status: DomainStatus,
-                                 checkedAt: Int64, state: VerificationStateRow) throws(StorageError) {
+                                 checkedAt: Int64, state: VerificationStateRow,
+                                 events: [WebhookMessageRow] = []) throws(StorageError) {
         try write { db in
             try db.execute(
                 sql: """
@@ -35,6 +36,7 @@ extension Database {
                 arguments: [mx, spf, dkim, dmarc, status, checkedAt, checkedAt, id])
             guard db.changesCount == 1 else { throw StorageError.notFound }
             try state.save(db)
+            try Self.insert(events, db)
         }
     }
 }

@@ -21,6 +21,10 @@ struct ConfigFile: Decodable, Equatable {
     var logLevel: String?
     var dkimKeyPool: Int?
     var resolvers: [String]?
+    /// `--webhook` (repeatable), `--webhook-secret`, `--webhook-private-addresses`.
+    var webhooks: [String]?
+    var webhookSecret: String?
+    var webhookPrivateAddresses: Bool?
     /// `--dkim-rotate-after` (days), `--dkim-retire-after` and `--dkim-rotation-check` (seconds).
     var dkimRotateAfter: Int?
     var dkimRetireAfter: Int?

@@ -55,7 +55,8 @@ struct ServeCommand: AsyncParsableCommand {
         let service = DomainService(database: database, keys: keyPool,
                                     publisher: StorePublisher(store: store, claims: claims, versions: versions,
                                                               catalog: catalog, notifier: notifier),
-                                    settings: settings.provider, offload: BlockingExecutor(label: "wistdns.storage"))
+                                    settings: settings.provider, offload: BlockingExecutor(label: "wistdns.storage"),
+                                    webhooks: settings.webhooks)
         let verification = VerificationService(
             database: database,
             verifier: Verifier(ownServer: try settings.ownServer, resolvers: settings.resolvers,
@@ -66,7 +67,7 @@ struct ServeCommand: AsyncParsableCommand {
                 var policy = VerificationPolicy()
                 policy.firstCheck = Int64(settings.verifyFirstCheck) * 1000
                 return policy
-            }(), logger: logger)
+            }(), webhooks: settings.webhooks, logger: logger)
         let rotation = DKIMRotationService(
             domains: service,
             gate: RotationGate(secondaries: settings.notify.map(ResolverAddress.init), resolvers: settings.resolvers),
@@ -137,6 +138,11 @@ struct ServeCommand: AsyncParsableCommand {
                     logger.info("listening", metadata: ["dns": "\(server.boundAddresses.map(\.description))",
                                                         "api": "\(settings.apiListen.host):\(port)"])
                 }
+            }
+            if !settings.webhooks.endpoints.isEmpty {
+                let dispatcher = WebhookDispatcher(settings: settings.webhooks, database: database, logger: logger)
+                logger.info("sending webhooks to \(settings.webhooks.endpoints.map(\.absoluteString).joined(separator: ", "))")
+                group.addTask { await dispatcher.run() }
             }
             group.addTask {
                 // Background verification on the schedule kept in the database.

@@ -148,6 +148,18 @@ struct ServeOptions: ParsableArguments {
     @Option(name: .customLong("dkim-selector"), help: "DKIM selector of generated keys.")
     var dkimSelector: String?
 
+    @Option(name: .customLong("webhook"),
+            help: "A URL sent every event (domain.created, domain.verified, dkim.rotated, ...), signed as Standard Webhooks specifies (repeatable; default none).")
+    var webhooks: [String] = []
+
+    @Option(name: .customLong("webhook-secret"),
+            help: "The webhook signing secret, whsec_ and base64 of at least 16 octets (prefer the config file: the process list shows options).")
+    var webhookSecret: String?
+
+    @Flag(name: .customLong("webhook-private-addresses"),
+          help: "Let webhook receivers have private, loopback and other special addresses (default: global unicast only).")
+    var webhookPrivateAddresses = false
+
     @Option(name: .customLong("dkim-rotate-after"),
             help: "Rotate each domain's RSA DKIM key once it has been active this many days (default: off, only on request).")
     var dkimRotateAfter: Int?
@@ -187,6 +199,8 @@ struct ServeOptions: ParsableArguments {
         var probeTargets: ProbeTargets = .publicOnly
         /// The timing of DKIM key rotations.
         var rotation = DKIMRotationService.Policy()
+        /// The webhook receivers.
+        var webhooks = WebhookSettings.none
         var verifyInterval: Int
         var verifyFirstCheck: Int
         var provider: ProviderSettings
@@ -316,6 +330,13 @@ struct ServeOptions: ParsableArguments {
               (1 ... 1_000_000).contains(resolved.apiLimits.writeBurst) else {
             throw ValidationError("--api-write-rate is 0 (off) or from \(APILimits.writeRates.lowerBound) to "
                 + "\(Int(APILimits.writeRates.upperBound)) a second, and --api-write-burst from 1 to 1000000")
+        }
+        do {
+            resolved.webhooks = try WebhookSettings(urls: !webhooks.isEmpty ? webhooks : (file.webhooks ?? []),
+                                                    secret: webhookSecret ?? file.webhookSecret,
+                                                    allowPrivateAddresses: webhookPrivateAddresses || file.webhookPrivateAddresses == true)
+        } catch {
+            throw ValidationError("\(error)")
         }
         if let days = dkimRotateAfter ?? file.dkimRotateAfter {
             guard (1 ... 3650).contains(days) else { throw ValidationError("--dkim-rotate-after is 1 to 3650 days") }

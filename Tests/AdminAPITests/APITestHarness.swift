@@ -65,12 +65,14 @@ final class APITestHarness: @unchecked Sendable {
     /// stored domains are published first, as `serve` does at start-up.
     init(publisher: RecordingPublisher = RecordingPublisher(), settings: ProviderSettings = ProviderSettings(),
          database: Database? = nil, publishStored: Bool = false, limits: APILimits = APILimits(),
-         rotationPolicy: DKIMRotationService.Policy = DKIMRotationService.Policy()) async throws {
+         rotationPolicy: DKIMRotationService.Policy = DKIMRotationService.Policy(),
+         webhooks: WebhookSettings = .none) async throws {
         self.database = try database ?? Database.inMemory()
         self.publisher = publisher
         fullKey = try APIKeyIssuer(database: self.database).create(name: "test", scopes: Scope.allCases.map(\.rawValue)).key
         let service = DomainService(database: self.database, keys: APITestHarness.keyPool, publisher: publisher,
-                                    settings: settings, offload: BlockingExecutor(label: "test.storage"))
+                                    settings: settings, offload: BlockingExecutor(label: "test.storage"),
+                                    webhooks: webhooks)
         self.service = service
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         var logger = Logger(label: "api-test")

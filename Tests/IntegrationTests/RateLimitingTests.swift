@@ -3,14 +3,14 @@ import Testing
 
 /// Runs `scripts/udp_flood.py` against the server and returns, per stream spec, (sent, answers, truncated).
 func flood(_ server: ServerProcess, seconds: Double, address: String = "127.0.0.1", _ streams: [String],
-           cookie: String? = nil) async throws -> [String: (sent: Int, answers: Int, truncated: Int)] {
+           cookie: String? = nil) async throws -> [String: (sent: Int, answers: Int, truncated: Int, spanMs: Int)] {
     let script = scriptsFolder.appendingPathComponent("udp_flood.py").path
     let target = address.contains(":") ? "[\(address)]:\(server.port)" : "\(address):\(server.port)"
     let output = try await runLong("python3", [script, "--server", target, "--seconds", "\(seconds)"]
         + streams.flatMap { ["--stream", $0] } + (cookie.map { ["--cookie", $0] } ?? [])).output
     let line = try #require(output.split(separator: "\n").last.map(String.init))
     let json = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: [String: Int]], "\(output)")
-    return json.mapValues { ($0["sent"] ?? 0, $0["answers"] ?? 0, $0["truncated"] ?? 0) }
+    return json.mapValues { ($0["sent"] ?? 0, $0["answers"] ?? 0, $0["truncated"] ?? 0, $0["answer_span_ms"] ?? 0) }
 }
 
 /// Response rate limiting against the real binary on loopback (issue 9): the amplification a spoofed flood could
@@ -27,15 +27,18 @@ struct RateLimitingTests {
         let results = try await flood(server, seconds: 3, [flooder, other, exempt])
         let flood = try #require(results[flooder]), second = try #require(results[other])
         let spared = try #require(results[exempt])
-        // The default rate, 200 a second: 3 seconds of refill plus the one second's worth a new bucket holds.
+        // The default rate, 200 a second: a refill for as long as answers came (3 s on a quiet machine, more when
+        // the load of the other suites slowed the server) plus the one second's worth a new bucket holds.
         #expect(flood.sent > 10_000, "the flood did not reach its rate: \(flood)")
-        #expect(flood.answers <= 200 * (3 + 1), "\(flood)")
+        let refill = max(3, Double(flood.spanMs) / 1000)
+        #expect(Double(flood.answers) <= 200 * (refill + 1) + 5, "\(flood)")
         #expect(flood.answers >= 200 * 3 / 2, "\(flood)")
         // slip 2: every second limited response comes back empty with TC=1 (a few may be lost on the way).
         let limited = flood.sent - flood.answers
         #expect(Double(flood.truncated) > Double(limited) * 0.4 && flood.truncated <= limited / 2 + 2, "\(flood)")
-        #expect(second.answers == second.sent && second.truncated == 0, "\(second)")
-        #expect(spared.answers == spared.sent && spared.truncated == 0, "\(spared)")
+        // Never limited: no truncated answer, and every answer but the few a loaded machine's UDP may lose.
+        #expect(Double(second.answers) >= Double(second.sent) * 0.95 && second.truncated == 0, "\(second)")
+        #expect(Double(spared.answers) >= Double(spared.sent) * 0.95 && spared.truncated == 0, "\(spared)")
         // TCP is never limited: the flooded network still gets the key over TCP.
         #expect(try dig(server, "+tcp", "+short", "wistmail._domainkey.wistfare.email", "TXT").contains("v=DKIM1"))
         // Logged once for the interval (10 s), whichever of the two UDP threads saw the flood.

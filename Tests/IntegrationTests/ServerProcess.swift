@@ -93,10 +93,17 @@ final class ServerProcess: @unchecked Sendable {
     /// Sends a signal to the server.
     func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
 
-    /// Stops the server with SIGTERM and waits for it to exit.
+    /// Stops the server with SIGTERM and waits for it to exit: a server that is still running 20 s later is a
+    /// failure (a shutdown that hangs), recorded, and the server is killed so the suite goes on.
     func stop() {
         guard process.isRunning else { return }
         process.terminate()
+        let deadline = Date().addingTimeInterval(20)
+        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        if process.isRunning {
+            Issue.record("wistdns did not stop within 20 s of SIGTERM: \(log.suffix(2000))")
+            kill(process.processIdentifier, SIGKILL)
+        }
         process.waitUntilExit()
     }
 

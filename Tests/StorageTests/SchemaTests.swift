@@ -13,9 +13,11 @@ import Testing
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         }
         #expect(tables == ["api_keys", "dkim_keys", "dkim_rotations", "domains", "grdb_migrations", "mailboxes",
-                           "sqlite_sequence", "verification_state", "zone_journal", "zone_serials", "zone_versions"])
+                           "sqlite_sequence", "verification_state", "webhook_outbox", "zone_journal", "zone_serials",
+                           "zone_versions"])
         let migrations = try raw.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
-        #expect(migrations == ["v1-domains-api", "v2-verification-schedule", "v3-zone-journal", "v4-dkim-rotation"],
+        #expect(migrations == ["v1-domains-api", "v2-verification-schedule", "v3-zone-journal", "v4-dkim-rotation",
+                               "v5-webhook-outbox"],
                 "append-only, in order")
     }
 
