@@ -4,6 +4,8 @@ standardwebhooks library and appends what it got to a file, one JSON object a li
 
   webhook_receiver.py --port 8090 --secret whsec_... --out events.jsonl [--delay 5] [--fail 2]
 
+With --port 0 the kernel picks a free port; either way the receiver prints "listening on PORT" once it listens.
+
 Answers 204 to a message whose signature verifies (after DELAY seconds, to play a slow receiver), 400 to one that
 does not (recorded with "verified": false), and 503 to the first FAIL messages (recorded as "refused"). Each line:
 webhook-id, the event type, whether the signature verified, the body, and the receive time.
@@ -54,7 +56,9 @@ def main():
         def log_message(self, *arguments):
             pass
 
-    ThreadingHTTPServer(("127.0.0.1", args.port), Handler).serve_forever()
+    server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    print(f"listening on {server.server_address[1]}", flush=True)
+    server.serve_forever()
 
 
 if __name__ == "__main__":

@@ -200,3 +200,23 @@ func secondsUntil(_ timeout: Double, _ condition: () throws -> Bool) throws -> D
     }
     return nil
 }
+
+/// A TCP port of 127.0.0.1 that is free now, chosen by the kernel (bind to port 0, read it back, close): for a
+/// peer that must be named before it starts. Unlike a random pick, it never lands on a port something listens on.
+func freeLoopbackPort() throws -> Int {
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard descriptor >= 0 else { throw ServerError.message("socket: errno \(errno)") }
+    defer { close(descriptor) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
+        }
+    }
+    guard bound else { throw ServerError.message("bind: errno \(errno)") }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
