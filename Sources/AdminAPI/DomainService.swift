@@ -28,6 +28,7 @@ public final class DomainService: Sendable {
         self.settings = settings
         self.offload = offload
         self.webhooks = webhooks
+        (passiveChecks, passiveRequests) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1024))
     }
 
     /// Claims and serves the zone of every stored domain; called once at start-up, after the zones folder is
@@ -99,8 +100,7 @@ public final class DomainService: Sendable {
             return ("the name \(error.reason)", "the name \(error.detail)", false)
         }
         do {
-            let zone = try zone(for: row, keys: keys)
-            try publisher.publish(origin: zone.origin, records: zone.records)
+            _ = try publishZone(row, keys: keys)
             return nil
         } catch {
             // The name stays claimed: it is still this customer's, even while its zone cannot be served.
@@ -238,12 +238,23 @@ public final class DomainService: Sendable {
     /// Builds and publishes a stored domain's zone; returns the error when that fails.
     private func serve(_ row: DomainRow, keys: [DKIMKeyRow]) -> (any Error)? {
         do {
-            let zone = try zone(for: row, keys: keys)
-            _ = try publisher.publish(origin: zone.origin, records: zone.records)
+            _ = try publishZone(row, keys: keys)
             return nil
         } catch {
             return error
         }
+    }
+
+    /// Publishes a stored domain's zone, watched while the domain waits for verification: the first outside
+    /// query for it asks for a check at once (`passiveChecks`).
+    private func publishZone(_ row: DomainRow, keys: [DKIMKeyRow]) throws -> UInt32 {
+        let zone = try zone(for: row, keys: keys)
+        let id = row.id, requests = passiveRequests
+        var onQuery: (@Sendable () -> Void)? = nil
+        if row.status == .pending || row.status == .temporaryFailure {
+            onQuery = { requests.yield(id) }
+        }
+        return try publisher.publish(origin: zone.origin, records: zone.records, onQuery: onQuery)
     }
 
     /// Takes back a stored domain whose zone could not be served. Returns false when even that fails: the row then
@@ -264,8 +275,28 @@ public final class DomainService: Sendable {
     /// Returns the serial served, or nil for a domain that is not served (its zone waits for the next start).
     func republish(_ row: DomainRow) throws -> UInt32? {
         guard unserved.withLock({ $0[row.id] == nil }) else { return nil }
-        let zone = try zone(for: row, keys: try database.dkimKeys(domainID: row.id))
-        return try publisher.publish(origin: zone.origin, records: zone.records)
+        return try publishZone(row, keys: try database.dkimKeys(domainID: row.id))
+    }
+
+    /// The ids of pending domains whose zone answered an outside query: a check is due at once (see
+    /// `QueryWatch`). One consumer reads it (`serve`).
+    public let passiveChecks: AsyncStream<String>
+    private let passiveRequests: AsyncStream<String>.Continuation
+
+    /// Stops watching the domain's zone (it turned verified, or is gone). Runs on the storage queue.
+    public func stopWatching(id: String) async throws {
+        let database = self.database
+        let publisher = self.publisher
+        try await offload.run {
+            guard let row = try database.domain(id: id), let origin = try? Name(row.name + ".") else { return }
+            publisher.stopWatching(origin: origin)
+        }
+    }
+
+    /// The domain's stored status, nil when it is gone.
+    public func status(id: String) async throws -> DomainStatus? {
+        let database = self.database
+        return try await offload.run { try database.domain(id: id)?.status }
     }
 
     /// True when the domain's zone is served (it is not listed with `serving: false`).

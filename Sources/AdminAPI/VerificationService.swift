@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 import MailRecords
 import Storage
 import Verification
@@ -19,6 +20,8 @@ public final class VerificationService: Sendable {
     public static let defaultConcurrentChecks = 8
     /// The webhook receivers told when a check changes a domain's status to verified, failed or temporary failure.
     let webhooks: WebhookSettings
+    /// The domains a passive check is running for (`checkOnOutsideQueries`).
+    private let passiveInFlight = Mutex<Set<String>>([])
 
     public init(database: Database, verifier: Verifier, settings: ProviderSettings, offload: BlockingExecutor,
                 policy: VerificationPolicy = VerificationPolicy(), concurrentChecks: Int = defaultConcurrentChecks,
@@ -42,6 +45,33 @@ public final class VerificationService: Sendable {
         }
         guard let (row, keys) = found else { throw APIError.notFound("domain \(id)") }
         return try await check(row, keys: keys)
+    }
+
+    /// Checks a waiting domain the moment its zone answers a query from outside (a resolver following the new
+    /// delegation), rather than at its next scheduled check: reads `DomainService.passiveChecks` until cancelled.
+    /// One check per domain at a time (the watch itself allows one request per interval); a domain found verified
+    /// is no longer watched.
+    public func checkOnOutsideQueries(of service: DomainService) async {
+        await withDiscardingTaskGroup { group in
+            for await id in service.passiveChecks {
+                guard passiveInFlight.withLock({ $0.insert(id).inserted }) else { continue }
+                group.addTask {
+                    defer { _ = self.passiveInFlight.withLock { $0.remove(id) } }
+                    do {
+                        if let status = try await service.status(id: id), status != .verified {
+                            self.logger.info("an outside query asked for a waiting domain: checking it now",
+                                             metadata: ["domain": "\(id)"])
+                            _ = try await self.verify(id: id)
+                        }
+                        if try await service.status(id: id) == .verified { try await service.stopWatching(id: id) }
+                    } catch let error as APIError where error.code == "not_found" {
+                        // Deleted meanwhile.
+                    } catch {
+                        self.logger.warning("the check after an outside query failed: \(error)", metadata: ["domain": "\(id)"])
+                    }
+                }
+            }
+        }
     }
 
     /// Checks the domains whose automatic check is due, at most `limit` of them and `parallel` at a time.

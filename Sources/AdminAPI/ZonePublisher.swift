@@ -13,8 +13,12 @@ public protocol ZonePublisher: Sendable {
     /// Serves `records` as the zone `origin`, which must be claimed, as the next version of the zone stored for the
     /// name (a new serial when the records changed). Returns the SOA serial served, once queries are answered from
     /// it. It may block on storage (the zone's serial and journal): call it off the cooperative pool.
+    /// With `onQuery`, the zone is watched: the first query it answers from outside (not WistDNS's own verifier)
+    /// calls `onQuery`, at most once per the publisher's interval, until `stopWatching(origin:)`.
     @discardableResult
-    func publish(origin: Name, records: [Record]) throws -> UInt32
+    func publish(origin: Name, records: [Record], onQuery: (@Sendable () -> Void)?) throws -> UInt32
+    /// Stops calling the `onQuery` of `origin`'s zone.
+    func stopWatching(origin: Name)
     /// Stops serving `origin` if it was published and gives up its claim. Does nothing for a name the API does
     /// not hold, so it never withdraws a zone that came from elsewhere.
     func release(origin: Name)

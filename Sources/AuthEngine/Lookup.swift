@@ -10,6 +10,13 @@ struct Lookup {
 
     /// Looks up `name` (as sent) for `type`. The class has already been checked.
     func find(_ name: Name, _ type: RecordType) -> Outcome {
+        var watch: QueryWatch?
+        return find(name, type, watch: &watch)
+    }
+
+    /// `find`, also giving the watch of the zone the lookup started in, if it has one (see `QueryWatch`). Only
+    /// the watch is handed out, not the zone: no reference to a shared object is taken for an unwatched zone.
+    func find(_ name: Name, _ type: RecordType, watch: inout QueryWatch?) -> Outcome {
         let key = name.lowercased()
         // DS lives on the parent side of a cut (RFC 4035 section 3.1.4.1): ask the parent zone when we serve it.
         var zone = zones.closestZone(to: key)
@@ -18,6 +25,7 @@ struct Lookup {
             zone = parent
         }
         guard let zone else { return .refused }
+        if let zoneWatch = zone.watch { watch = zoneWatch }
 
         var answer = Answer(rrsets: [], rcode: .noError, negative: nil, delegation: nil)
         var current = name

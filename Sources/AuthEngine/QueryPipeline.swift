@@ -35,9 +35,13 @@ public struct QueryPipeline: Sendable {
         public fileprivate(set) var limiter: ResponseRateLimiter?
     }
 
+    /// The client cookie WistDNS's own verifier sends: its queries never trip a zone's `QueryWatch`.
+    let ownClientCookie: UInt64?
+
     public init(responder: Responder, rateLimit: RateLimitSettings = .off, cookies: CookieSettings = .off,
-                udpThreads: Int = 1,
+                udpThreads: Int = 1, ownClientCookie: UInt64? = nil,
                 onRateLimit: @escaping @Sendable (RateLimitLog.Line) -> Void = { _ in }) {
+        self.ownClientCookie = ownClientCookie
         self.responder = responder
         self.rateLimit = rateLimit
         self.cookies = cookies
@@ -85,6 +89,10 @@ public struct QueryPipeline: Sendable {
                                   reader: &state.reader, classifyingAs: &responseClass, continuation: &continuation)
             }
             if limited { parsed = readable }
+            if let watch = state.reader.watched {
+                state.reader.watched = nil
+                if !isOwn(readable.cookie) { watch.noticed(now: Self.milliseconds()) }
+            }
         }
         guard limited, let limiter = state.limiter, let responseClass, let client else { return true }
         let now = Self.milliseconds()
@@ -100,6 +108,15 @@ public struct QueryPipeline: Sendable {
             guard let parsed else { return false }
             responder.writeSlip(answering: parsed, into: &response)
             return true
+        }
+    }
+
+    /// True when a query carries the own verifier's client cookie.
+    private func isOwn(_ cookie: Query.CookieRequest?) -> Bool {
+        guard let own = ownClientCookie else { return false }
+        switch cookie {
+        case .client(let client), .clientAndServer(let client, _, _): return client == own
+        case .malformed, nil: return false
         }
     }
 

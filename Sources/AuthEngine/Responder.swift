@@ -158,7 +158,8 @@ public struct Responder: Sendable {
             writeError(.refused, header: header, query: parsed, to: &response, transport: transport)
             return
         }
-        let outcome = Lookup(zones: reader.current()).find(question.name, question.type)
+        // Only a watched zone costs a reference stored here; the pipeline takes it after the answer.
+        let outcome = Lookup(zones: reader.current()).find(question.name, question.type, watch: &reader.watched)
         if responseClass != nil { responseClass = ResponseClass(outcome, question: question) }
         ResponseBuilder(query: parsed, transport: transport, udpPayloadSize: options.udpPayloadSize)
             .write(outcome, to: &response)

@@ -29,12 +29,15 @@ public final class Zone: Sendable {
     /// The recent changes that led to this version, oldest first, each following the one before and the last
     /// ending at `serial`: what IXFR answers from (RFC 1995).
     public let history: [ZoneDelta]
+    /// The watch of a domain that waits for verification (see `QueryWatch`); nil for every other zone.
+    public let watch: QueryWatch?
 
     /// Builds a zone from its records. Exactly one SOA at the apex is required, at least one NS at the apex,
     /// and every record must lie at or below the apex. Records of one RRset take the first record's TTL.
     /// `history` is the list of changes that led to this version; only its unbroken tail that ends at this
     /// version's serial is kept.
-    public init(origin: Name, records: [Record], history: [ZoneDelta] = []) throws(ZoneError) {
+    public init(origin: Name, records: [Record], history: [ZoneDelta] = [], watch: QueryWatch? = nil) throws(ZoneError) {
+        self.watch = watch
         let origin = origin.lowercased()
         let zoneName = origin.description
         func fail(_ message: String) -> ZoneError { ZoneError(zone: zoneName, message: message) }

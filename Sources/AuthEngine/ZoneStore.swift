@@ -45,6 +45,9 @@ public final class ZoneStore: Sendable {
         private let store: ZoneStore
         private var generation: UInt64
         private var zones: ZoneSet
+        /// The watch of the zone that answered the last query, when it has one (see `QueryWatch`); the query
+        /// pipeline takes it.
+        public var watched: QueryWatch?
 
         /// Creates a reader holding the snapshot in force now.
         public init(_ store: ZoneStore) {

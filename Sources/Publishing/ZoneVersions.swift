@@ -23,13 +23,14 @@ public struct ZoneVersions: Sendable {
     /// what changed since `current` passes it as `change` (records removed and added, no SOA), which spares
     /// comparing the two versions record by record (a large catalog).
     public func zone(origin: Name, records: [Record], current: Zone?,
-                     change known: (removed: [Record], added: [Record])? = nil, now: Int64) throws -> Zone {
+                     change known: (removed: [Record], added: [Record])? = nil, now: Int64,
+                     watch: QueryWatch? = nil) throws -> Zone {
         let name = Self.storageName(origin)
         let previous: (records: [Record], history: [ZoneDelta])
         if let current, let known, let newSOA = records.first(where: { $0.type == .soa }) {
             return try save(ZoneDelta(oldSOA: current.soa.records[0], newSOA: newSOA, removed: known.removed,
                                       added: known.added),
-                            of: origin, as: name, records: records, history: current.history, now: now)
+                            of: origin, as: name, records: records, history: current.history, now: now, watch: watch)
         } else if let current {
             previous = (current.records, current.history)
         } else if let stored = try database.zoneVersion(name: name) {
@@ -37,22 +38,22 @@ public struct ZoneVersions: Sendable {
                         try stored.changes.map(Self.delta(from:)))
         } else {
             try database.saveFirstZoneVersion(Self.row(name: name, records: records))
-            return try Zone(origin: origin, records: records)
+            return try Zone(origin: origin, records: records, watch: watch)
         }
         guard let change = ZoneDelta(from: previous.records, to: records) else {
-            return try Zone(origin: origin, records: records)
+            return try Zone(origin: origin, records: records, watch: watch)
         }
-        return try save(change, of: origin, as: name, records: records, history: previous.history, now: now)
+        return try save(change, of: origin, as: name, records: records, history: previous.history, now: now, watch: watch)
     }
 
     /// Serves `records` as the version after `change`: with the previous serial when nothing but the SOA serial
     /// differs, else with the next serial, the change journaled.
     private func save(_ change: ZoneDelta, of origin: Name, as name: String, records: [Record], history: [ZoneDelta],
-                      now: Int64) throws -> Zone {
+                      now: Int64, watch: QueryWatch?) throws -> Zone {
         if change.isEmpty {
             let serial = change.fromSerial
             return try Zone(origin: origin, records: records.map { $0.type == .soa ? ZoneDelta.withSerial($0, serial) : $0 },
-                            history: history)
+                            history: history, watch: watch)
         }
         var published: [Record] = []
         var delta = change
@@ -64,7 +65,7 @@ public struct ZoneVersions: Sendable {
         }
         let longer = history + [delta]
         let kept = limits.keptCount(newestFirst: longer.reversed().map(\.size), zoneRecords: published.count)
-        return try Zone(origin: origin, records: published, history: Array(longer.suffix(kept)))
+        return try Zone(origin: origin, records: published, history: Array(longer.suffix(kept)), watch: watch)
     }
 
     /// The name a zone is stored under: as the domains table spells it, lowercased and without the final dot.

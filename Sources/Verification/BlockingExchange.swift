@@ -5,6 +5,8 @@ import DNSWire
 struct BlockingExchange {
     let timeout: Duration
     let retries: Int
+    /// The client cookie every query carries, if any.
+    var clientCookie: UInt64? = nil
 
     /// Returns the matching response, whatever its RCODE.
     func run(_ question: Question, server: ResolverAddress, recursionDesired: Bool) throws(LookupFailure) -> Message {
@@ -34,7 +36,8 @@ struct BlockingExchange {
                             until deadline: ContinuousClock.Instant) throws(LookupFailure) -> Attempt {
         let socket = try Socket(for: server, tcp: false)
         let id = BlockingExchange.randomID()
-        try socket.send(ResponseMatcher.query(id: id, question: question, recursionDesired: recursionDesired), to: server)
+        try socket.send(ResponseMatcher.query(id: id, question: question, recursionDesired: recursionDesired,
+                                            clientCookie: clientCookie), to: server)
         var malformed: String? = nil
         while try socket.wait(until: deadline) {
             while let (bytes, source) = try socket.receive() {
@@ -54,7 +57,8 @@ struct BlockingExchange {
         let socket = try Socket(for: server, tcp: true)
         try socket.connect(to: server, until: deadline)
         let id = BlockingExchange.randomID()
-        let query = ResponseMatcher.query(id: id, question: question, recursionDesired: recursionDesired)
+        let query = ResponseMatcher.query(id: id, question: question, recursionDesired: recursionDesired,
+                                            clientCookie: clientCookie)
         try socket.write([UInt8(query.count >> 8), UInt8(query.count & 0xFF)] + query, until: deadline)
         while true {
             let prefix = try socket.read(exactly: 2, until: deadline)

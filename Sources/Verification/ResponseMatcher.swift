@@ -32,10 +32,16 @@ enum ResponseMatcher {
     }
 
     /// The wire form of a query with EDNS (payload 1232) and the given RD bit.
-    static func query(id: UInt16, question: Question, recursionDesired: Bool) -> [UInt8] {
+    /// The query; with `clientCookie`, a COOKIE option (RFC 7873) carrying it.
+    static func query(id: UInt16, question: Question, recursionDesired: Bool, clientCookie: UInt64? = nil) -> [UInt8] {
         var header = Header(id: id)
         header.opcode = .query
         header.recursionDesired = recursionDesired
-        return Message(header: header, questions: [question], edns: EDNS(udpPayloadSize: 1232)).encoded()
+        var edns = EDNS(udpPayloadSize: 1232)
+        if let clientCookie {
+            edns.options.append(EDNS.Option(code: CookieOption.code,
+                                            data: (0 ..< 8).map { UInt8(truncatingIfNeeded: clientCookie >> (56 - 8 * $0)) }))
+        }
+        return Message(header: header, questions: [question], edns: edns).encoded()
     }
 }

@@ -20,20 +20,23 @@ public struct Verifier: Sendable {
     public let probeTargets: ProbeTargets
     /// True for a zone WistDNS serves: never accepted as the parent of a domain.
     let isOwnZone: @Sendable (Name) -> Bool
+    /// The client for our own server: `client` with `ownClientCookie`, so our server knows its own questions.
+    let ownClient: StubResolver
 
     /// A verifier asking `ownServer` with RD clear and each of `resolvers` with RD set. The delegation probe sends
     /// only to `probeTargets` (by default: globally routable addresses, or loopback ones when every resolver is
     /// on loopback) and refuses a parent zone for which `isOwnZone` is true.
     public init(ownServer: ResolverAddress, resolvers: [ResolverAddress], nameservers: [String],
                 client: StubResolver = StubResolver(), probeTargets: ProbeTargets? = nil,
-                isOwnZone: @escaping @Sendable (Name) -> Bool = { _ in false }) {
+                isOwnZone: @escaping @Sendable (Name) -> Bool = { _ in false }, ownClientCookie: UInt64? = nil) {
         self.init(ownServer: ownServer, resolvers: resolvers, nameservers: nameservers, client: client,
-                  parallelism: 8, parentPort: 53, probeTargets: probeTargets, isOwnZone: isOwnZone)
+                  parallelism: 8, parentPort: 53, probeTargets: probeTargets, isOwnZone: isOwnZone,
+                  ownClientCookie: ownClientCookie)
     }
 
     init(ownServer: ResolverAddress, resolvers: [ResolverAddress], nameservers: [String], client: StubResolver,
          parallelism: Int, parentPort: UInt16, probeTargets: ProbeTargets? = nil,
-         isOwnZone: @escaping @Sendable (Name) -> Bool = { _ in false }) {
+         isOwnZone: @escaping @Sendable (Name) -> Bool = { _ in false }, ownClientCookie: UInt64? = nil) {
         self.ownServer = ownServer
         self.resolvers = resolvers
         self.nameservers = nameservers.map(RecordComparison.host)
@@ -42,6 +45,7 @@ public struct Verifier: Sendable {
         self.parentPort = parentPort
         self.probeTargets = probeTargets ?? .forResolvers(resolvers, allowPrivate: false)
         self.isOwnZone = isOwnZone
+        ownClient = StubResolver(timeout: client.timeout, retries: client.retries, clientCookie: ownClientCookie)
     }
 
     /// Checks every expected record against our own server (RD clear, over UDP then TCP on TC: a real query, not
@@ -110,8 +114,9 @@ public struct Verifier: Sendable {
             return SourceResult(source: label, outcome: .error, observed: [])
         }
         do {
-            let response = try await client.query(name, record.kind == .mx ? .mx : .txt, server: server,
-                                                  recursionDesired: !isOwn)
+            let asker = isOwn ? ownClient : client
+            let response = try await asker.query(name, record.kind == .mx ? .mx : .txt, server: server,
+                                                 recursionDesired: !isOwn)
             let (outcome, observed) = RecordComparison.compare(record, response: response)
             return SourceResult(source: label, outcome: outcome, observed: observed)
         } catch {

@@ -50,18 +50,22 @@ struct ServeCommand: AsyncParsableCommand {
         if let first = try APIKeyIssuer(database: database).createFirstKeyIfNone() {
             printNow("Created the first API key, with every scope. It is shown only now; keep it:\n\(first.key)")
         }
+        // The client cookie of our verifier's queries to our own server: they never count as outside interest in a
+        // pending domain (QueryWatch).
+        let ownCookie = UInt64.random(in: 1 ... .max)
         let keyPool = DKIMKeyPool(algorithm: .rsa2048, capacity: settings.keyPoolSize)
         defer { keyPool.stop() }
         let service = DomainService(database: database, keys: keyPool,
                                     publisher: StorePublisher(store: store, claims: claims, versions: versions,
-                                                              catalog: catalog, notifier: notifier),
+                                                              catalog: catalog, notifier: notifier,
+                                                              watchInterval: UInt64(settings.verifyInterval) * 1000),
                                     settings: settings.provider, offload: BlockingExecutor(label: "wistdns.storage"),
                                     webhooks: settings.webhooks)
         let verification = VerificationService(
             database: database,
             verifier: Verifier(ownServer: try settings.ownServer, resolvers: settings.resolvers,
                                nameservers: settings.provider.nameservers, probeTargets: settings.probeTargets,
-                               isOwnZone: { store.snapshot.zone(origin: $0) != nil }),
+                               isOwnZone: { store.snapshot.zone(origin: $0) != nil }, ownClientCookie: ownCookie),
             settings: settings.provider, offload: BlockingExecutor(label: "wistdns.verification"),
             policy: {
                 var policy = VerificationPolicy()
@@ -90,7 +94,7 @@ struct ServeCommand: AsyncParsableCommand {
                                                                           transferKeys: settings.transferKeys))
         let rateLimitLogger = logger
         let pipeline = QueryPipeline(responder: responder, rateLimit: settings.rateLimit, cookies: settings.cookies,
-                                     udpThreads: settings.workers,
+                                     udpThreads: settings.workers, ownClientCookie: ownCookie,
                                      onRateLimit: { line in rateLimitLogger.notice("\(line)") })
         if settings.rateLimit.isEnabled {
             let exempt = settings.rateLimit.exempt.isEmpty ? "" : ", exempt \(settings.rateLimit.exempt.map(\.description).joined(separator: " "))"
@@ -144,6 +148,7 @@ struct ServeCommand: AsyncParsableCommand {
                 logger.info("sending webhooks to \(settings.webhooks.endpoints.map(\.absoluteString).joined(separator: ", "))")
                 group.addTask { await dispatcher.run() }
             }
+            group.addTask { await verification.checkOnOutsideQueries(of: service) }
             group.addTask {
                 // Background verification on the schedule kept in the database.
                 while !Task.isCancelled {

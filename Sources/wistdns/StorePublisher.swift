@@ -4,17 +4,32 @@ import DNSWire
 import Foundation
 import Notify
 import Publishing
+import Synchronization
 
 /// Serves the zones the domains API generates from the same store as the zones folder: each name is claimed in
 /// `ZoneClaims` first (so it cannot overlap a file, the catalog, a provider zone or another domain), each version
 /// gets its serial and journal entry from `ZoneVersions`, the catalog hears of every zone that comes or goes,
 /// and the secondaries are notified of each change.
-struct StorePublisher: ZonePublisher {
+final class StorePublisher: ZonePublisher {
     let store: ZoneStore
     let claims: ZoneClaims
     let versions: ZoneVersions
     let catalog: CatalogMaintainer?
     let notifier: Notifier
+    /// The watches of the zones of domains waiting for verification, by origin.
+    let watches = Mutex<[Name: QueryWatch]>([:])
+    /// How often one watched zone may ask for a check (ms).
+    let watchInterval: UInt64
+
+    init(store: ZoneStore, claims: ZoneClaims, versions: ZoneVersions, catalog: CatalogMaintainer?, notifier: Notifier,
+         watchInterval: UInt64) {
+        self.store = store
+        self.claims = claims
+        self.versions = versions
+        self.catalog = catalog
+        self.notifier = notifier
+        self.watchInterval = watchInterval
+    }
 
     func conflict(origin: Name) -> ZoneConflict? {
         claims.conflictForDomain(origin).map {
@@ -28,18 +43,33 @@ struct StorePublisher: ZonePublisher {
         }
     }
 
-    func publish(origin: Name, records: [Record]) throws -> UInt32 {
+    func publish(origin: Name, records: [Record], onQuery: (@Sendable () -> Void)?) throws -> UInt32 {
         guard claims.holdsDomain(origin) else {
             throw ZoneConflict(zone: origin.description, reason: "is not claimed for a domain")
         }
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         // Never from the snapshot: a zone of this name there is not the API's (a file a reload is withdrawing), and
         // the version to follow is the one stored for the name.
-        let zone = try versions.zone(origin: origin, records: records, current: nil, now: now)
+        let key = origin.lowercased()
+        // One watch per name across versions, so its once-per-interval limit holds over republishes.
+        let watch = onQuery.map { callback in
+            watches.withLock { watches in
+                let watch = watches[key] ?? QueryWatch(interval: watchInterval, onQuery: callback)
+                watch.setActive(true)
+                watches[key] = watch
+                return watch
+            }
+        }
+        if onQuery == nil { watches.withLock { _ = $0.removeValue(forKey: key) } }
+        let zone = try versions.zone(origin: origin, records: records, current: nil, now: now, watch: watch)
         store.update { $0.inserting(zone) }
         notifier.zoneChanged(zone)
         catalog?.membersChanged()
         return zone.serial
+    }
+
+    func stopWatching(origin: Name) {
+        watches.withLock { $0[origin.lowercased()]?.setActive(false) }
     }
 
     func release(origin: Name) {
@@ -51,5 +81,6 @@ struct StorePublisher: ZonePublisher {
             catalog?.membersChanged()
         }
         claims.releaseDomain(origin)
+        watches.withLock { _ = $0.removeValue(forKey: origin.lowercased()) }
     }
 }

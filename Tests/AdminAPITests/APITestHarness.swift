@@ -32,12 +32,19 @@ final class RecordingPublisher: ZonePublisher {
             throw ZoneConflict(zone: conflict.zoneText, reason: conflict.publicDescription)
         }
     }
-    func publish(origin: Name, records: [Record]) throws -> UInt32 {
+    func publish(origin: Name, records: [Record], onQuery: (@Sendable () -> Void)?) throws -> UInt32 {
+        watched.withLock { $0[origin.lowercased()] = onQuery != nil }
+        callbacks.withLock { $0[origin.lowercased()] = onQuery }
         if let failure = failure.withLock({ $0 }) { throw failure }
         zones.withLock { $0[origin.lowercased()] = records }
         // The real publisher gives a changed zone a new serial; here the number of versions stands for it.
         return published.withLock { $0[origin.lowercased(), default: 0] += 1; return $0[origin.lowercased()]! }
     }
+    /// Whether each zone was published watched (with an `onQuery`), and not stopped since.
+    let watched = Mutex<[Name: Bool]>([:])
+    func stopWatching(origin: Name) { watched.withLock { $0[origin.lowercased()] = false } }
+    /// The `onQuery` of each zone's last publish: calling it plays an outside query.
+    let callbacks = Mutex<[Name: @Sendable () -> Void]>([:])
     /// How many versions of each zone were published.
     let published = Mutex<[Name: UInt32]>([:])
     func release(origin: Name) {

@@ -162,5 +162,49 @@ extension Port53Suites {
                         "Unbound fetched the value the API returned")
             }
         }
+
+        @Test("OpenDKIM's opendkim-testkey reads the exported KeyTable and finds the key's public half in DNS through Unbound")
+        func openDKIMTestKey() throws {
+            let world = try LoopbackDNSWorld()
+            defer { world.stop() }
+            // RSA only: opendkim-testkey 2.11 tests RSA keys alone ("EVP_PKEY_get1_RSA() failed" for an Ed25519
+            // one); dkimpy covers Ed25519 above.
+            let server = try world.startWistDNS()
+            defer { server.stop() }
+            let key = try #require(server.log.firstMatch(of: /wm_[0-9A-Za-z]{32}/).map { String($0.0) })
+            #expect(try curl(server, "POST", "/api/v1/domains", key: key, body: #"{"name": "delegated.test"}"#).status == 201)
+            let folder = world.folder.appendingPathComponent("opendkim")
+            #expect(try run(ServerProcess.binary.path, ["dkim", "export", "--db", server.databasePath, "--format", "opendkim",
+                                                        folder.path]).status == 0)
+            let report = try openDKIMTestKey(folder: folder, world: world)
+            #expect(report.output.contains("key wistmail._domainkey.delegated.test: OK")
+                    && report.output.contains("1 key checked; 1 pass, 0 fail"), "\(report.output)")
+
+            // The check is real: a key that DNS does not publish fails it.
+            let other = try run("openssl", ["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"])
+            try other.output.write(to: folder.appendingPathComponent("keys/delegated.test/wistmail.private"),
+                                   atomically: true, encoding: .utf8)
+            let wrong = try openDKIMTestKey(folder: folder, world: world)
+            #expect(wrong.output.contains("keys do not match") && wrong.output.contains("0 pass, 1 fail"), "\(wrong.output)")
+        }
+
+        /// Runs `opendkim-testkey -vvv` over the exported KeyTable with libunbound forwarding every query to the
+        /// loopback world's Unbound (`ResolverConfiguration`, an unbound.conf for libunbound: without the forward it would
+        /// iterate from the real root servers).
+        func openDKIMTestKey(folder: URL, world: LoopbackDNSWorld) throws -> (output: String, status: Int32) {
+            let unboundConfig = folder.appendingPathComponent("libunbound.conf")
+            try """
+            server:
+                do-not-query-localhost: no
+                local-zone: "test." nodefault
+            forward-zone:
+                name: "."
+                forward-addr: \(world.resolverHost)@\(world.resolverPort)
+            """.write(to: unboundConfig, atomically: true, encoding: .utf8)
+            let config = folder.appendingPathComponent("opendkim.conf")
+            try "KeyTable \(folder.path)/KeyTable\nResolverConfiguration \(unboundConfig.path)\n"
+                .write(to: config, atomically: true, encoding: .utf8)
+            return try run("opendkim-testkey", ["-vvv", "-x", config.path])
+        }
     }
 }
