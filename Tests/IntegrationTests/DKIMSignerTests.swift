@@ -163,26 +163,46 @@ extension Port53Suites {
             }
         }
 
-        @Test("OpenDKIM's opendkim-testkey reads the exported KeyTable and finds the key's public half in DNS through Unbound")
+        @Test("OpenDKIM's opendkim-testkey reads the exported KeyTable and finds the key's public half in DNS through Unbound, before and after a rotation")
         func openDKIMTestKey() throws {
             let world = try LoopbackDNSWorld()
             defer { world.stop() }
             // RSA only: opendkim-testkey 2.11 tests RSA keys alone ("EVP_PKEY_get1_RSA() failed" for an Ed25519
-            // one); dkimpy covers Ed25519 above.
-            let server = try world.startWistDNS()
+            // one); dkimpy covers Ed25519 above. TTL 1 s and the resolver as the gate, so a rotation completes.
+            let config = world.folder.appendingPathComponent("wistdns.json")
+            try #"{"provider": {"ttl": 1}}"#.write(to: config, atomically: true, encoding: .utf8)
+            let server = try world.startWistDNS(extraArguments: ["--config", config.path, "--resolver", world.resolverAddress,
+                                                                 "--dkim-rotation-check", "1"])
             defer { server.stop() }
             let key = try #require(server.log.firstMatch(of: /wm_[0-9A-Za-z]{32}/).map { String($0.0) })
-            #expect(try curl(server, "POST", "/api/v1/domains", key: key, body: #"{"name": "delegated.test"}"#).status == 201)
+            let added = try curl(server, "POST", "/api/v1/domains", key: key, body: #"{"name": "delegated.test"}"#)
+            let id = try #require(added.json["id"] as? String)
             let folder = world.folder.appendingPathComponent("opendkim")
-            #expect(try run(ServerProcess.binary.path, ["dkim", "export", "--db", server.databasePath, "--format", "opendkim",
-                                                        folder.path]).status == 0)
-            let report = try openDKIMTestKey(folder: folder, world: world)
-            #expect(report.output.contains("key wistmail._domainkey.delegated.test: OK")
-                    && report.output.contains("1 key checked; 1 pass, 0 fail"), "\(report.output)")
+            func export() throws {
+                #expect(try run(ServerProcess.binary.path, ["dkim", "export", "--db", server.databasePath, "--format", "opendkim",
+                                                            folder.path]).status == 0)
+            }
+            try export()
+            let before = try openDKIMTestKey(folder: folder, world: world)
+            #expect(before.output.contains("key wistmail._domainkey.delegated.test: OK")
+                    && before.output.contains("1 key checked; 1 pass, 0 fail"), "\(before.output)")
+
+            // After a rotation (promoted once Unbound returns the new key), the re-export names the new key and it
+            // checks out too.
+            let rotation = try curl(server, "POST", "/api/v1/domains/\(id)/dkim/rotate", key: key)
+            let selector = try #require((rotation.json["dkimRotation"] as? [String: Any])?["newSelector"] as? String)
+            let promoted = try secondsUntil(30) {
+                try curl(server, "GET", "/api/v1/domains/\(id)", key: key).json["dkimRotation"] is NSNull
+            }
+            #expect(promoted != nil, "\(server.log)")
+            try export()
+            let after = try openDKIMTestKey(folder: folder, world: world)
+            #expect(after.output.contains("key \(selector)._domainkey.delegated.test: OK")
+                    && after.output.contains("1 key checked; 1 pass, 0 fail"), "\(after.output)")
 
             // The check is real: a key that DNS does not publish fails it.
             let other = try run("openssl", ["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"])
-            try other.output.write(to: folder.appendingPathComponent("keys/delegated.test/wistmail.private"),
+            try other.output.write(to: folder.appendingPathComponent("keys/delegated.test/\(selector).private"),
                                    atomically: true, encoding: .utf8)
             let wrong = try openDKIMTestKey(folder: folder, world: world)
             #expect(wrong.output.contains("keys do not match") && wrong.output.contains("0 pass, 1 fail"), "\(wrong.output)")
