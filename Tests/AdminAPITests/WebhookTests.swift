@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Storage
 import Testing
 @testable import AdminAPI
@@ -64,5 +65,49 @@ struct WebhookTests {
         pending = try api.database.dueWebhooks(endpoint: "http://127.0.0.1:9/b", now: .max, limit: 10)
         #expect(pending.map(\.event) == ["domain.created", "domain.deleted"])
         #expect(Set(pending.map(\.id)).count == 2)
+    }
+}
+
+/// The dispatcher's retry schedule and its 24-hour limit, against a port where nothing listens.
+@Suite("Webhook delivery retries")
+struct WebhookRetryTests {
+    @Test("a failed delivery is retried after 1 s, then 2 s, in order; a message older than 24 hours is dropped and counted")
+    func backoffAndGiveUp() async throws {
+        let endpoint = "http://127.0.0.1:9/hooks"
+        let settings = try WebhookSettings(urls: [endpoint], secret: WebhookTests.secret, allowPrivateAddresses: true)
+        let database = try Database.inMemory()
+        let now = Timestamp.nowMilliseconds()
+        try database.enqueueWebhooks([
+            WebhookMessageRow(id: "msg_old", endpoint: endpoint, event: "domain.created", payload: "{}",
+                              createdAt: now - WebhookDispatcher.giveUpAfter - 1000),
+            WebhookMessageRow(id: "msg_new", endpoint: endpoint, event: "domain.deleted", payload: "{}", createdAt: now),
+        ])
+        var logger = Logger(label: "webhook-test")
+        logger.logLevel = .critical
+        let dispatcher = WebhookDispatcher(settings: settings, database: database, logger: logger, requestTimeout: 2)
+        let running = Task { await dispatcher.run() }
+        defer { running.cancel() }
+        func waiting() throws -> [WebhookMessageRow] { try database.dueWebhooks(endpoint: endpoint, now: .max, limit: 10) }
+        func until(_ condition: () throws -> Bool) async throws {
+            let start = ContinuousClock.now
+            while try !condition(), ContinuousClock.now - start < .seconds(10) { try await Task.sleep(for: .milliseconds(20)) }
+        }
+
+        // Each failure sets the next attempt to (time of the failure) + backoff; the failure happened between the
+        // start (or the attempt it retried) and when the test saw it, which bounds the backoff without a clock race.
+        try await until { try waiting().first?.attempts == 1 }
+        let sawFirst = Timestamp.nowMilliseconds()
+        let first = try #require(try waiting().first)
+        #expect(try waiting().map(\.id) == ["msg_new"], "the old message was dropped, not sent")
+        #expect(dispatcher.droppedCount == 1)
+        #expect(first.lastError != nil)
+        #expect(first.nextAttemptAt >= now + 1000 && first.nextAttemptAt <= sawFirst + 1000, "first retry 1 s after the failure")
+
+        try await until { try waiting().first?.attempts == 2 }
+        let sawSecond = Timestamp.nowMilliseconds()
+        let second = try #require(try waiting().first)
+        #expect(second.attempts == 2)
+        #expect(second.nextAttemptAt >= first.nextAttemptAt + 2000 && second.nextAttemptAt <= sawSecond + 2000,
+                "then 2 s after the next failure")
     }
 }
