@@ -163,7 +163,7 @@ extension Port53Suites {
             }
         }
 
-        @Test("OpenDKIM's opendkim-testkey reads the exported KeyTable and finds the key's public half in DNS through Unbound, before and after a rotation")
+        @Test("before and after a rotation, through Unbound: opendkim-testkey finds the exported key's public half in DNS and dkimpy's signature verifies")
         func openDKIMTestKey() throws {
             let world = try LoopbackDNSWorld()
             defer { world.stop() }
@@ -186,6 +186,9 @@ extension Port53Suites {
             let before = try openDKIMTestKey(folder: folder, world: world)
             #expect(before.output.contains("key wistmail._domainkey.delegated.test: OK")
                     && before.output.contains("1 key checked; 1 pass, 0 fail"), "\(before.output)")
+            let signedBefore = try dkimRoundTrip(key: folder.path + "/keys/delegated.test/wistmail.private",
+                                                 domain: "delegated.test", dns: world.resolverAddress, recursion: true)
+            #expect(signedBefore["verified"] as? Bool == true, "dkimpy through Unbound before the rotation: \(signedBefore)")
 
             // After a rotation (promoted once Unbound returns the new key), the re-export names the new key and it
             // checks out too.
@@ -199,6 +202,10 @@ extension Port53Suites {
             let after = try openDKIMTestKey(folder: folder, world: world)
             #expect(after.output.contains("key \(selector)._domainkey.delegated.test: OK")
                     && after.output.contains("1 key checked; 1 pass, 0 fail"), "\(after.output)")
+            let signedAfter = try dkimRoundTrip(key: folder.path + "/keys/delegated.test/\(selector).private",
+                                                domain: "delegated.test", selector: selector, dns: world.resolverAddress,
+                                                recursion: true)
+            #expect(signedAfter["verified"] as? Bool == true, "dkimpy through Unbound after the rotation: \(signedAfter)")
 
             // The check is real: a key that DNS does not publish fails it.
             let other = try run("openssl", ["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"])
