@@ -24,7 +24,7 @@ struct APILimitsTests {
 
     @Test("over its write rate a key gets 429 rate_limited with Retry-After; reads and other keys go on; nothing changes")
     func writeRateLimit() async throws {
-        var limits = APILimits()
+        var limits = APITestHarness.patientLimits
         // One token per 1,000 s: even a slow add (waiting for an RSA key on a loaded machine) earns no new one.
         limits.writeRate = 0.001
         limits.writeBurst = 2
