@@ -17,6 +17,9 @@ let package = Package(
         // Hummingbird's own transport: the API's channel handler and HTTP parse errors.
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
         .package(url: "https://github.com/apple/swift-nio-extras", exact: "1.35.2"),
+        // Metrics: the swift-metrics API (the API's request metrics) and its Prometheus registry and text format.
+        .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
     ],
     targets: [
         // Pure wire codec: names, records, messages. No I/O, standard library only.
@@ -59,13 +62,18 @@ let package = Package(
         // The system OpenSSL (libssl-dev), imported through a small shim header.
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         // DKIM key generation, hashing and randomness (OpenSSL is used here and by TSIG only).
-        .target(name: "DKIMKeys", dependencies: ["COpenSSL"]),
+        .target(name: "DKIMKeys", dependencies: ["COpenSSL", .product(name: "CoreMetrics", package: "swift-metrics")]),
         // TSIG (RFC 8945): keys, request verification, signed answers and zone transfers, signed requests.
         .target(name: "TSIG", dependencies: ["DNSWire", "COpenSSL"]),
         // The stub resolver client and the checks of a domain's records against our server and public resolvers.
         .target(name: "Verification", dependencies: ["DNSWire", "MailRecords"]),
         // SQLite state (GRDB over the system libsqlite3): schema, migrations, queries.
-        .target(name: "Storage", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(
+            name: "Storage",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "CoreMetrics", package: "swift-metrics"),
+            ]
+        ),
         // Generated zones as a primary serves them: serials and IXFR journal in SQLite, the catalog zone.
         .target(
             name: "Publishing",
@@ -86,6 +94,17 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ]
+        ),
+        // The operator's side: the Prometheus registry read at each scrape, and the /metrics, /healthz and /readyz
+        // listener.
+        .target(
+            name: "Telemetry",
+            dependencies: [
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The fuzz harnesses of the parsers that face untrusted input (scripts/fuzz drives them with libFuzzer;
@@ -100,8 +119,9 @@ let package = Package(
             name: "wistdns",
             dependencies: [
                 "DNSWire", "ZoneFile", "AuthEngine", "DNSServer", "MailRecords", "DKIMKeys", "Storage", "AdminAPI",
-                "Verification", "Publishing", "Notify", "TSIG",
+                "Verification", "Publishing", "Notify", "TSIG", "Telemetry",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -135,5 +155,6 @@ let package = Package(
         .testTarget(name: "VerificationTests", dependencies: ["Verification", "DNSWire", "MailRecords"]),
         .testTarget(name: "IntegrationTests", dependencies: ["DNSWire"]),
         .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing", "DNSWire", "TSIG"]),
+        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"]),
     ]
 )

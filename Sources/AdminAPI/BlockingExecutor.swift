@@ -10,7 +10,7 @@ public final class BlockingExecutor: Sendable {
     }
 
     /// Runs `work` on the queue and returns its result.
-    func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    public func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             queue.async { continuation.resume(with: Result { try work() }) }
         }

@@ -21,6 +21,10 @@ public enum Routes {
     static func router(service: DomainService, verification: VerificationService, rotation: DKIMRotationService,
                        writeLimiter: WriteRateLimiter) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
+        // Outermost, so it counts the status each client got (after errors became JSON): requests by route,
+        // method and status, and their durations, through swift-metrics (`hb_requests_total`,
+        // `http_server_request_duration_seconds` once the Prometheus factory is bootstrapped).
+        router.add(middleware: MetricsMiddleware())
         router.add(middleware: APIErrorMiddleware(routes: all.map { ($0.method, $0.path.split(separator: "/")) }))
         let api = router.group("api/v1")
             .add(middleware: APIKeyMiddleware(database: service.database, offload: service.offload))

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Logging
 import Synchronization
 import MailRecords
@@ -137,6 +138,7 @@ public final class VerificationService: Sendable {
         } catch StorageError.notFound {
             throw APIError.notFound("domain \(row.id)")
         }
+        CoreMetrics.Counter(label: "wistdns_verifications_total", dimensions: [("status", store.status.rawValue)]).increment()
         logger.info("verified \(row.name): \(store.status.rawValue)")
         return response
     }

@@ -16,7 +16,8 @@ public final class WebhookDispatcher: Sendable {
     /// The longest wait between two attempts (ms).
     static let longestBackoff: Int64 = 3_600_000
 
-    let settings: WebhookSettings
+    /// The receivers and the signing secret.
+    public let settings: WebhookSettings
     let database: Database
     let offload: BlockingExecutor
     let logger: Logger

@@ -33,15 +33,20 @@ public struct QueryPipeline: Sendable {
         public var reader: ZoneStore.Reader
         public var cookies: ServerCookies
         public fileprivate(set) var limiter: ResponseRateLimiter?
+        /// This thread's counters, when the pipeline counts (`statistics`).
+        let counters: QueryCounters?
     }
 
     /// The client cookie WistDNS's own verifier sends: its queries never trip a zone's `QueryWatch`.
     let ownClientCookie: UInt64?
+    /// Where each thread's counters are registered for the metrics; nil counts nothing.
+    public let statistics: QueryStatistics?
 
     public init(responder: Responder, rateLimit: RateLimitSettings = .off, cookies: CookieSettings = .off,
-                udpThreads: Int = 1, ownClientCookie: UInt64? = nil,
+                udpThreads: Int = 1, ownClientCookie: UInt64? = nil, statistics: QueryStatistics? = nil,
                 onRateLimit: @escaping @Sendable (RateLimitLog.Line) -> Void = { _ in }) {
         self.ownClientCookie = ownClientCookie
+        self.statistics = statistics
         self.responder = responder
         self.rateLimit = rateLimit
         self.cookies = cookies
@@ -53,7 +58,8 @@ public struct QueryPipeline: Sendable {
 
     /// The state of one thread; call it on that thread.
     public func makeThreadState() -> ThreadState {
-        ThreadState(reader: responder.makeReader(), cookies: ServerCookies(settings: cookies), limiter: nil)
+        ThreadState(reader: responder.makeReader(), cookies: ServerCookies(settings: cookies), limiter: nil,
+                    counters: statistics?.makeCounters())
     }
 
     /// Runs the steps for one message. `client` is where it came from (nil when unknown: never limited),
@@ -62,6 +68,22 @@ public struct QueryPipeline: Sendable {
     public func respond(to query: UnsafeRawBufferPointer, over transport: Transport, client: ClientAddress?,
                         peer: [UInt8]?, into response: inout MessageWriter, state: inout ThreadState,
                         continuation: inout (any MessageStream)?) -> Bool {
+        guard let counters = state.counters else {
+            var questionType: RecordType?
+            return runSteps(query, transport, client, peer, &response, &state, &continuation, &questionType, nil)
+        }
+        var questionType: RecordType?
+        let sent = runSteps(query, transport, client, peer, &response, &state, &continuation, &questionType, counters)
+        counters.count(transport, questionType: questionType, sent: sent, response: response)
+        return sent
+    }
+
+    /// The steps; sets `questionType` once the message parsed, and counts cookie and rate-limiting actions.
+    @inline(__always)
+    private func runSteps(_ query: UnsafeRawBufferPointer, _ transport: Transport, _ client: ClientAddress?,
+                          _ peer: [UInt8]?, _ response: inout MessageWriter, _ state: inout ThreadState,
+                          _ continuation: inout (any MessageStream)?, _ questionType: inout RecordType?,
+                          _ counters: QueryCounters?) -> Bool {
         let limited = transport == .udp && rateLimit.isEnabled && client != nil
         if limited && state.limiter == nil {
             state.limiter = ResponseRateLimiter(settings: rateLimit, threads: udpThreads, seed: seed)
@@ -75,8 +97,13 @@ public struct QueryPipeline: Sendable {
         case .answered:
             break
         case .parsed(var readable):
+            questionType = readable.question.type
             let verdict = readable.cookie == nil ? .none
                 : state.cookies.process(&readable, bytes: query, client: client, now: Self.wallClockSeconds())
+            if let counters, verdict != .none {
+                counters.add(verdict == .valid ? QuerySlot.cookieValid
+                    : verdict == .malformed ? QuerySlot.cookieMalformed : QuerySlot.cookieClientOnly)
+            }
             switch verdict {
             case .malformed:
                 responder.writeEmpty(.formErr, answering: readable, over: transport, into: &response)
@@ -102,8 +129,10 @@ public struct QueryPipeline: Sendable {
         case .send:
             return true
         case .drop:
+            counters?.add(QuerySlot.rrlDropped)
             return false
         case .slip:
+            counters?.add(QuerySlot.rrlSlipped)
             // An unreadable message has no question to echo: it is dropped.
             guard let parsed else { return false }
             responder.writeSlip(answering: parsed, into: &response)

@@ -14,6 +14,10 @@ public final class ZoneStore: Sendable {
     private let generation = Atomic<UInt64>(0)
     /// Serializes writers so that concurrent read-modify-write changes are not lost.
     private let writers = Mutex<Void>(())
+    private let publishes = Atomic<UInt64>(0)
+
+    /// The snapshots published since the start (for the metrics).
+    public var publishCount: UInt64 { publishes.load(ordering: .relaxed) }
 
     public init(_ initial: ZoneSet = ZoneSet()) {
         published = Mutex(Published(zones: initial, generation: 0))
@@ -30,6 +34,7 @@ public final class ZoneStore: Sendable {
             return current.generation
         }
         generation.store(next, ordering: .releasing)
+        publishes.add(1, ordering: .relaxed)
     }
 
     /// Applies `change` to the current snapshot and publishes the result; writers run one at a time, readers

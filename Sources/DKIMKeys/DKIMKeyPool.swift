@@ -1,3 +1,5 @@
+import CoreMetrics
+import Dispatch
 import Synchronization
 
 /// A bounded pool of keys generated ahead of time on a dedicated background thread (a POSIX thread, not a
@@ -9,7 +11,13 @@ public final class DKIMKeyPool: Sendable {
 
     /// Creates the pool and starts the background filler thread, which fills it up to `capacity` keys.
     public convenience init(algorithm: DKIMAlgorithm = .rsa2048, capacity: Int = 8) {
-        self.init(capacity: capacity) { () throws(CryptoError) in try DKIMKeyGenerator.generate(algorithm) }
+        let timer = CoreMetrics.Timer(label: "wistdns_dkim_key_generation_seconds",
+                                      dimensions: [("algorithm", algorithm.rawValue)], preferredDisplayUnit: .seconds)
+        self.init(capacity: capacity) { () throws(CryptoError) in
+            let start = DispatchTime.now().uptimeNanoseconds
+            defer { timer.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - start)) }
+            return try DKIMKeyGenerator.generate(algorithm)
+        }
     }
 
     /// Creates a pool whose keys come from `generate` (tests substitute a generator they control).

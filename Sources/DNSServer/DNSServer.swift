@@ -19,6 +19,8 @@ public final class DNSServer: Sendable {
     private let responder: any QueryResponder
     private let logger: Logger
     private let state = Mutex<Running?>(nil)
+    /// The TCP side's connection counts, for the metrics.
+    public let tcpStatistics = TCPStatistics()
 
     /// The number of online processors, the default number of UDP workers.
     public static var processorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
@@ -79,7 +81,7 @@ public final class DNSServer: Sendable {
             maxConcurrentTransfers: options.maxConcurrentTransfers)
         let loop = try TCPEventLoop(
             listeners: bound.map { TCPEventLoop<Responder>.Listener(socket: $0.tcp, address: $0.address) },
-            limits: limits, responder: responder, stop: stop, logger: logger)
+            limits: limits, responder: responder, stop: stop, logger: logger, statistics: tcpStatistics)
         var running = Running(addresses: bound.map(\.address), udpSockets: bound.flatMap(\.udp),
                               wakeTCP: { loop.wake() }, stop: stop, threads: [])
         do {

@@ -39,6 +39,7 @@ struct TCPEventLoop<Responder: QueryResponder>: Sendable {
     let responder: Responder
     let stop: StopFlag
     let logger: Logger
+    let statistics: TCPStatistics
 
     /// The epoll token of the eventfd; listener `i` has token `i + 1`; a connection has its serial in the high
     /// 32 bits (never 0) and its descriptor in the low 32 bits.
@@ -46,7 +47,7 @@ struct TCPEventLoop<Responder: QueryResponder>: Sendable {
 
     /// Creates the epoll instance and the eventfd and registers them with the listeners.
     init(listeners: [Listener], limits: Limits, responder: Responder, stop: StopFlag,
-         logger: Logger) throws(DNSServerError) {
+         logger: Logger, statistics: TCPStatistics) throws(DNSServerError) {
         let epollRaw = wdns_epoll_create()
         guard epollRaw >= 0 else { throw DNSServerError("epoll_create1", code: errno) }
         let epoll = FileDescriptor(epollRaw)
@@ -68,6 +69,7 @@ struct TCPEventLoop<Responder: QueryResponder>: Sendable {
         self.responder = responder
         self.stop = stop
         self.logger = logger
+        self.statistics = statistics
     }
 
     /// Runs the loop on the calling thread until `stop` is set and `wake()` called.
@@ -172,6 +174,7 @@ private final class TCPEventLoopRunner<Responder: QueryResponder> {
         if table.count(from: source) >= loop.limits.maxConnectionsPerSource {
             loop.logger.debug("TCP connections from \(peer.map(\.description) ?? "?") at the per-source cap (\(loop.limits.maxConnectionsPerSource)): closing the new one")
             Glibc.close(fd)
+            loop.statistics.didRefuseForSource()
             return
         }
         if table.count >= loop.limits.maxConnections {
@@ -182,6 +185,7 @@ private final class TCPEventLoopRunner<Responder: QueryResponder> {
             }
             loop.logger.debug("TCP connection cap (\(loop.limits.maxConnections)) reached: closing the least recently active connection of the source with the most")
             close(victim)
+            loop.statistics.didEvict()
         }
         var on: Int32 = 1
         _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
@@ -193,6 +197,7 @@ private final class TCPEventLoopRunner<Responder: QueryResponder> {
             return
         }
         table.insert(TCPConnection(fd: fd, serial: lastSerial, events: events, peer: peer, now: monotonicNow()))
+        loop.statistics.didAccept()
     }
 
     private func pauseAccepting() {
@@ -361,6 +366,7 @@ private final class TCPEventLoopRunner<Responder: QueryResponder> {
         endTransfer(connection)
         table.remove(connection)
         Glibc.close(connection.fd)
+        loop.statistics.didClose()
     }
 
     // MARK: Timeouts
@@ -368,6 +374,7 @@ private final class TCPEventLoopRunner<Responder: QueryResponder> {
     private func closeIdleConnections(now: UInt64) {
         while let oldest = table.oldest, oldest.lastActivity + loop.limits.idleTimeout <= now {
             close(oldest)
+            loop.statistics.didCloseIdle()
         }
     }
 

@@ -48,12 +48,12 @@ struct UDPWorker<Responder: QueryResponder>: Sendable {
         }
     }
 
-    /// Answers the datagram in `slot`, writing the reply over the query in the slot's buffer. Datagrams shorter
-    /// than a header are dropped: there is no ID to answer to.
+    /// Answers the datagram in `slot`, writing the reply over the query in the slot's buffer. A datagram shorter
+    /// than a header goes to the responder too, which drops it (there is no ID to answer to) and counts it.
     private func answer(slot: UInt32, in batch: OpaquePointer, with writer: inout MessageWriter,
                         state: inout Responder.ThreadState) {
         var length = 0
-        guard let buffer = wdns_udp_batch_buffer(batch, slot, &length), length >= Header.size else { return }
+        guard let buffer = wdns_udp_batch_buffer(batch, slot, &length) else { return }
         writer.reset(limit: Self.maximumResponseSize)
         let query = UnsafeRawBufferPointer(start: buffer, count: length)
         var octets: (UInt64, UInt64) = (0, 0)

@@ -1,3 +1,5 @@
+import CoreMetrics
+import Dispatch
 import GRDB
 
 /// The domains API's state in SQLite: domains, their DKIM keys and mailboxes, API keys and zone serials.
@@ -49,10 +51,25 @@ public final class Database: Sendable {
         return configuration
     }
 
+    /// How long write transactions take, waiting for the lock included (`wistdns_sqlite_write_seconds`).
+    private static let writeTimer = CoreMetrics.Timer(label: "wistdns_sqlite_write_seconds", preferredDisplayUnit: .seconds)
+
     /// Runs `body` in one write transaction; a throw rolls everything back.
     func write<T>(_ body: (GRDB.Database) throws -> T) throws(StorageError) -> T {
+        let start = DispatchTime.now().uptimeNanoseconds
+        defer { Self.writeTimer.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - start)) }
         do {
             return try writer.write(body)
+        } catch {
+            throw StorageError(error)
+        }
+    }
+
+    /// Throws unless a write transaction can begin now (the readiness check): takes SQLite's write lock with
+    /// BEGIN IMMEDIATE and rolls back, changing nothing.
+    public func checkWritable() throws(StorageError) {
+        do {
+            try writer.writeWithoutTransaction { db in try db.inTransaction(.immediate) { .rollback } }
         } catch {
             throw StorageError(error)
         }

@@ -7,6 +7,8 @@ struct ConfigFile: Decodable, Equatable {
     var zones: String?
     var dnsListen: [String]?
     var apiListen: String?
+    /// `--metrics-listen`.
+    var metricsListen: String?
     /// The API's limits (`--api-request-timeout`, `--api-max-connections`, `--api-write-rate`, `--api-write-burst`).
     var apiRequestTimeout: Int?
     var apiMaxConnections: Int?

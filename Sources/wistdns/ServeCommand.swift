@@ -6,10 +6,12 @@ import DNSServer
 import DNSWire
 import Logging
 import MailRecords
+import Metrics
 import Notify
 import Publishing
 import Storage
 import TSIG
+import Telemetry
 import Verification
 
 /// `wistdns serve`: the zones folder and the domains API's zones over UDP and TCP, and the domains API over
@@ -30,6 +32,12 @@ struct ServeCommand: AsyncParsableCommand {
             logger.logLevel = settings.logLevel
             return logger
         }()
+
+        // With --metrics-listen, every metric of the process goes to one registry; bootstrapped first, so that
+        // metrics made at start-up (SQLite writes) are not bound to the no-op handler.
+        let exporter = settings.metricsListen.map { _ in MetricsExporter() }
+        if let exporter { MetricsSystem.bootstrap(exporter.metricsFactory()) }
+        let queryStatistics = exporter.map { _ in QueryStatistics() }
 
         let store = ZoneStore()
         // Changes are recorded from the first load on and sent once the DNS listeners answer (below).
@@ -94,7 +102,7 @@ struct ServeCommand: AsyncParsableCommand {
                                                                           transferKeys: settings.transferKeys))
         let rateLimitLogger = logger
         let pipeline = QueryPipeline(responder: responder, rateLimit: settings.rateLimit, cookies: settings.cookies,
-                                     udpThreads: settings.workers, ownClientCookie: ownCookie,
+                                     udpThreads: settings.workers, ownClientCookie: ownCookie, statistics: queryStatistics,
                                      onRateLimit: { line in rateLimitLogger.notice("\(line)") })
         if settings.rateLimit.isEnabled {
             let exempt = settings.rateLimit.exempt.isEmpty ? "" : ", exempt \(settings.rateLimit.exempt.map(\.description).joined(separator: " "))"
@@ -132,8 +140,34 @@ struct ServeCommand: AsyncParsableCommand {
             logger.info("sending NOTIFY on every zone change to \(notifier.targets.map(\.description).joined(separator: ", "))\(signed)")
         }
 
+        let dispatcher = settings.webhooks.endpoints.isEmpty ? nil
+            : WebhookDispatcher(settings: settings.webhooks, database: database, logger: logger)
+        if let exporter, let queryStatistics {
+            ServerMetrics.register(.init(queries: queryStatistics, tcp: server.tcpStatistics, store: store, loader: loader,
+                                         keyPool: keyPool, webhooks: dispatcher, database: database), on: exporter)
+        }
+
         let events = signals.events
         try await withThrowingTaskGroup(of: Void.self) { group in
+            if let exporter, let listen = settings.metricsListen {
+                let probe = BlockingExecutor(label: "wistdns.readiness")
+                group.addTask {
+                    try await MonitoringServer.run(exporter: exporter, host: listen.host, port: Int(listen.port),
+                                                   logger: logger, readiness: {
+                        var problems: [String] = []
+                        if server.boundAddresses.isEmpty { problems.append("DNS listeners not bound") }
+                        if loader.lastLoad.withLock({ $0 }) == nil { problems.append("zones folder not loaded") }
+                        do {
+                            try await probe.run { try database.checkWritable() }
+                        } catch {
+                            problems.append("database not writable: \(error)")
+                        }
+                        return problems
+                    }) { port in
+                        logger.info("metrics and health checks on http://\(listen.host):\(port)/metrics, /healthz, /readyz")
+                    }
+                }
+            }
             group.addTask {
                 try await AdminAPIServer.run(service: service, verification: verification, rotation: rotation,
                                              host: settings.apiListen.host,
@@ -143,8 +177,7 @@ struct ServeCommand: AsyncParsableCommand {
                                                         "api": "\(settings.apiListen.host):\(port)"])
                 }
             }
-            if !settings.webhooks.endpoints.isEmpty {
-                let dispatcher = WebhookDispatcher(settings: settings.webhooks, database: database, logger: logger)
+            if let dispatcher {
                 logger.info("sending webhooks to \(settings.webhooks.endpoints.map(\.absoluteString).joined(separator: ", "))")
                 group.addTask { await dispatcher.run() }
             }

@@ -23,6 +23,10 @@ struct ServeOptions: ParsableArguments {
     @Option(name: .customLong("api-listen"), help: "HOST:PORT of the domains API (default 127.0.0.1:8053).")
     var apiListen: String?
 
+    @Option(name: .customLong("metrics-listen"),
+            help: "HOST:PORT for /metrics (Prometheus), /healthz and /readyz, without an API key (default: off).")
+    var metricsListen: String?
+
     @Option(name: .customLong("api-request-timeout"),
             help: "Seconds an API connection may take to deliver a whole request, or stay idle between requests (default 10).")
     var apiRequestTimeout: Int?
@@ -184,6 +188,8 @@ struct ServeOptions: ParsableArguments {
         var zones: String
         var dnsListen: [ListenAddress]
         var apiListen: ListenAddress
+        /// The metrics and health listener; nil when off (the default), and then nothing is counted.
+        var metricsListen: ListenAddress? = nil
         /// The API's limits for hostile or runaway clients.
         var apiLimits = APILimits()
         var database: String
@@ -318,6 +324,7 @@ struct ServeOptions: ParsableArguments {
             verifyFirstCheck: verifyFirstCheck ?? file.verifyFirstCheck ?? 60,
             provider: provider
         )
+        if let text = metricsListen ?? file.metricsListen { resolved.metricsListen = try address(text, "--metrics-listen") }
         resolved.apiLimits.requestTimeout = apiRequestTimeout ?? file.apiRequestTimeout ?? resolved.apiLimits.requestTimeout
         resolved.apiLimits.maxConnections = apiMaxConnections ?? file.apiMaxConnections ?? resolved.apiLimits.maxConnections
         resolved.apiLimits.writeRate = apiWriteRate ?? file.apiWriteRate ?? resolved.apiLimits.writeRate

@@ -1,5 +1,6 @@
 import AuthEngine
 import DNSWire
+import Foundation
 import Logging
 import Notify
 import Publishing
@@ -27,10 +28,19 @@ final class ZoneLoader: Sendable {
         self.claims = claims
     }
 
+    /// The last load: how many zones failed, and when it ended (seconds since 1970); nil before the first.
+    let lastLoad = Mutex<(failures: Int, at: Double)?>(nil)
+
     /// Reads the folder and publishes the result. Returns the number of zones that failed (refused files
     /// included).
     @discardableResult
     func load() -> Int {
+        let failures = loadFolder()
+        lastLoad.withLock { $0 = (failures, Date().timeIntervalSince1970) }
+        return failures
+    }
+
+    private func loadFolder() -> Int {
         let (parsed, errors) = ZoneFolder.load(directory: directory)
         if parsed.isEmpty, let error = errors.first(where: { $0.message == ZoneFolder.unlistableMessage }) {
             // Missing for a moment (a deploy moving it), or unreadable: every zone keeps what it had, and keeps its
