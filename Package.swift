@@ -86,7 +86,7 @@ let package = Package(
         .target(
             name: "AdminAPI",
             dependencies: [
-                "Storage", "MailRecords", "DKIMKeys", "DNSWire", "Verification",
+                "Storage", "MailRecords", "DKIMKeys", "DNSWire", "Verification", "ZoneFile",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

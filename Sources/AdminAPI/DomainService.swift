@@ -130,6 +130,16 @@ public final class DomainService: Sendable {
         return json(for: row, keys: keys, rotation: rotation)
     }
 
+    /// The domain's zone as a master file, as it is served now; 404 when the domain is gone, 409 when its zone is
+    /// not served (listed with `serving: false`).
+    func zoneFile(id: String) async throws -> String {
+        let (row, _) = try await stored(id: id)
+        let database = self.database
+        guard isServed(id: id), let text = try await offload.run({ try ZoneExport.masterFile(database: database, zone: row.name) })
+        else { throw APIError(.conflict, code: "domain_not_served", "the zone of \(row.name) is not served") }
+        return text
+    }
+
     /// A stored domain with its DKIM keys; 404 when there is none.
     private func stored(id: String) async throws -> (DomainRow, [DKIMKeyRow]) {
         let database = self.database

@@ -13,6 +13,7 @@ public enum Routes {
         (.post, "/api/v1/domains/:id/mailboxes"),
         (.post, "/api/v1/domains/:id/verify"),
         (.get, "/api/v1/domains/:id/dkim"),
+        (.get, "/api/v1/domains/:id/zone"),
         (.post, "/api/v1/domains/:id/dkim/rotate"),
         (.get, "/api/v1/dkim/export"),
     ]
@@ -65,6 +66,12 @@ public enum Routes {
         api.post("domains/:id/verify") { _, context -> JSONResponse in
             try context.require(.domainsManage)
             return JSONResponse(.ok, try await verification.verify(id: try context.parameters.require("id")))
+        }
+        api.get("domains/:id/zone") { _, context -> Response in
+            try context.require(.domainsManage)
+            let text = try await service.zoneFile(id: try context.parameters.require("id"))
+            return Response(status: .ok, headers: [.contentType: "text/dns; charset=utf-8"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
         api.get("domains/:id/dkim") { _, context -> JSONResponse in
             try context.require(.dkimRead)

@@ -6,6 +6,6 @@ struct WistDNSCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wistdns",
         abstract: "Authoritative DNS server and domains API for mail domains.",
-        subcommands: [ServeCommand.self, CheckZoneCommand.self, KeysCommand.self, DKIMCommand.self]
+        subcommands: [ServeCommand.self, CheckZoneCommand.self, KeysCommand.self, DKIMCommand.self, ExportCommand.self]
     )
 }
