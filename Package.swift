@@ -20,6 +20,8 @@ let package = Package(
         // Metrics: the swift-metrics API (the API's request metrics) and its Prometheus registry and text format.
         .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        // Hummingbird's own lifecycle: the HTTP listeners shut down gracefully at SIGTERM.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
     ],
     targets: [
         // Pure wire codec: names, records, messages. No I/O, standard library only.
@@ -95,6 +97,7 @@ let package = Package(
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // The operator's side: the Prometheus registry read at each scrape, and the /metrics, /healthz and /readyz
@@ -105,6 +108,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // The fuzz harnesses of the parsers that face untrusted input (scripts/fuzz drives them with libFuzzer;
@@ -122,6 +126,7 @@ let package = Package(
                 "Verification", "Publishing", "Notify", "TSIG", "Telemetry",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -2,15 +2,26 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import ServiceLifecycle
 
-/// Runs the domains API over HTTP/1.1 until the surrounding task is cancelled.
+/// The domains API over HTTP/1.1.
 public enum AdminAPIServer {
-    /// Serves `service` on `host:port` (port 0 picks a free port) within `limits`. `onRunning` receives the bound
-    /// port once the server accepts connections.
+    /// Serves `service` on `host:port` (port 0 picks a free port) within `limits` until the surrounding task is
+    /// cancelled. `onRunning` receives the bound port once the server accepts connections.
     public static func run(service: DomainService, verification: VerificationService, rotation: DKIMRotationService,
                            host: String, port: Int,
                            limits: APILimits = APILimits(), logger: Logger,
                            onRunning: @escaping @Sendable (Int) -> Void) async throws {
+        try await application(service: service, verification: verification, rotation: rotation, host: host, port: port,
+                              limits: limits, logger: logger, onRunning: onRunning).run()
+    }
+
+    /// The API as a service of swift-service-lifecycle, for a `ServiceGroup` that shuts it down gracefully
+    /// (listener closed, requests in flight answered) rather than by cancellation.
+    public static func application(service: DomainService, verification: VerificationService,
+                                   rotation: DKIMRotationService, host: String, port: Int,
+                                   limits: APILimits = APILimits(), logger: Logger,
+                                   onRunning: @escaping @Sendable (Int) -> Void) -> any Service {
         let timeout = TimeAmount.seconds(Int64(limits.requestTimeout))
         let http = HTTP1Channel.Configuration(
             additionalChannelHandlers: [RequestDeadlineHandler(timeout: timeout)],
@@ -28,6 +39,6 @@ public enum AdminAPIServer {
             onServerRunning: { channel in onRunning(channel.localAddress?.port ?? port) },
             logger: logger
         )
-        try await app.run()
+        return app
     }
 }

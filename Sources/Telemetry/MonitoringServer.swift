@@ -1,15 +1,16 @@
 import Hummingbird
 import Logging
+import ServiceLifecycle
 
 /// The operator's listener (`--metrics-listen`): `GET /metrics` in the Prometheus text format, `GET /healthz`
 /// (the process answers) and `GET /readyz` (200 when `readiness` finds nothing wrong, else 503 with the reasons).
 /// No API key: it shows counts, never customer data, and listens on loopback unless configured otherwise.
 public enum MonitoringServer {
-    /// Serves until the surrounding task is cancelled. `readiness` returns what keeps the server from being
-    /// ready (empty when ready); `onRunning` gets the bound port.
-    public static func run(exporter: MetricsExporter, host: String, port: Int, logger: Logger,
-                           readiness: @escaping @Sendable () async -> [String],
-                           onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+    /// The listener as a service of swift-service-lifecycle (run it in a `ServiceGroup`). `readiness` returns what
+    /// keeps the server from being ready (empty when ready); `onRunning` gets the bound port.
+    public static func application(exporter: MetricsExporter, host: String, port: Int, logger: Logger,
+                                   readiness: @escaping @Sendable () async -> [String],
+                                   onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> any Service {
         let router = Router()
         router.get("/metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
@@ -31,6 +32,6 @@ public enum MonitoringServer {
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "wistdns"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger)
-        try await app.runService()
+        return app
     }
 }

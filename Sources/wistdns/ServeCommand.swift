@@ -9,6 +9,7 @@ import MailRecords
 import Metrics
 import Notify
 import Publishing
+import ServiceLifecycle
 import Storage
 import TSIG
 import Telemetry
@@ -147,34 +148,43 @@ struct ServeCommand: AsyncParsableCommand {
                                          keyPool: keyPool, webhooks: dispatcher, database: database), on: exporter)
         }
 
+        // The HTTP listeners (the API, and the metrics and health checks) in one ServiceGroup, stopped by a
+        // graceful shutdown (listeners closed, requests in flight answered), not by cancellation, which logs
+        // errors.
+        var services = [AdminAPIServer.application(service: service, verification: verification, rotation: rotation,
+                                                   host: settings.apiListen.host, port: Int(settings.apiListen.port),
+                                                   limits: apiLimits, logger: logger) { port in
+            logger.info("listening", metadata: ["dns": "\(server.boundAddresses.map(\.description))",
+                                                "api": "\(settings.apiListen.host):\(port)"])
+        }]
+        if let exporter, let listen = settings.metricsListen {
+            let probe = BlockingExecutor(label: "wistdns.readiness")
+            services.append(MonitoringServer.application(exporter: exporter, host: listen.host, port: Int(listen.port),
+                                                         logger: logger, readiness: {
+                var problems: [String] = []
+                if server.boundAddresses.isEmpty { problems.append("DNS listeners not bound") }
+                if loader.lastLoad.withLock({ $0 }) == nil { problems.append("zones folder not loaded") }
+                do {
+                    try await probe.run { try database.checkWritable() }
+                } catch {
+                    problems.append("database not writable: \(error)")
+                }
+                return problems
+            }) { port in
+                logger.info("metrics and health checks on http://\(listen.host):\(port)/metrics, /healthz, /readyz")
+            })
+        }
+        let http = ServiceGroup(services: services, logger: logger)
+
         let events = signals.events
         try await withThrowingTaskGroup(of: Void.self) { group in
-            if let exporter, let listen = settings.metricsListen {
-                let probe = BlockingExecutor(label: "wistdns.readiness")
-                group.addTask {
-                    try await MonitoringServer.run(exporter: exporter, host: listen.host, port: Int(listen.port),
-                                                   logger: logger, readiness: {
-                        var problems: [String] = []
-                        if server.boundAddresses.isEmpty { problems.append("DNS listeners not bound") }
-                        if loader.lastLoad.withLock({ $0 }) == nil { problems.append("zones folder not loaded") }
-                        do {
-                            try await probe.run { try database.checkWritable() }
-                        } catch {
-                            problems.append("database not writable: \(error)")
-                        }
-                        return problems
-                    }) { port in
-                        logger.info("metrics and health checks on http://\(listen.host):\(port)/metrics, /healthz, /readyz")
-                    }
-                }
-            }
             group.addTask {
-                try await AdminAPIServer.run(service: service, verification: verification, rotation: rotation,
-                                             host: settings.apiListen.host,
-                                             port: Int(settings.apiListen.port), limits: apiLimits,
-                                             logger: logger) { port in
-                    logger.info("listening", metadata: ["dns": "\(server.boundAddresses.map(\.description))",
-                                                        "api": "\(settings.apiListen.host):\(port)"])
+                // Unstructured, so the group's cancellation at stop does not reach it; it shuts down gracefully.
+                let running = Task { try await http.run() }
+                try await withTaskCancellationHandler {
+                    try await running.value
+                } onCancel: {
+                    Task { await http.triggerGracefulShutdown() }
                 }
             }
             if let dispatcher {

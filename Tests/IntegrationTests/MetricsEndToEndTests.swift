@@ -116,4 +116,20 @@ struct MetricsEndToEndTests {
         #expect(try secondsUntil(15) { try get("/readyz").code == "200" } != nil)
         #expect(try get("/nothing").code == "404")
     }
+
+    @Test("SIGTERM stops the server with both HTTP listeners at once and logs nothing at error level")
+    func quietShutdown() throws {
+        let metricsPort = try freeLoopbackPort()
+        let server = try ServerProcess(extraArguments: ["--metrics-listen", "127.0.0.1:\(metricsPort)"])
+        let key = try #require(server.log.firstMatch(of: /wm_[0-9A-Za-z]{32}/).map { String($0.0) })
+        #expect(try curl(server, "GET", "/api/v1/domains", key: key).status == 200)
+        _ = try secondsUntil(10) { (try? run("curl", ["-sf", "http://127.0.0.1:\(metricsPort)/healthz"]).status) == 0 }
+        let stopping = Date()
+        server.signal(SIGTERM)
+        server.process.waitUntilExit()
+        #expect(Date().timeIntervalSince(stopping) < 10)
+        #expect(server.process.terminationStatus == 0, "\(server.log)")
+        let errors = server.log.split(separator: "\n").filter { $0.contains(" error ") || $0.contains(" critical ") }
+        #expect(errors.isEmpty, "\(errors)")
+    }
 }
