@@ -194,7 +194,7 @@ public final class DKIMRotationService: Sendable {
                 _ = try await rotate(id: id)
             } catch let error as APIError {
                 // Not served, too long a name: logged; the schedule tries again on its next run.
-                logger.warning("scheduled DKIM rotation of \(id) cannot start: \(error.message)")
+                logger.warning("scheduled DKIM rotation of \(id) cannot start: \(error.message)", metadata: ["domain": "\(id)"])
             }
         }
     }

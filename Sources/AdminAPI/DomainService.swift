@@ -52,7 +52,7 @@ public final class DomainService: Sendable {
                 added += 1
             }
             if let (problem, detail, held) = publishStored(row, keys: keys) {
-                logger.error("not serving \(row.name) (\(row.id)): \(detail)")
+                logger.error("not serving \(row.name) (\(row.id)): \(detail)", metadata: ["domain": "\(row.id)", "name": "\(row.name)"])
                 unserved.withLock { $0[row.id] = (row.name, problem, held) }
                 skipped += 1
             }
@@ -76,7 +76,8 @@ public final class DomainService: Sendable {
                     logger.debug("still not serving \(row.name) (\(id)): \(detail)")
                 } else {
                     self.unserved.withLock { _ = $0.removeValue(forKey: id) }
-                    logger.notice("serving \(row.name) (\(id)) again: nothing overlaps it any more")
+                    logger.notice("serving \(row.name) (\(id)) again: nothing overlaps it any more",
+                                  metadata: ["domain": "\(id)", "name": "\(row.name)"])
                     served += 1
                 }
             }

@@ -2,7 +2,7 @@ import Hummingbird
 
 /// A JSON value whose objects keep their keys in the order given, so responses read like the API's
 /// documentation (`id`, `name`, `status`, ...) rather than in hash order.
-enum JSONValue: Equatable, Sendable {
+public enum JSONValue: Equatable, Sendable {
     case object([(String, JSONValue)])
     case array([JSONValue])
     case string(String)
@@ -10,10 +10,10 @@ enum JSONValue: Equatable, Sendable {
     case bool(Bool)
     case null
 
-    static func == (lhs: JSONValue, rhs: JSONValue) -> Bool { lhs.serialized == rhs.serialized }
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool { lhs.serialized == rhs.serialized }
 
     /// Compact JSON text.
-    var serialized: String {
+    public var serialized: String {
         var text = ""
         write(to: &text)
         return text

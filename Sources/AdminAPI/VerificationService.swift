@@ -98,7 +98,8 @@ public final class VerificationService: Sendable {
                     do {
                         _ = try await self.check(row, keys: keys)
                     } catch {
-                        self.logger.warning("background verification of \(row.name) failed: \(error)")
+                        self.logger.warning("background verification of \(row.name) failed: \(error)",
+                                            metadata: ["domain": "\(row.id)", "name": "\(row.name)"])
                     }
                 }
             }
@@ -139,7 +140,8 @@ public final class VerificationService: Sendable {
             throw APIError.notFound("domain \(row.id)")
         }
         CoreMetrics.Counter(label: "wistdns_verifications_total", dimensions: [("status", store.status.rawValue)]).increment()
-        logger.info("verified \(row.name): \(store.status.rawValue)")
+        logger.info("verified \(row.name): \(store.status.rawValue)",
+                    metadata: ["domain": "\(row.id)", "name": "\(row.name)", "status": "\(store.status.rawValue)"])
         return response
     }
 }

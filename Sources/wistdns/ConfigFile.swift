@@ -21,6 +21,8 @@ struct ConfigFile: Decodable, Equatable {
     var tcpMaxConnections: Int?
     var tcpMaxPerSource: Int?
     var logLevel: String?
+    /// `--log-format`: text or json.
+    var logFormat: String?
     var dkimKeyPool: Int?
     var resolvers: [String]?
     /// `--webhook` (repeatable), `--webhook-secret`, `--webhook-private-addresses`.

@@ -27,6 +27,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try options.resolve()
+        if settings.jsonLogs { LoggingSystem.bootstrap { JSONLogHandler(label: $0) } }
         let signals = SignalEvents()
         let logger = {
             var logger = Logger(label: "wistdns")

@@ -90,6 +90,9 @@ struct ServeOptions: ParsableArguments {
             help: "Seconds each derived cookie secret is used; the previous one is still accepted (default \(CookieSettings.defaultRotationSeconds)).")
     var cookieRotation: Int?
 
+    @Option(name: .customLong("log-format"), help: "text (default) or json: one JSON object a line, with time, level, message and fields.")
+    var logFormat: String?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String?
 
@@ -199,6 +202,8 @@ struct ServeOptions: ParsableArguments {
         var tcpMaxConnections: Int
         var tcpMaxPerSource: Int
         var logLevel: Logger.Level
+        /// `--log-format json`: one JSON object a line.
+        var jsonLogs = false
         var keyPoolSize: Int
         var resolvers: [ResolverAddress]
         /// Where the delegation probe may send.
@@ -324,6 +329,11 @@ struct ServeOptions: ParsableArguments {
             verifyFirstCheck: verifyFirstCheck ?? file.verifyFirstCheck ?? 60,
             provider: provider
         )
+        switch logFormat ?? file.logFormat ?? "text" {
+        case "text": resolved.jsonLogs = false
+        case "json": resolved.jsonLogs = true
+        case let other: throw ValidationError("--log-format is text or json, not \(other)")
+        }
         if let text = metricsListen ?? file.metricsListen { resolved.metricsListen = try address(text, "--metrics-listen") }
         resolved.apiLimits.requestTimeout = apiRequestTimeout ?? file.apiRequestTimeout ?? resolved.apiLimits.requestTimeout
         resolved.apiLimits.maxConnections = apiMaxConnections ?? file.apiMaxConnections ?? resolved.apiLimits.maxConnections
