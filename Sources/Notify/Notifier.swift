@@ -18,6 +18,8 @@ import TSIG
 public final class Notifier: Sendable {
     /// The secondaries to notify, without duplicates.
     public let targets: [HostPort]
+    /// What was sent, answered, retried and given up, per secondary (for the metrics).
+    public let statistics: NotifyStatistics
     private let policy: NotifyPolicy
     private let signing: NotifySigning?
     private let logger: Logger
@@ -31,6 +33,7 @@ public final class Notifier: Sendable {
     public init(targets: [HostPort], key: TSIGKey? = nil, policy: NotifyPolicy = NotifyPolicy(),
                 logger: Logger) throws(DNSServerError) {
         self.targets = NotifySchedule(targets: targets, policy: policy).targets
+        statistics = NotifyStatistics(targets: self.targets)
         self.policy = policy
         self.signing = key.map { NotifySigning(signer: TSIGRequestSigner(key: $0), clock: TSIGClock.now) }
         self.logger = logger
@@ -62,7 +65,7 @@ public final class Notifier: Sendable {
         }
         let stopping = StopFlag()
         let loop = NotifierThread(schedule: NotifySchedule(targets: targets, policy: policy, signing: signing),
-                                  sockets: sockets, wake: wake, logger: logger)
+                                  sockets: sockets, wake: wake, logger: logger, statistics: statistics)
         let worker = try WorkerThread(name: "wistdns-notify") { [self] in
             var loop = loop
             loop.run(until: { stopping.isSet }, take: takeRequests)

@@ -17,6 +17,7 @@ struct NotifierThread {
     let sockets: [NotifySocket]
     let wake: FileDescriptor
     let logger: Logger
+    let statistics: NotifyStatistics
 
     /// Runs until `stopping()` is true, taking new requests from `take()` whenever the wake descriptor fires.
     mutating func run(until stopping: () -> Bool, take: () -> [Request]) {
@@ -46,6 +47,7 @@ struct NotifierThread {
         switch event {
         case .send(let index, let flight, let bytes):
             let target = schedule.targets[index]
+            statistics.record(target) { flight.attempts > 1 ? ($0.retried += 1) : ($0.sent += 1) }
             let socket = sockets.first { $0.family == target.family }
             let details = metadata(target, flight, ["attempt": "\(flight.attempts)", "id": "\(flight.id)"])
             if let failure = socket.map({ $0.send(bytes, to: target) }) ?? "no socket for the address family" {
@@ -55,6 +57,7 @@ struct NotifierThread {
                 logger.debug("NOTIFY sent", metadata: details)
             }
         case .gaveUp(let index, let flight):
+            statistics.record(schedule.targets[index]) { $0.givenUp += 1 }
             logger.warning("no answer to NOTIFY; giving up", metadata: metadata(schedule.targets[index], flight, [
                 "attempts": "\(flight.attempts)",
             ]))
@@ -66,6 +69,7 @@ struct NotifierThread {
         case nil:
             logger.trace("datagram ignored: not the answer to a pending NOTIFY", metadata: ["from": "\(source)"])
         case (let index, .answered(let flight, let rcode))?:
+            statistics.record(schedule.targets[index]) { $0.answered += 1 }
             let details = metadata(schedule.targets[index], flight, ["rcode": "\(rcode)"])
             if rcode == .noError {
                 logger.debug("NOTIFY answered", metadata: details)

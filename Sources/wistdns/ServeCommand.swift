@@ -146,7 +146,8 @@ struct ServeCommand: AsyncParsableCommand {
             : WebhookDispatcher(settings: settings.webhooks, database: database, logger: logger)
         if let exporter, let queryStatistics {
             ServerMetrics.register(.init(queries: queryStatistics, tcp: server.tcpStatistics, store: store, loader: loader,
-                                         keyPool: keyPool, webhooks: dispatcher, database: database), on: exporter)
+                                         keyPool: keyPool, webhooks: dispatcher, database: database,
+                                         notify: notifier.statistics), on: exporter)
         }
 
         // The HTTP listeners (the API, and the metrics and health checks) in one ServiceGroup, stopped by a

@@ -2,6 +2,7 @@ import AdminAPI
 import AuthEngine
 import DKIMKeys
 import DNSServer
+import Notify
 import Storage
 import Telemetry
 
@@ -18,6 +19,7 @@ enum ServerMetrics {
         let keyPool: DKIMKeyPool
         let webhooks: WebhookDispatcher?
         let database: Database
+        let notify: NotifyStatistics
     }
 
     /// Label values as the exporter takes them: one label each.
@@ -68,6 +70,14 @@ enum ServerMetrics {
         }
         exporter.gauge("wistdns_zones_reload_timestamp_seconds", help: "When the zones folder was last loaded (UNIX time).") {
             loader.lastLoad.withLock { $0?.at ?? 0 }
+        }
+        let notify = sources.notify
+        exporter.counter("wistdns_notify_messages", help: "NOTIFYs to each secondary: sent first, sent again, answered, given up.",
+                         labels: ["secondary", "event"]) {
+            notify.bySecondary.sorted { $0.key < $1.key }.flatMap { secondary, counts in
+                [([secondary, "sent"], counts.sent), ([secondary, "retried"], counts.retried),
+                 ([secondary, "answered"], counts.answered), ([secondary, "given_up"], counts.givenUp)]
+            }
         }
         let keyPool = sources.keyPool
         exporter.gauge("wistdns_dkim_keys_pooled", help: "RSA DKIM keys generated ahead and ready for new domains.") {

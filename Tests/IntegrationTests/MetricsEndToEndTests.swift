@@ -132,4 +132,22 @@ struct MetricsEndToEndTests {
         let errors = server.log.split(separator: "\n").filter { $0.contains(" error ") || $0.contains(" critical ") }
         #expect(errors.isEmpty, "\(errors)")
     }
+
+    @Test("NOTIFY counts per secondary: one that answers (sent, answered), one that never does (retried)")
+    func notifyCounts() throws {
+        let listener = try NotifyListener()
+        let silent = try freeLoopbackPort()
+        let metricsPort = try freeLoopbackPort()
+        let server = try ServerProcess(extraArguments: ["--metrics-listen", "127.0.0.1:\(metricsPort)",
+                                                        "--notify", "127.0.0.1:\(listener.port)", "--notify", "127.0.0.1:\(silent)"])
+        #expect(listener.first(for: "wistfare.net.") != nil, "\(server.log)")
+        func sample(_ secondary: Int, _ event: String) throws -> Double {
+            try Self.scrape(metricsPort)[#"wistdns_notify_messages_total{event="\#(event)",secondary="127.0.0.1:\#(secondary)"}"#] ?? -1
+        }
+        #expect(try secondsUntil(10) { try sample(listener.port, "answered") >= 1 } != nil)
+        #expect(try sample(listener.port, "sent") >= sample(listener.port, "answered"))
+        #expect(try sample(listener.port, "given_up") == 0)
+        #expect(try secondsUntil(15) { try sample(silent, "retried") >= 1 } != nil, "no answer: sent again after a second")
+        #expect(try sample(silent, "sent") >= 1 && sample(silent, "answered") == 0)
+    }
 }
