@@ -13,6 +13,4 @@ final class ZoneNode: Sendable {
         for set in rrsets where set.type == type { return set }
         return nil
     }
-
-    var isEmptyNonTerminal: Bool { rrsets.isEmpty }
 }

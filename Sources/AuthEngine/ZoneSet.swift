@@ -45,9 +45,9 @@ public struct ZoneSet: Sendable {
     }
 
     /// The zone whose origin is the longest suffix of `name` (a lowercased name), if any.
-    func closestZone(to name: Name, below limit: Int = Int.max) -> Zone? {
+    func closestZone(to name: Name) -> Zone? {
         let labels = name.labelCount
-        var drop = max(0, labels - min(deepestOrigin, limit))
+        var drop = max(0, labels - deepestOrigin)
         while drop <= labels {
             if let zone = zones[name.dropping(labels: drop)] { return zone }
             drop += 1

@@ -26,8 +26,9 @@ public final class ZoneStore: Sendable {
     /// The snapshot in force now.
     public var snapshot: ZoneSet { published.withLock { $0.zones } }
 
-    /// Replaces the snapshot. Every query that starts after this returns is answered from `zones`.
-    public func publish(_ zones: ZoneSet) {
+    /// Replaces the snapshot; only `update` calls it, under the writers' lock, so that no change is lost. Every
+    /// query that starts after this returns is answered from `zones`.
+    private func publish(_ zones: ZoneSet) {
         let next = published.withLock { current in
             current.zones = zones
             current.generation += 1

@@ -15,9 +15,7 @@ _Static_assert(WDNS_EPOLLIN == EPOLLIN, "EPOLLIN");
 _Static_assert(WDNS_EPOLLOUT == EPOLLOUT, "EPOLLOUT");
 _Static_assert(WDNS_EPOLLERR == EPOLLERR, "EPOLLERR");
 _Static_assert(WDNS_EPOLLHUP == EPOLLHUP, "EPOLLHUP");
-_Static_assert(WDNS_EPOLLRDHUP == EPOLLRDHUP, "EPOLLRDHUP");
 _Static_assert(WDNS_EPOLL_CTL_ADD == EPOLL_CTL_ADD, "EPOLL_CTL_ADD");
-_Static_assert(WDNS_EPOLL_CTL_DEL == EPOLL_CTL_DEL, "EPOLL_CTL_DEL");
 _Static_assert(WDNS_EPOLL_CTL_MOD == EPOLL_CTL_MOD, "EPOLL_CTL_MOD");
 _Static_assert(sizeof(struct sockaddr_storage) == 128, "sockaddr_storage");
 

@@ -21,9 +21,6 @@ extension Name {
     /// Feeds the name's wire form, ASCII letters folded to lowercase, to `hasher`: the same as hashing
     /// `lowercased().wire`, without making that copy.
     public func addCaseFolded(to hasher: inout FNV1a) {
-        for var byte in wire {
-            if byte >= 0x41 && byte <= 0x5A { byte |= 0x20 }
-            hasher.add(byte)
-        }
+        for byte in wire { hasher.add(ASCIICase.lower(byte)) }
     }
 }

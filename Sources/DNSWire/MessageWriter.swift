@@ -147,10 +147,7 @@ public struct MessageWriter {
             guard length & 0xC0 == 0, length == Int(wire[position]), cursor + length < bytes.count else { return false }
             if length == 0 { return true }
             for index in 1 ... length {
-                var x = wire[position + index], y = bytes[cursor + index]
-                if x >= 0x41 && x <= 0x5A { x |= 0x20 }
-                if y >= 0x41 && y <= 0x5A { y |= 0x20 }
-                if x != y { return false }
+                if ASCIICase.lower(wire[position + index]) != ASCIICase.lower(bytes[cursor + index]) { return false }
             }
             position += 1 + length
             cursor += 1 + length

@@ -147,8 +147,7 @@ public struct Name: Hashable, Sendable, CustomStringConvertible, Comparable {
             var index = position + 1
             let end = min(position + 1 + length, wire.count)
             while index < end {
-                let byte = wire[index]
-                if byte >= 0x41 && byte <= 0x5A { wire[index] = byte | 0x20 }
+                wire[index] = ASCIICase.lower(wire[index])
                 index += 1
             }
             position = end
@@ -211,9 +210,7 @@ public struct Name: Hashable, Sendable, CustomStringConvertible, Comparable {
     public static func equalIgnoringCase(_ a: ArraySlice<UInt8>, _ b: ArraySlice<UInt8>) -> Bool {
         guard a.count == b.count else { return false }
         for (x, y) in zip(a, b) where x != y {
-            let lx = (x >= 0x41 && x <= 0x5A) ? x | 0x20 : x
-            let ly = (y >= 0x41 && y <= 0x5A) ? y | 0x20 : y
-            if lx != ly { return false }
+            if ASCIICase.lower(x) != ASCIICase.lower(y) { return false }
         }
         return true
     }
@@ -233,7 +230,7 @@ public struct Name: Hashable, Sendable, CustomStringConvertible, Comparable {
                             let l = Int(leftStarts[leftCount - step]), r = Int(rightStarts[rightCount - step])
                             let lLength = Int(left[l]), rLength = Int(right[r])
                             for index in 0 ..< min(lLength, rLength) {
-                                let x = lowercase(left[l + 1 + index]), y = lowercase(right[r + 1 + index])
+                                let x = ASCIICase.lower(left[l + 1 + index]), y = ASCIICase.lower(right[r + 1 + index])
                                 if x != y { return x < y }
                             }
                             if lLength != rLength { return lLength < rLength }
@@ -257,8 +254,6 @@ public struct Name: Hashable, Sendable, CustomStringConvertible, Comparable {
         }
         return count
     }
-
-    private static func lowercase(_ byte: UInt8) -> UInt8 { (byte >= 0x41 && byte <= 0x5A) ? byte | 0x20 : byte }
 
     /// Presentation format, absolute, with special characters escaped.
     public var description: String {

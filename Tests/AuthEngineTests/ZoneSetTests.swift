@@ -59,7 +59,7 @@ struct ZoneSetTests {
         store.update { $0.inserting(child) }
         #expect(reader.current().count == 2)
         #expect(reader.current().count == 2)
-        store.publish(ZoneSet())
+        store.update { _ in ZoneSet() }
         #expect(reader.current().count == 0)
     }
 

@@ -50,12 +50,10 @@ enum {
     WDNS_EPOLLOUT = 0x004,
     WDNS_EPOLLERR = 0x008,
     WDNS_EPOLLHUP = 0x010,
-    WDNS_EPOLLRDHUP = 0x2000,
 };
 
 enum {
     WDNS_EPOLL_CTL_ADD = 1,
-    WDNS_EPOLL_CTL_DEL = 2,
     WDNS_EPOLL_CTL_MOD = 3,
 };
 

@@ -1,0 +1,7 @@
+/// ASCII case folding as DNS names compare (RFC 4343): only the octets A-Z change; every other octet, bytes of
+/// UTF-8 included, is left as it is. The one fold the codec uses (names, compression, hashing, ordering).
+enum ASCIICase {
+    /// `byte` with A-Z folded to a-z.
+    @inline(__always)
+    static func lower(_ byte: UInt8) -> UInt8 { byte &- 0x41 < 26 ? byte | 0x20 : byte }
+}
