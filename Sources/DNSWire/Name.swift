@@ -147,7 +147,9 @@ public struct Name: Hashable, Sendable, CustomStringConvertible, Comparable {
             var index = position + 1
             let end = min(position + 1 + length, wire.count)
             while index < end {
-                wire[index] = ASCIICase.lower(wire[index])
+                // Written only when it changes: a lowercase name (the usual query) is never copied.
+                let byte = wire[index], lower = ASCIICase.lower(byte)
+                if lower != byte { wire[index] = lower }
                 index += 1
             }
             position = end

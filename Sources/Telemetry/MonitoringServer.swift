@@ -1,3 +1,4 @@
+import Dispatch
 import Hummingbird
 import Logging
 import ServiceLifecycle
@@ -6,6 +7,9 @@ import ServiceLifecycle
 /// (the process answers) and `GET /readyz` (200 when `readiness` finds nothing wrong, else 503 with the reasons).
 /// No API key: it shows counts, never customer data, and listens on loopback unless configured otherwise.
 public enum MonitoringServer {
+    /// Where scrapes are rendered, one at a time.
+    private static let renderQueue = DispatchQueue(label: "wistdns.metrics")
+
     /// The listener as a service of swift-service-lifecycle (run it in a `ServiceGroup`). `readiness` returns what
     /// keeps the server from being ready (empty when ready); `onRunning` gets the bound port.
     public static func application(exporter: MetricsExporter, host: String, port: Int, logger: Logger,
@@ -13,8 +17,12 @@ public enum MonitoringServer {
                                    onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> any Service {
         let router = Router()
         router.get("/metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                     body: ResponseBody(byteBuffer: ByteBuffer(bytes: exporter.render())))
+            // Off the cooperative pool: some read functions block (a SQLite count of the webhook outbox).
+            let text = await withCheckedContinuation { continuation in
+                renderQueue.async { continuation.resume(returning: exporter.render()) }
+            }
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: text)))
         }
         router.get("/healthz") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],

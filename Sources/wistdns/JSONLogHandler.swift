@@ -1,5 +1,6 @@
 import AdminAPI
 import Foundation
+import Glibc
 import Logging
 import Synchronization
 
@@ -33,10 +34,21 @@ struct JSONLogHandler: LogHandler {
             ("time", .string(Self.timestamp())), ("level", .string(event.level.rawValue)), ("label", .string(label)),
             ("source", .string(event.source)), ("message", .string(event.message.description)),
         ]
-        members += fields.sorted { $0.key < $1.key }.map { ($0.key, Self.json($0.value)) }
+        // A field named like one of the line's own keys is prefixed, so that no key appears twice.
+        let own: Set<String> = ["time", "level", "label", "source", "message", "error"]
+        members += fields.sorted { $0.key < $1.key }.map { (own.contains($0.key) ? "field." + $0.key : $0.key, Self.json($0.value)) }
         if let error = event.error { members.append(("error", .string("\(error)"))) }
         let line = JSONValue.object(members).serialized + "\n"
-        Self.output.withLock { _ in FileHandle.standardError.write(Data(line.utf8)) }
+        // write(2), errors ignored: a log line that cannot be written (a closed pipe, a full disk) must not stop
+        // the server (FileHandle.write traps on them).
+        var bytes = Array(line.utf8)
+        Self.output.withLock { _ in
+            var offset = 0
+            while offset < bytes.count {
+                let written = bytes.withUnsafeMutableBytes { Glibc.write(2, $0.baseAddress! + offset, $0.count - offset) }
+                if written > 0 { offset += written } else if written < 0 && errno == EINTR { continue } else { break }
+            }
+        }
     }
 
     private static func json(_ value: Logger.Metadata.Value) -> JSONValue {

@@ -160,23 +160,24 @@ struct ServeCommand: AsyncParsableCommand {
                                                 "api": "\(settings.apiListen.host):\(port)"])
         }]
         if let exporter, let listen = settings.metricsListen {
-            let probe = BlockingExecutor(label: "wistdns.readiness")
+            let probe = WritableProbe(database: database)
             services.append(MonitoringServer.application(exporter: exporter, host: listen.host, port: Int(listen.port),
                                                          logger: logger, readiness: {
                 var problems: [String] = []
                 if server.boundAddresses.isEmpty { problems.append("DNS listeners not bound") }
                 if loader.lastLoad.withLock({ $0 }) == nil { problems.append("zones folder not loaded") }
-                do {
-                    try await probe.run { try database.checkWritable() }
-                } catch {
-                    problems.append("database not writable: \(error)")
-                }
+                if let problem = await probe.problem() { problems.append(problem) }
                 return problems
             }) { port in
                 logger.info("metrics and health checks on http://\(listen.host):\(port)/metrics, /healthz, /readyz")
             })
         }
-        let http = ServiceGroup(services: services, logger: logger)
+        var httpConfiguration = ServiceGroupConfiguration(
+            services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }, logger: logger)
+        // A request that does not finish (a verify waiting for a check slot) cannot hold the stop up for long.
+        httpConfiguration.maximumGracefulShutdownDuration = .seconds(10)
+        httpConfiguration.maximumCancellationDuration = .seconds(5)
+        let http = ServiceGroup(configuration: httpConfiguration)
 
         let events = signals.events
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -88,10 +88,14 @@ enum ServerMetrics {
             exporter.counter("wistdns_webhooks_dropped", help: "Webhook messages dropped after 24 hours of failed deliveries.") {
                 UInt64(webhooks.droppedCount)
             }
+            // By the receiver's place in --webhook and its host: never the whole URL, whose path or query may hold a
+            // token, on a listener without an API key.
             exporter.gauge("wistdns_webhooks_pending", help: "Webhook messages waiting in the outbox, by receiver.",
-                           labels: ["endpoint"]) {
+                           labels: ["receiver", "host"]) {
                 let pending = (try? database.pendingWebhooks()) ?? [:]
-                return webhooks.settings.endpoints.map { ([$0.absoluteString], Double(pending[$0.absoluteString] ?? 0)) }
+                return webhooks.settings.endpoints.enumerated().map { index, url in
+                    (["\(index + 1)", url.host ?? ""], Double(pending[url.absoluteString] ?? 0))
+                }
             }
         }
     }
