@@ -148,8 +148,8 @@ public struct Name: Hashable, Sendable, CustomStringConvertible, Comparable {
             let end = min(position + 1 + length, wire.count)
             while index < end {
                 // Written only when it changes: a lowercase name (the usual query) is never copied.
-                let byte = wire[index], lower = ASCIICase.lower(byte)
-                if lower != byte { wire[index] = lower }
+                let byte = wire[index]
+                if ASCIICase.isUpper(byte) { wire[index] = byte | 0x20 }
                 index += 1
             }
             position = end
