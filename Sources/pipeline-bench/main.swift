@@ -5,6 +5,9 @@
 // an upper bound of the cost in `scripts/bench`.
 //
 //   pipeline-bench ZONES_DIR QUERY_FILE [ROUNDS] [PASSES] [RRL_TABLE_SIZE]
+//
+// With PIPELINE_BENCH_METRICS set, both pipelines count every query as `--metrics-listen` makes the server do
+// (compare two runs under callgrind for the cost of the counters).
 import AuthEngine
 import DNSWire
 import Glibc
@@ -76,9 +79,11 @@ func threadCPUNanoseconds() -> UInt64 {
 }
 
 let responder = Responder(store: store)
-let off = QueryPipeline(responder: responder, rateLimit: .off, cookies: CookieSettings(), udpThreads: 1)
+let statistics = getenv("PIPELINE_BENCH_METRICS") != nil ? QueryStatistics() : nil
+let off = QueryPipeline(responder: responder, rateLimit: .off, cookies: CookieSettings(), udpThreads: 1,
+                        statistics: statistics)
 let on = QueryPipeline(responder: responder, rateLimit: RateLimitSettings(rate: 1_000_000_000, tableSize: arguments.count > 5 ? Int(arguments[5]) ?? 65536 : 65536), cookies: CookieSettings(),
-                       udpThreads: 1)
+                       udpThreads: 1, statistics: statistics)
 _ = measure(off)
 var offTimes: [Double] = [], onTimes: [Double] = []
 for round in 1 ... rounds {
