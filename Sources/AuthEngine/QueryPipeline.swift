@@ -33,8 +33,9 @@ public struct QueryPipeline: Sendable {
         public var reader: ZoneStore.Reader
         public var cookies: ServerCookies
         public fileprivate(set) var limiter: ResponseRateLimiter?
-        /// This thread's counters, when the pipeline counts (`statistics`).
-        let counters: QueryCounters?
+        /// This thread's counters, when the pipeline counts (`statistics`). Unretained: `statistics` keeps every
+        /// block alive as long as the pipeline, and a retain and release per query is what it would cost otherwise.
+        let counters: Unmanaged<QueryCounters>?
     }
 
     /// The client cookie WistDNS's own verifier sends: its queries never trip a zone's `QueryWatch`.
@@ -59,7 +60,7 @@ public struct QueryPipeline: Sendable {
     /// The state of one thread; call it on that thread.
     public func makeThreadState() -> ThreadState {
         ThreadState(reader: responder.makeReader(), cookies: ServerCookies(settings: cookies), limiter: nil,
-                    counters: statistics?.makeCounters())
+                    counters: statistics.map { Unmanaged.passUnretained($0.makeCounters()) })
     }
 
     /// Runs the steps for one message. `client` is where it came from (nil when unknown: never limited),
@@ -74,7 +75,7 @@ public struct QueryPipeline: Sendable {
         }
         var questionType: RecordType?
         let sent = runSteps(query, transport, client, peer, &response, &state, &continuation, &questionType, counters)
-        counters.count(transport, questionType: questionType, sent: sent, response: response)
+        counters._withUnsafeGuaranteedRef { $0.count(transport, questionType: questionType, sent: sent, response: response) }
         return sent
     }
 
@@ -83,7 +84,7 @@ public struct QueryPipeline: Sendable {
     private func runSteps(_ query: UnsafeRawBufferPointer, _ transport: Transport, _ client: ClientAddress?,
                           _ peer: [UInt8]?, _ response: inout MessageWriter, _ state: inout ThreadState,
                           _ continuation: inout (any MessageStream)?, _ questionType: inout RecordType?,
-                          _ counters: QueryCounters?) -> Bool {
+                          _ counters: Unmanaged<QueryCounters>?) -> Bool {
         let limited = transport == .udp && rateLimit.isEnabled && client != nil
         if limited && state.limiter == nil {
             state.limiter = ResponseRateLimiter(settings: rateLimit, threads: udpThreads, seed: seed)
@@ -101,8 +102,9 @@ public struct QueryPipeline: Sendable {
             let verdict = readable.cookie == nil ? .none
                 : state.cookies.process(&readable, bytes: query, client: client, now: Self.wallClockSeconds())
             if let counters, verdict != .none {
-                counters.add(verdict == .valid ? QuerySlot.cookieValid
-                    : verdict == .malformed ? QuerySlot.cookieMalformed : QuerySlot.cookieClientOnly)
+                let slot = verdict == .valid ? QuerySlot.cookieValid
+                    : verdict == .malformed ? QuerySlot.cookieMalformed : QuerySlot.cookieClientOnly
+                counters._withUnsafeGuaranteedRef { $0.add(slot) }
             }
             switch verdict {
             case .malformed:
@@ -129,10 +131,10 @@ public struct QueryPipeline: Sendable {
         case .send:
             return true
         case .drop:
-            counters?.add(QuerySlot.rrlDropped)
+            counters?._withUnsafeGuaranteedRef { $0.add(QuerySlot.rrlDropped) }
             return false
         case .slip:
-            counters?.add(QuerySlot.rrlSlipped)
+            counters?._withUnsafeGuaranteedRef { $0.add(QuerySlot.rrlSlipped) }
             // An unreadable message has no question to echo: it is dropped.
             guard let parsed else { return false }
             responder.writeSlip(answering: parsed, into: &response)
