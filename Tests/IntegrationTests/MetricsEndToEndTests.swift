@@ -136,7 +136,10 @@ struct MetricsEndToEndTests {
     @Test("NOTIFY counts per secondary: one that answers (sent, answered), one that never does (retried)")
     func notifyCounts() throws {
         let listener = try NotifyListener()
-        let silent = try freeLoopbackPort()
+        // Bound and never read: it holds its port, so the unanswered NOTIFYs land nowhere else (a merely free
+        // port is in the ephemeral range, where another test's dig may be waiting for its answer).
+        let silentListener = try NotifyListener()
+        let silent = silentListener.port
         let metricsPort = try freeLoopbackPort()
         let server = try ServerProcess(extraArguments: ["--metrics-listen", "127.0.0.1:\(metricsPort)",
                                                         "--notify", "127.0.0.1:\(listener.port)", "--notify", "127.0.0.1:\(silent)"])
@@ -149,5 +152,7 @@ struct MetricsEndToEndTests {
         #expect(try sample(listener.port, "given_up") == 0)
         #expect(try secondsUntil(15) { try sample(silent, "retried") >= 1 } != nil, "no answer: sent again after a second")
         #expect(try sample(silent, "sent") >= 1 && sample(silent, "answered") == 0)
+        server.stop()
+        withExtendedLifetime(silentListener) {}
     }
 }
