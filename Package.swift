@@ -38,11 +38,14 @@ let package = Package(
         ),
         // What Glibc does not export to Swift: recvmmsg/sendmmsg, CMSG helpers, packet info, epoll.
         .target(name: "CSocketShims"),
+        // The POSIX pieces the socket and thread users share: threads, owned descriptors, listen and socket
+        // addresses, system-call errors.
+        .target(name: "Platform", dependencies: ["DNSWire", "CSocketShims"]),
         // POSIX UDP/TCP listeners on dedicated threads. The engine plugs in through `QueryResponder`.
         .target(
             name: "DNSServer",
             dependencies: [
-                "DNSWire", "CSocketShims",
+                "DNSWire", "CSocketShims", "Platform",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -50,7 +53,7 @@ let package = Package(
         .target(
             name: "Notify",
             dependencies: [
-                "DNSWire", "DNSServer", "CSocketShims", "TSIG",
+                "DNSWire", "Platform", "CSocketShims", "TSIG",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -123,7 +126,7 @@ let package = Package(
             name: "wistdns",
             dependencies: [
                 "DNSWire", "ZoneFile", "AuthEngine", "DNSServer", "MailRecords", "DKIMKeys", "Storage", "AdminAPI",
-                "Verification", "Publishing", "Notify", "TSIG", "Telemetry",
+                "Verification", "Publishing", "Notify", "TSIG", "Telemetry", "Platform",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -136,11 +139,11 @@ let package = Package(
         .testTarget(name: "AuthEngineTests", dependencies: ["AuthEngine", "ZoneFile", "DNSWire", "TSIG"]),
         .testTarget(
             name: "DNSServerTests",
-            dependencies: ["DNSServer", "DNSWire", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["DNSServer", "DNSWire", "Platform", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "NotifyTests",
-            dependencies: ["Notify", "DNSWire", "DNSServer", "TSIG", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Notify", "DNSWire", "Platform", "TSIG", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "MailRecordsTests", dependencies: ["MailRecords", "DNSWire"]),
         .testTarget(name: "DKIMKeysTests", dependencies: ["DKIMKeys"]),

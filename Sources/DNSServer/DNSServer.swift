@@ -1,4 +1,5 @@
 import DNSWire
+import Platform
 import Glibc
 import Logging
 import Synchronization
@@ -46,12 +47,12 @@ public final class DNSServer: Sendable {
 
     /// Binds every socket, then starts the threads. A failure (such as a port in use) is thrown before any
     /// thread starts, naming the address and the system call, and leaves nothing bound.
-    public func start() throws(DNSServerError) {
-        try state.withLock { (running: inout Running?) throws(DNSServerError) in
-            guard running == nil else { throw DNSServerError("start", detail: "the server is already running") }
-            if listenAddresses.isEmpty { throw DNSServerError("start", detail: "no listen address") }
-            if workers < 1 { throw DNSServerError("start", detail: "workers must be at least 1") }
-            if let problem = options.problem { throw DNSServerError("start", detail: problem) }
+    public func start() throws(SystemError) {
+        try state.withLock { (running: inout Running?) throws(SystemError) in
+            guard running == nil else { throw SystemError("start", detail: "the server is already running") }
+            if listenAddresses.isEmpty { throw SystemError("start", detail: "no listen address") }
+            if workers < 1 { throw SystemError("start", detail: "workers must be at least 1") }
+            if let problem = options.problem { throw SystemError("start", detail: problem) }
             running = try launch(responder)
         }
     }
@@ -67,7 +68,7 @@ public final class DNSServer: Sendable {
         }
     }
 
-    private func launch<Responder: QueryResponder>(_ responder: Responder) throws(DNSServerError) -> Running {
+    private func launch<Responder: QueryResponder>(_ responder: Responder) throws(SystemError) -> Running {
         var bound: [BoundAddress] = []
         for address in listenAddresses {
             bound.append(try bind(address))
@@ -107,7 +108,7 @@ public final class DNSServer: Sendable {
 
     /// Binds the UDP sockets and the TCP listener of one address. For port 0 the first UDP socket picks the
     /// port; should the TCP port then be taken, another port is tried.
-    private func bind(_ address: ListenAddress) throws(DNSServerError) -> BoundAddress {
+    private func bind(_ address: ListenAddress) throws(SystemError) -> BoundAddress {
         var attempts = 0
         while true {
             attempts += 1
@@ -119,7 +120,7 @@ public final class DNSServer: Sendable {
         }
     }
 
-    private func bindOnce(_ address: ListenAddress) throws(DNSServerError) -> BoundAddress {
+    private func bindOnce(_ address: ListenAddress) throws(SystemError) -> BoundAddress {
         let first = try Sockets.udp(address)
         let actual = try Sockets.localAddress(of: first, label: "\(address)/udp")
         let tcp = try Sockets.tcpListener(actual, backlog: options.tcpBacklog)

@@ -1,5 +1,6 @@
 import CSocketShims
 import DNSWire
+import Platform
 import Glibc
 import Logging
 
@@ -47,20 +48,20 @@ struct TCPEventLoop<Responder: QueryResponder>: Sendable {
 
     /// Creates the epoll instance and the eventfd and registers them with the listeners.
     init(listeners: [Listener], limits: Limits, responder: Responder, stop: StopFlag,
-         logger: Logger, statistics: TCPStatistics) throws(DNSServerError) {
+         logger: Logger, statistics: TCPStatistics) throws(SystemError) {
         let epollRaw = wdns_epoll_create()
-        guard epollRaw >= 0 else { throw DNSServerError("epoll_create1", code: errno) }
+        guard epollRaw >= 0 else { throw SystemError("epoll_create1", code: errno) }
         let epoll = FileDescriptor(epollRaw)
         let wakeupRaw = wdns_eventfd()
-        guard wakeupRaw >= 0 else { throw DNSServerError("eventfd", code: errno) }
+        guard wakeupRaw >= 0 else { throw SystemError("eventfd", code: errno) }
         let wakeup = FileDescriptor(wakeupRaw)
         if wdns_epoll_ctl(epoll.raw, Int32(WDNS_EPOLL_CTL_ADD), wakeup.raw, UInt32(WDNS_EPOLLIN), Self.wakeupToken) != 0 {
-            throw DNSServerError("epoll_ctl(eventfd)", code: errno)
+            throw SystemError("epoll_ctl(eventfd)", code: errno)
         }
         for (index, listener) in listeners.enumerated() {
             let result = wdns_epoll_ctl(epoll.raw, Int32(WDNS_EPOLL_CTL_ADD), listener.socket.raw,
                                         UInt32(WDNS_EPOLLIN), UInt64(index + 1))
-            if result != 0 { throw DNSServerError("epoll_ctl", address: "\(listener.address)/tcp", code: errno) }
+            if result != 0 { throw SystemError("epoll_ctl", address: "\(listener.address)/tcp", code: errno) }
         }
         self.epoll = epoll
         self.wakeup = wakeup

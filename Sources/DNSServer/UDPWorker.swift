@@ -1,5 +1,6 @@
 import CSocketShims
 import DNSWire
+import Platform
 import Glibc
 import Logging
 

@@ -1,6 +1,6 @@
 import CSocketShims
-import DNSServer
 import DNSWire
+import Platform
 import Glibc
 import Logging
 import Synchronization
@@ -31,14 +31,14 @@ public final class Notifier: Sendable {
     /// given (RFC 8945). It sends nothing before `start()`: changes recorded earlier (the zones of the first load)
     /// are sent then.
     public init(targets: [HostPort], key: TSIGKey? = nil, policy: NotifyPolicy = NotifyPolicy(),
-                logger: Logger) throws(DNSServerError) {
+                logger: Logger) throws(SystemError) {
         self.targets = NotifySchedule(targets: targets, policy: policy).targets
         statistics = NotifyStatistics(targets: self.targets)
         self.policy = policy
         self.signing = key.map { NotifySigning(signer: TSIGRequestSigner(key: $0), clock: TSIGClock.now) }
         self.logger = logger
         let raw = wdns_eventfd()
-        guard raw >= 0 else { throw DNSServerError("eventfd", address: "notify", code: errno) }
+        guard raw >= 0 else { throw SystemError("eventfd", address: "notify", code: errno) }
         wake = FileDescriptor(raw)
     }
 
@@ -57,7 +57,7 @@ public final class Notifier: Sendable {
 
     /// Opens one socket per address family of the targets and starts the thread. Call it once the DNS listeners
     /// answer, since a secondary asks for the transfer as soon as it reads a NOTIFY. A second call does nothing.
-    public func start() throws(DNSServerError) {
+    public func start() throws(SystemError) {
         guard !targets.isEmpty, thread.withLock({ $0 == nil }) else { return }
         var sockets: [NotifySocket] = []
         for family in [IPAddressText.Family.ipv4, .ipv6] where targets.contains(where: { $0.family == family }) {

@@ -1,6 +1,6 @@
 import CSocketShims
-import DNSServer
 import DNSWire
+import Platform
 import Glibc
 import Logging
 

@@ -1,5 +1,5 @@
-import DNSServer
 import DNSWire
+import Platform
 import Glibc
 
 /// A non-blocking UDP socket of one address family, bound to the wildcard address on a port the system picks,
@@ -9,23 +9,23 @@ struct NotifySocket {
     let descriptor: FileDescriptor
 
     /// Opens and binds the socket (an IPv6 one is IPv6 only). Errors name the system call.
-    init(family: IPAddressText.Family) throws(DNSServerError) {
+    init(family: IPAddressText.Family) throws(SystemError) {
         self.family = family
         let label = "notify/\(family == .ipv4 ? "udp4" : "udp6")"
         let type = Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
         let raw = socket(family == .ipv4 ? AF_INET : AF_INET6, type, 0)
-        guard raw >= 0 else { throw DNSServerError("socket", address: label, code: errno) }
+        guard raw >= 0 else { throw SystemError("socket", address: label, code: errno) }
         descriptor = FileDescriptor(raw)
         if family == .ipv6 {
             var on: Int32 = 1
             guard setsockopt(raw, Int32(IPPROTO_IPV6), IPV6_V6ONLY, &on, socklen_t(MemoryLayout<Int32>.size)) == 0 else {
-                throw DNSServerError("setsockopt(IPV6_V6ONLY)", address: label, code: errno)
+                throw SystemError("setsockopt(IPV6_V6ONLY)", address: label, code: errno)
             }
         }
         let wildcard = ListenAddress(family: family == .ipv4 ? .ipv4 : .ipv6,
                                      octets: Array(repeating: 0, count: family.octetCount), port: 0)
         guard SocketAddress(wildcard).withSockAddr({ bind(raw, $0, $1) }) == 0 else {
-            throw DNSServerError("bind", address: label, code: errno)
+            throw SystemError("bind", address: label, code: errno)
         }
     }
 

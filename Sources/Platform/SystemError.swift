@@ -1,7 +1,7 @@
 import Glibc
 
-/// A failure to start the server, saying which address and which system call failed and why.
-public struct DNSServerError: Error, Equatable, CustomStringConvertible {
+/// A system call that failed (or a start that could not be made), saying which call, for which address, and why.
+public struct SystemError: Error, Equatable, CustomStringConvertible {
     /// What failed: a system call such as `bind` or `setsockopt(SO_REUSEPORT)`, or `start`.
     public let operation: String
     /// The address and transport concerned, such as `127.0.0.1:53/udp`, when there is one.
@@ -20,7 +20,7 @@ public struct DNSServerError: Error, Equatable, CustomStringConvertible {
     }
 
     /// A failure that is not a system call's.
-    init(_ operation: String, detail: String) {
+    package init(_ operation: String, detail: String) {
         self.operation = operation
         self.address = nil
         self.code = nil

@@ -7,7 +7,7 @@ package final class WorkerThread: Sendable {
     private let handle: pthread_t
 
     /// Starts `body` on a new thread named `name` (at most 15 characters are kept).
-    package init(name: String, _ body: @escaping @Sendable () -> Void) throws(DNSServerError) {
+    package init(name: String, _ body: @escaping @Sendable () -> Void) throws(SystemError) {
         let start = Unmanaged.passRetained(Start(name: name, body: body)).toOpaque()
         var handle = pthread_t()
         let result = pthread_create(&handle, nil, { argument in
@@ -18,7 +18,7 @@ package final class WorkerThread: Sendable {
         }, start)
         guard result == 0 else {
             Unmanaged<Start>.fromOpaque(start).release()
-            throw DNSServerError("pthread_create", address: name, code: result)
+            throw SystemError("pthread_create", address: name, code: result)
         }
         self.handle = handle
     }

@@ -4,6 +4,7 @@ import AuthEngine
 import DKIMKeys
 import DNSServer
 import DNSWire
+import Platform
 import Logging
 import MailRecords
 import Metrics

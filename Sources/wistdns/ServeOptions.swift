@@ -3,6 +3,7 @@ import ArgumentParser
 import AuthEngine
 import DNSServer
 import DNSWire
+import Platform
 import Logging
 import MailRecords
 import TSIG

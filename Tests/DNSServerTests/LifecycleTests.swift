@@ -1,5 +1,6 @@
 @testable import DNSServer
 import Glibc
+import Platform
 import Testing
 
 @Suite("Server lifecycle")
@@ -28,7 +29,7 @@ struct LifecycleTests {
         #expect {
             try second.start()
         } throws: { error in
-            guard let error = error as? DNSServerError else { return false }
+            guard let error = error as? SystemError else { return false }
             return error.operation == "bind" && error.code == EADDRINUSE
                 && error.description.contains("\(taken)/tcp") && error.description.contains("in use")
         }
@@ -67,11 +68,11 @@ struct LifecycleTests {
     @Test func refusesToStartTwiceOrWithBadOptions() throws {
         let server = try startServer(["127.0.0.1:0"])
         defer { server.stop() }
-        #expect(throws: DNSServerError.self) { try server.start() }
+        #expect(throws: SystemError.self) { try server.start() }
         let bad = DNSServer(listen: [address("127.0.0.1:0")], responder: TestResponder(), logger: testLogger(),
                             options: .init(maxTCPConnections: 0))
-        #expect(throws: DNSServerError.self) { try bad.start() }
+        #expect(throws: SystemError.self) { try bad.start() }
         let none = DNSServer(listen: [], responder: TestResponder(), logger: testLogger())
-        #expect(throws: DNSServerError.self) { try none.start() }
+        #expect(throws: SystemError.self) { try none.start() }
     }
 }

@@ -1,4 +1,5 @@
 import DNSServer
+import Platform
 import Testing
 
 @Suite("ListenAddress parsing")

@@ -1,5 +1,6 @@
 @testable import DNSServer
 import DNSWire
+import Platform
 import Glibc
 import Logging
 import Synchronization

@@ -1,5 +1,6 @@
 @testable import DNSServer
 import Glibc
+import Platform
 import Testing
 
 @Suite("UDP")

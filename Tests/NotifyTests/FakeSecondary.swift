@@ -1,5 +1,5 @@
-import DNSServer
 import DNSWire
+import Platform
 import Glibc
 import Synchronization
 
@@ -99,10 +99,10 @@ final class FakeSecondary: Sendable {
 
     private static func bound(_ address: ListenAddress) throws -> FileDescriptor {
         let raw = Glibc.socket(address.family == .ipv4 ? AF_INET : AF_INET6, Int32(SOCK_DGRAM.rawValue), 0)
-        guard raw >= 0 else { throw DNSServerError("socket", code: errno) }
+        guard raw >= 0 else { throw SystemError("socket", code: errno) }
         let descriptor = FileDescriptor(raw)
         guard SocketAddress(address).withSockAddr({ bind(raw, $0, $1) }) == 0 else {
-            throw DNSServerError("bind", code: errno)
+            throw SystemError("bind", code: errno)
         }
         return descriptor
     }
