@@ -67,7 +67,10 @@ let package = Package(
         // The system OpenSSL (libssl-dev), imported through a small shim header.
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         // DKIM key generation, hashing and randomness (OpenSSL is used here and by TSIG only).
-        .target(name: "DKIMKeys", dependencies: ["COpenSSL", .product(name: "CoreMetrics", package: "swift-metrics")]),
+        .target(
+            name: "DKIMKeys",
+            dependencies: ["COpenSSL", "Platform", .product(name: "CoreMetrics", package: "swift-metrics")]
+        ),
         // TSIG (RFC 8945): keys, request verification, signed answers and zone transfers, signed requests.
         .target(name: "TSIG", dependencies: ["DNSWire", "COpenSSL"]),
         // The stub resolver client and the checks of a domain's records against our server and public resolvers.

@@ -1,5 +1,6 @@
 import CoreMetrics
 import Dispatch
+import Platform
 import Synchronization
 
 /// A bounded pool of keys generated ahead of time on a dedicated background thread (a POSIX thread, not a
@@ -7,7 +8,7 @@ import Synchronization
 /// (40-260 ms) never occupies the cooperative pool nor delays DNS answers.
 public final class DKIMKeyPool: Sendable {
     private let core: KeyPoolCore
-    private let filler: Mutex<PosixThread?>
+    private let filler: Mutex<WorkerThread?>
 
     /// Creates the pool and starts the background filler thread, which fills it up to `capacity` keys.
     public convenience init(algorithm: DKIMAlgorithm = .rsa2048, capacity: Int = 8) {
@@ -25,11 +26,9 @@ public final class DKIMKeyPool: Sendable {
         precondition(capacity >= 1, "DKIMKeyPool: capacity must be at least 1")
         let core = KeyPoolCore(capacity: capacity, generate: generate)
         self.core = core
-        filler = Mutex(PosixThread.start {
-            // Key generation is background work: the DNS threads must win the CPU when both want it.
-            PosixThread.lowerPriority()
-            core.runFiller()
-        })
+        // Key generation is background work (nice 10): the DNS threads must win the CPU when both want it. A process
+        // that cannot make one thread cannot serve either: a failure traps, as it always did.
+        filler = Mutex(try! WorkerThread(name: "wistdns-dkim", niceness: 10) { core.runFiller() })
     }
 
     deinit {

@@ -2,17 +2,21 @@ import Synchronization
 import CSocketShims
 import Glibc
 
-/// A POSIX thread running one closure, outside the Swift concurrency pool (socket loops block).
+/// A POSIX thread running one closure, outside the Swift concurrency pool (socket loops and key generation
+/// block).
 package final class WorkerThread: Sendable {
     private let handle: pthread_t
 
-    /// Starts `body` on a new thread named `name` (at most 15 characters are kept).
-    package init(name: String, _ body: @escaping @Sendable () -> Void) throws(SystemError) {
-        let start = Unmanaged.passRetained(Start(name: name, body: body)).toOpaque()
+    /// Starts `body` on a new thread named `name` (at most 15 characters are kept). With `niceness`, the thread
+    /// runs at that nice value (on Linux the nice value is per thread): background work such as key generation
+    /// then gets the CPU only when threads of normal priority, such as the DNS workers, leave it free.
+    package init(name: String, niceness: Int32? = nil, _ body: @escaping @Sendable () -> Void) throws(SystemError) {
+        let start = Unmanaged.passRetained(Start(name: name, niceness: niceness, body: body)).toOpaque()
         var handle = pthread_t()
         let result = pthread_create(&handle, nil, { argument in
             let start = Unmanaged<Start>.fromOpaque(argument!).takeRetainedValue()
             wdns_set_thread_name(start.name)
+            if let niceness = start.niceness { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness) }
             start.body()
             return nil
         }, start)
@@ -31,10 +35,12 @@ package final class WorkerThread: Sendable {
     /// What the new thread runs, passed through `pthread_create`'s context pointer.
     private final class Start: Sendable {
         let name: String
+        let niceness: Int32?
         let body: @Sendable () -> Void
 
-        init(name: String, body: @escaping @Sendable () -> Void) {
+        init(name: String, niceness: Int32?, body: @escaping @Sendable () -> Void) {
             self.name = name
+            self.niceness = niceness
             self.body = body
         }
     }
