@@ -15,8 +15,8 @@ package final class WorkerThread: Sendable {
         var handle = pthread_t()
         let result = pthread_create(&handle, nil, { argument in
             let start = Unmanaged<Start>.fromOpaque(argument!).takeRetainedValue()
-            wdns_set_thread_name(start.name)
             if let niceness = start.niceness { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness) }
+            wdns_set_thread_name(start.name)
             start.body()
             return nil
         }, start)

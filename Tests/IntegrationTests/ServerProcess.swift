@@ -66,7 +66,9 @@ final class ServerProcess: @unchecked Sendable {
             }
             do {
                 try process.run()
-                try waitFor("listening", timeout: 20)
+                // Our own line (text or JSON logs), not Hummingbird's "Server started and listening", which the
+                // metrics listener may print before the API has failed to bind a port that was taken.
+                try waitFor("[wistdns] listening", #""message":"listening""#, timeout: 20)
                 return
             } catch {
                 lastError = error
@@ -79,15 +81,15 @@ final class ServerProcess: @unchecked Sendable {
     /// What the server has logged so far.
     var log: String { logLock.withLock { logText } }
 
-    /// Waits until the log contains `text`.
-    func waitFor(_ text: String, timeout: Double = 10) throws {
+    /// Waits until the log contains one of `texts`.
+    func waitFor(_ texts: String..., timeout: Double = 10) throws {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            if log.contains(text) { return }
+            if texts.contains(where: log.contains) { return }
             guard process.isRunning else { throw ServerError.message("wistdns exited: \(log)") }
             Thread.sleep(forTimeInterval: 0.05)
         }
-        throw ServerError.message("timed out waiting for '\(text)' in: \(log)")
+        throw ServerError.message("timed out waiting for '\(texts.joined(separator: "' or '"))' in: \(log)")
     }
 
     /// Sends a signal to the server.
