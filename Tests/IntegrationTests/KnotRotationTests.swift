@@ -63,9 +63,12 @@ struct KnotRotationTests {
 
         let restarted = Date()
         try knot.restart()
+        // Both together: the domain's JSON is read in two steps (keys, then rotation), so one read can fall between
+        // the promotion's commit and show the rotation gone with the old key still in records (noted as a bug to fix).
         let promoted = try secondsUntil(60) {
             domain = try curl(server, "GET", "/api/v1/domains/\(id)", key: key).json
             return domain["dkimRotation"] is NSNull
+                && (domain["records"] as? [[String: Any]])?[2]["name"] as? String == "\(selector)._domainkey.rot.example"
         }
         #expect(promoted != nil, "not promoted; Knot log: \(knot.log)")
         print("rotation promoted \(Int(Date().timeIntervalSince(restarted) * 1000)) ms after Knot restarted")
