@@ -174,7 +174,11 @@ struct ServeCommand: AsyncParsableCommand {
             })
         }
         var httpConfiguration = ServiceGroupConfiguration(
-            services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }, logger: logger)
+            // A listener that ends (its graceful shutdown done) lets the other shut down gracefully too, rather than
+            // cancelling it; a listener that fails (a taken port) still cancels the group and ends the process.
+            services: services.map {
+                ServiceGroupConfiguration.ServiceConfiguration(service: $0, successTerminationBehavior: .gracefullyShutdownGroup)
+            }, logger: logger)
         // A request that does not finish (a verify waiting for a check slot) cannot hold the stop up for long.
         httpConfiguration.maximumGracefulShutdownDuration = .seconds(10)
         httpConfiguration.maximumCancellationDuration = .seconds(5)

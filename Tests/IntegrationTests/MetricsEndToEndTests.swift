@@ -155,4 +155,23 @@ struct MetricsEndToEndTests {
         server.stop()
         withExtendedLifetime(silentListener) {}
     }
+
+    @Test("the webhook gauge names a receiver by number and host, never its URL's token; a JSON log field named error is prefixed, not duplicated")
+    func webhookLabelsAndLogFields() throws {
+        let metricsPort = try freeLoopbackPort()
+        // Nothing listens on 127.0.0.9: every delivery fails at once and is logged with an "error" field.
+        let server = try ServerProcess(extraArguments: [
+            "--metrics-listen", "127.0.0.1:\(metricsPort)", "--log-format", "json",
+            "--webhook", "http://127.0.0.9:9/hooks/secret-token-123", "--webhook-secret", WebhookEndToEndTests.secret,
+            "--webhook-private-addresses",
+        ])
+        let key = try #require(server.log.firstMatch(of: /wm_[0-9A-Za-z]{32}/).map { String($0.0) })
+        #expect(try curl(server, "POST", "/api/v1/domains", key: key, body: #"{"name": "hooked.example"}"#).status == 201)
+        try server.waitFor("webhook delivery failed", timeout: 30)
+        let text = try run("curl", ["-s", "http://127.0.0.1:\(metricsPort)/metrics"]).output
+        #expect(text.contains(#"wistdns_webhooks_pending{receiver="1",host="127.0.0.9"}"#), "\(text)")
+        #expect(!text.contains("secret-token-123"))
+        let line = try #require(server.log.split(separator: "\n").first { $0.contains("webhook delivery failed") })
+        #expect(line.contains(#""field.error":"#) && line.components(separatedBy: #""error":"#).count == 1, "\(line)")
+    }
 }
