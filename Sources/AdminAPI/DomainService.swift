@@ -113,22 +113,19 @@ public final class DomainService: Sendable {
     /// One page of domains, newest first.
     func list(page: Int, pageSize: Int) async throws -> DomainPageJSON {
         let database = self.database
-        let (rows, total, keys, rotations) = try await offload.run {
-            let (rows, total) = try database.domains(page: page, pageSize: pageSize)
-            return (rows, total, try rows.map { try database.dkimKeys(domainID: $0.id) },
-                    try database.rotations(domainIDs: rows.map(\.id)))
-        }
-        let data = zip(rows, keys).map { json(for: $0, keys: $1, rotation: rotations[$0.id]) }
+        let (stored, total) = try await offload.run { try database.domains(page: page, pageSize: pageSize) }
+        let data = stored.map { json(for: $0.row, keys: $0.keys, rotation: $0.rotation) }
         return DomainPageJSON(data: data, total: total, page: page, pageSize: pageSize,
                               hasMore: page * pageSize < total)
     }
 
-    /// One domain.
+    /// One domain, its keys and rotation read together.
     func get(id: String) async throws -> DomainJSON {
-        let (row, keys) = try await stored(id: id)
         let database = self.database
-        let rotation = try await offload.run { try database.rotation(domainID: id) }
-        return json(for: row, keys: keys, rotation: rotation)
+        guard let stored = try await offload.run({ try database.storedDomain(id: id) }) else {
+            throw APIError.notFound("domain \(id)")
+        }
+        return json(for: stored.row, keys: stored.keys, rotation: stored.rotation)
     }
 
     /// The domain's zone as a master file, as it is served now; 404 when the domain is gone, 409 when its zone is

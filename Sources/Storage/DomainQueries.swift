@@ -38,15 +38,26 @@ extension Database {
         try read { db in try DomainRow.fetchOne(db, key: id) }
     }
 
+    /// The domain with this `id` with its DKIM keys and its rotation in progress, read in one transaction (a
+    /// rotation's promotion changes keys and rotation together, and separate reads could fall on either side).
+    public func storedDomain(id: String) throws(StorageError) -> StoredDomain? {
+        try read { db in
+            guard let row = try DomainRow.fetchOne(db, key: id) else { return nil }
+            return StoredDomain(row: row, keys: try Self.keys(db, domainID: id),
+                                rotation: try DKIMRotationRow.fetchOne(db, key: id))
+        }
+    }
+
     /// The domain with this name (compared without case), if any.
     public func domain(name: String) throws(StorageError) -> DomainRow? {
         try read { db in try DomainRow.fetchOne(db, sql: "SELECT * FROM domains WHERE name = ?", arguments: [name]) }
     }
 
-    /// One page of domains, newest first (by `createdAt`, then `id`), and the number of domains in all.
+    /// One page of domains, newest first (by `createdAt`, then `id`), each with its DKIM keys and rotation, and
+    /// the number of domains in all, read in one transaction.
     ///
     /// `page` counts from 1; values below 1 are read as 1, and `pageSize` below 1 as 1.
-    public func domains(page: Int, pageSize: Int) throws(StorageError) -> (rows: [DomainRow], total: Int) {
+    public func domains(page: Int, pageSize: Int) throws(StorageError) -> (rows: [StoredDomain], total: Int) {
         let limit = max(pageSize, 1)
         let (offset, overflow) = (max(page, 1) - 1).multipliedReportingOverflow(by: limit)
         return try read { db in
@@ -57,7 +68,12 @@ extension Database {
                 : try DomainRow.fetchAll(
                     db, sql: "SELECT * FROM domains ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
                     arguments: [limit, offset])
-            return (rows, total)
+            let rotations = try DKIMRotationRow.fetchAll(db, keys: rows.map(\.id))
+            let rotationByDomain = Dictionary(uniqueKeysWithValues: rotations.map { ($0.domainID, $0) })
+            let stored = try rows.map { row in
+                StoredDomain(row: row, keys: try Self.keys(db, domainID: row.id), rotation: rotationByDomain[row.id])
+            }
+            return (stored, total)
         }
     }
 
@@ -73,10 +89,12 @@ extension Database {
 
     /// The DKIM keys of a domain, by selector; empty for an unknown domain.
     public func dkimKeys(domainID: String) throws(StorageError) -> [DKIMKeyRow] {
-        try read { db in
-            try DKIMKeyRow.fetchAll(
-                db, sql: "SELECT * FROM dkim_keys WHERE domain_id = ? ORDER BY selector", arguments: [domainID])
-        }
+        try read { db in try Self.keys(db, domainID: domainID) }
+    }
+
+    private static func keys(_ db: GRDB.Database, domainID: String) throws -> [DKIMKeyRow] {
+        try DKIMKeyRow.fetchAll(db, sql: "SELECT * FROM dkim_keys WHERE domain_id = ? ORDER BY selector",
+                                arguments: [domainID])
     }
 
     /// Deletes a domain with its DKIM keys and mailboxes (cascade) and its zone's stored version and journal.

@@ -18,15 +18,6 @@ extension Database {
         try read { db in try DKIMRotationRow.fetchOne(db, key: domainID) }
     }
 
-    /// The rotations of these domains, by domain id.
-    public func rotations(domainIDs: [String]) throws(StorageError) -> [String: DKIMRotationRow] {
-        guard !domainIDs.isEmpty else { return [:] }
-        return try read { db in
-            let rows = try DKIMRotationRow.fetchAll(db, keys: domainIDs)
-            return Dictionary(uniqueKeysWithValues: rows.map { ($0.domainID, $0) })
-        }
-    }
-
     /// Rotations whose check is due at `now`, the longest overdue first.
     public func dueRotations(now: Int64, limit: Int) throws(StorageError) -> [DKIMRotationRow] {
         try read { db in

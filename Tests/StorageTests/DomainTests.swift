@@ -25,11 +25,11 @@ import Testing
         _ = try database.insertDomain(twin, key: dkimKey(for: "dom_6"))
 
         let first = try database.domains(page: 1, pageSize: 2)
-        #expect(first.rows.map(\.id) == ["dom_6", "dom_5"])
+        #expect(first.rows.map(\.row.id) == ["dom_6", "dom_5"])
         #expect(first.total == 6)
-        #expect(try database.domains(page: 2, pageSize: 2).rows.map(\.id) == ["dom_4", "dom_3"])
-        #expect(try database.domains(page: 3, pageSize: 4).rows.map(\.id) == [])
-        #expect(try database.domains(page: 2, pageSize: 4).rows.map(\.id) == ["dom_2", "dom_1"])
+        #expect(try database.domains(page: 2, pageSize: 2).rows.map(\.row.id) == ["dom_4", "dom_3"])
+        #expect(try database.domains(page: 3, pageSize: 4).rows.map(\.row.id) == [])
+        #expect(try database.domains(page: 2, pageSize: 4).rows.map(\.row.id) == ["dom_2", "dom_1"])
         #expect(try database.domains(page: Int.max, pageSize: Int.max).rows.isEmpty)
     }
 
@@ -40,7 +40,7 @@ import Testing
         #expect(throws: StorageError.duplicate("name")) {
             try database.insertDomain(copy, key: dkimKey(for: "dom_2"))
         }
-        #expect(try database.domains(page: 1, pageSize: 10).rows == [first])
+        #expect(try database.domains(page: 1, pageSize: 10).rows.map(\.row) == [first])
         #expect(try database.dkimKeys(domainID: "dom_2").isEmpty)
         // The failed insert did not use up a serial either.
         let after = try recordChange(of: "d1.example", in: database, now: first.createdAt)
