@@ -32,14 +32,14 @@ let package = Package(
         .target(
             name: "AuthEngine",
             dependencies: [
-                "DNSWire", "TSIG",
+                "DNSWire", "TSIG", "Platform",
                 .product(name: "HashTreeCollections", package: "swift-collections"),
             ]
         ),
         // What Glibc does not export to Swift: recvmmsg/sendmmsg, CMSG helpers, packet info, epoll.
         .target(name: "CSocketShims"),
-        // The POSIX pieces the socket and thread users share: threads, owned descriptors, listen and socket
-        // addresses, system-call errors.
+        // The POSIX layer every thread and socket user shares: threads (with nice), wake-ups (eventfd, semaphore),
+        // owned descriptors, client sockets, listen and socket addresses, the clocks, system-call errors.
         .target(name: "Platform", dependencies: ["DNSWire", "CSocketShims"]),
         // POSIX UDP/TCP listeners on dedicated threads. The engine plugs in through `QueryResponder`.
         .target(
@@ -69,12 +69,12 @@ let package = Package(
         // DKIM key generation, hashing and randomness (OpenSSL is used here and by TSIG only).
         .target(
             name: "DKIMKeys",
-            dependencies: ["COpenSSL", "Platform", .product(name: "CoreMetrics", package: "swift-metrics")]
+            dependencies: ["COpenSSL", "DNSWire", "Platform", .product(name: "CoreMetrics", package: "swift-metrics")]
         ),
         // TSIG (RFC 8945): keys, request verification, signed answers and zone transfers, signed requests.
         .target(name: "TSIG", dependencies: ["DNSWire", "COpenSSL"]),
         // The stub resolver client and the checks of a domain's records against our server and public resolvers.
-        .target(name: "Verification", dependencies: ["DNSWire", "MailRecords"]),
+        .target(name: "Verification", dependencies: ["DNSWire", "MailRecords", "Platform"]),
         // SQLite state (GRDB over the system libsqlite3): schema, migrations, queries.
         .target(
             name: "Storage",
@@ -86,7 +86,7 @@ let package = Package(
         .target(
             name: "Publishing",
             dependencies: [
-                "AuthEngine", "DNSWire", "Storage",
+                "AuthEngine", "DNSWire", "Platform", "Storage",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -94,7 +94,7 @@ let package = Package(
         .target(
             name: "AdminAPI",
             dependencies: [
-                "Storage", "MailRecords", "DKIMKeys", "DNSWire", "Verification", "ZoneFile",
+                "Storage", "MailRecords", "DKIMKeys", "DNSWire", "Platform", "Verification", "ZoneFile",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -138,8 +138,9 @@ let package = Package(
             ]
         ),
         .testTarget(name: "DNSWireTests", dependencies: ["DNSWire"]),
+        .testTarget(name: "PlatformTests", dependencies: ["Platform", "DNSWire"]),
         .testTarget(name: "ZoneFileTests", dependencies: ["ZoneFile", "DNSWire"]),
-        .testTarget(name: "AuthEngineTests", dependencies: ["AuthEngine", "ZoneFile", "DNSWire", "TSIG"]),
+        .testTarget(name: "AuthEngineTests", dependencies: ["AuthEngine", "ZoneFile", "DNSWire", "TSIG", "Platform"]),
         .testTarget(
             name: "DNSServerTests",
             dependencies: ["DNSServer", "DNSWire", "Platform", .product(name: "Logging", package: "swift-log")]
@@ -150,12 +151,12 @@ let package = Package(
         ),
         .testTarget(name: "MailRecordsTests", dependencies: ["MailRecords", "DNSWire"]),
         .testTarget(name: "DKIMKeysTests", dependencies: ["DKIMKeys"]),
-        .testTarget(name: "TSIGTests", dependencies: ["TSIG", "DNSWire"]),
+        .testTarget(name: "TSIGTests", dependencies: ["TSIG", "DNSWire", "Platform"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "AdminAPITests",
             dependencies: [
-                "AdminAPI", "Storage", "MailRecords", "DKIMKeys", "DNSWire", "Verification", "Publishing",
+                "AdminAPI", "Storage", "MailRecords", "DKIMKeys", "DNSWire", "Platform", "Verification", "Publishing",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -163,7 +164,7 @@ let package = Package(
             name: "PublishingTests",
             dependencies: ["Publishing", "AuthEngine", "Storage", "DNSWire", .product(name: "Logging", package: "swift-log")]
         ),
-        .testTarget(name: "VerificationTests", dependencies: ["Verification", "DNSWire", "MailRecords"]),
+        .testTarget(name: "VerificationTests", dependencies: ["Verification", "DNSWire", "MailRecords", "Platform"]),
         .testTarget(name: "IntegrationTests", dependencies: ["DNSWire"]),
         .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing", "DNSWire", "TSIG"]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"]),

@@ -1,5 +1,6 @@
 import DKIMKeys
 import Storage
+import Platform
 
 /// Creates, lists and revokes API keys. A key is `wm_` followed by 32 base62 characters; only its SHA-256 is
 /// stored, with its first characters for display, so a key is shown once, when it is made.
@@ -17,7 +18,7 @@ public struct APIKeyIssuer: Sendable {
     }
 
     /// Makes and stores a key with `scopes` (each must be a known scope).
-    public func create(name: String, scopes: [String], now: Int64 = Timestamp.nowMilliseconds()) throws -> Issued {
+    public func create(name: String, scopes: [String], now: Int64 = SystemClock.wallMilliseconds()) throws -> Issued {
         let unknown = scopes.filter { Scope(rawValue: $0) == nil }
         guard unknown.isEmpty, !scopes.isEmpty else {
             throw APIKeyIssuerError("unknown scope \(unknown.joined(separator: ", ")); known scopes: "

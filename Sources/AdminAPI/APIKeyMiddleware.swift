@@ -2,6 +2,7 @@ import DKIMKeys
 import HTTPTypes
 import Hummingbird
 import Storage
+import Platform
 
 /// Authenticates every request by its `X-API-Key` header: the key's SHA-256 is looked up among the stored,
 /// unrevoked keys. Keys are never stored in clear.
@@ -18,7 +19,7 @@ struct APIKeyMiddleware: RouterMiddleware {
         guard let presented = request.headers[Self.header], !presented.isEmpty else { throw APIError.missingKey }
         let hash = SHA256.hex(presented)
         let database = self.database
-        let now = Timestamp.nowMilliseconds()
+        let now = SystemClock.wallMilliseconds()
         let found = try await offload.run { () -> APIKeyRow? in
             guard let key = try database.apiKey(hash: hash) else { return nil }
             // Record use, at most once a minute per key, so `keys list` can tell which keys are in use.

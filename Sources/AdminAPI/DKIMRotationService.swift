@@ -3,6 +3,7 @@ import Logging
 import MailRecords
 import Storage
 import Verification
+import Platform
 
 /// Staged DKIM key rotation (issue 11), on request (`POST /domains/:id/dkim/rotate`) and, with `rotateAfter`, on a
 /// schedule:
@@ -54,7 +55,7 @@ public final class DKIMRotationService: Sendable {
         guard let (row, running) = found else { throw APIError.notFound("domain \(id)") }
         if running { throw Self.inProgress(row.name) }
         let key = try await domains.keys.next()
-        let rotation = try await start(id: id, key: key, now: Timestamp.nowMilliseconds())
+        let rotation = try await start(id: id, key: key, now: SystemClock.wallMilliseconds())
         logger.notice("DKIM rotation started", metadata: ["domain": "\(id)", "selector": "\(rotation.newSelector)"])
         return RotationJSON.json(rotation)
     }

@@ -101,7 +101,6 @@ public enum Timestamp {
                       Int(milliseconds % 1000))
     }
 
-    public static func nowMilliseconds() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
 }
 
 /// `GET /domains/:id/dkim`: every selector of a domain with its private key.

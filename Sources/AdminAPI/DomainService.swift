@@ -4,6 +4,7 @@ import Synchronization
 import DNSWire
 import MailRecords
 import Storage
+import Platform
 
 /// The domains API's behaviour, independent of HTTP: every method either does all of its change (database and
 /// DNS) or none of it, and fails with an `APIError`.
@@ -46,7 +47,7 @@ public final class DomainService: Sendable {
             var keys = stored
             // Ed25519 turned on since the domain was added: it gets its key now.
             if settings.dkimEd25519Selector != nil, !keys.contains(where: { Self.keyType($0) == .ed25519 }),
-               let key = try Self.ed25519Key(domainID: row.id, settings: settings, now: Timestamp.nowMilliseconds()) {
+               let key = try Self.ed25519Key(domainID: row.id, settings: settings, now: SystemClock.wallMilliseconds()) {
                 try database.insertDKIMKey(key)
                 keys.append(key)
                 added += 1
@@ -164,7 +165,7 @@ public final class DomainService: Sendable {
         try await offload.run { try self.checkAvailable(name: name, origin: origin) }
 
         let key = try await keys.next()
-        let now = Timestamp.nowMilliseconds()
+        let now = SystemClock.wallMilliseconds()
         let id = "dom_" + SecureRandom.base62(16)
         let row = DomainRow(id: id, name: name, status: .pending, mxVerified: false, spfVerified: false,
                             dkimVerified: false, dmarcVerified: false, serial: 0, createdAt: now, updatedAt: now,
@@ -320,7 +321,7 @@ public final class DomainService: Sendable {
             guard let row = try database.domain(id: id) else { return false }
             let events = self.webhooks.messages(WebhookEvent.domainDeleted,
                                                 data: self.json(for: row, keys: try database.dkimKeys(domainID: id)).json,
-                                                now: Timestamp.nowMilliseconds())
+                                                now: SystemClock.wallMilliseconds())
             guard try database.deleteDomain(id: id, events: events) else { return false }
             if let origin = try? Name(row.name + ".") { self.publisher.release(origin: origin) }
             self.unserved.withLock { _ = $0.removeValue(forKey: id) }
@@ -361,7 +362,7 @@ public final class DomainService: Sendable {
             throw APIError.notFound("domain \(domainID)")
         }
         let row = MailboxRow(id: "mbx_" + SecureRandom.base62(16), domainID: domainID, localPart: localPart,
-                             createdAt: Timestamp.nowMilliseconds())
+                             createdAt: SystemClock.wallMilliseconds())
         do {
             try await offload.run { try database.insertMailbox(row) }
         } catch StorageError.duplicate {

@@ -4,6 +4,7 @@ import Synchronization
 import MailRecords
 import Storage
 import Verification
+import Platform
 
 /// Verifies domains: on request (`POST /domains/:id/verify`) and in the background on the schedule of
 /// `VerificationPolicy`, storing each outcome with the next check in one transaction.
@@ -112,7 +113,7 @@ public final class VerificationService: Sendable {
                                                  settings: settings)
         let verifier = self.verifier
         let report = await running.run { await verifier.verify(domain: row.name, expected: expected) }
-        let now = Timestamp.nowMilliseconds()
+        let now = SystemClock.wallMilliseconds()
         // A kind is verified when every record of it is (both DKIM keys when Ed25519 is on).
         func flag(_ kind: PublishedRecord.Kind) -> Bool {
             let records = report.records.filter { $0.record.kind == kind }

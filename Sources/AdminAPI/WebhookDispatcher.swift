@@ -3,6 +3,7 @@ import FoundationNetworking
 import Logging
 import Storage
 import Synchronization
+import Platform
 
 /// Delivers the webhook outbox: one loop per receiver, so a slow or dead receiver delays no other one nor the API.
 ///
@@ -53,7 +54,7 @@ public final class WebhookDispatcher: Sendable {
     private func deliverLoop(_ endpoint: URL) async {
         let key = endpoint.absoluteString
         while !Task.isCancelled {
-            let now = Timestamp.nowMilliseconds()
+            let now = SystemClock.wallMilliseconds()
             let database = self.database
             let due = (try? await offload.run { try database.dueWebhooks(endpoint: key, now: now, limit: 16) }) ?? []
             for message in due {
@@ -66,7 +67,7 @@ public final class WebhookDispatcher: Sendable {
 
     /// Sends one message; true when it was delivered (or dropped) and the next may go.
     private func deliver(_ message: WebhookMessageRow, to endpoint: URL) async -> Bool {
-        let now = Timestamp.nowMilliseconds()
+        let now = SystemClock.wallMilliseconds()
         let database = self.database
         if now - message.createdAt > Self.giveUpAfter {
             dropped.add(1, ordering: .relaxed)
@@ -104,7 +105,7 @@ public final class WebhookDispatcher: Sendable {
         request.httpBody = Data(message.payload.utf8)
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.setValue("wistdns", forHTTPHeaderField: "User-Agent")
-        for (name, value) in settings.headers(id: message.id, timestamp: Timestamp.nowMilliseconds() / 1000,
+        for (name, value) in settings.headers(id: message.id, timestamp: SystemClock.wallMilliseconds() / 1000,
                                               body: message.payload) {
             request.setValue(value, forHTTPHeaderField: name)
         }

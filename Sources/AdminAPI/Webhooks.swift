@@ -1,4 +1,5 @@
 import DKIMKeys
+import DNSWire
 import Foundation
 import Storage
 import Verification
@@ -35,11 +36,11 @@ public struct WebhookSettings: Sendable {
         }
         var key: [UInt8] = []
         if !endpoints.isEmpty {
-            guard let secret, secret.hasPrefix("whsec_"), let decoded = Data(base64Encoded: String(secret.dropFirst(6))),
+            guard let secret, secret.hasPrefix("whsec_"), let decoded = Base64.decode(String(secret.dropFirst(6))),
                   decoded.count >= 16 else {
                 throw WebhookSettingsError("webhooks need --webhook-secret whsec_<base64 of at least 16 octets>")
             }
-            key = Array(decoded)
+            key = decoded
         }
         self.init(endpoints: endpoints, secret: key, targets: targets)
     }
@@ -66,7 +67,7 @@ public struct WebhookSettings: Sendable {
     /// `webhook-timestamp`, and `webhook-signature` `v1,<base64 of HMAC-SHA256 of "id.timestamp.body">`.
     func headers(id: String, timestamp: Int64, body: String) -> [(String, String)] {
         let signed = Array("\(id).\(timestamp).\(body)".utf8)
-        let signature = Data(HMACSHA256.mac(key: secret, message: signed)).base64EncodedString()
+        let signature = Base64.encode(HMACSHA256.mac(key: secret, message: signed))
         return [("webhook-id", id), ("webhook-timestamp", String(timestamp)), ("webhook-signature", "v1,\(signature)")]
     }
 }

@@ -1,5 +1,6 @@
 import DNSWire
 import Glibc
+import Platform
 
 /// The steps every DNS message goes through, in this order (the NLnet Labs `domain` crate's middleware chain is
 /// the model; each step can end the message's way through):
@@ -100,7 +101,7 @@ public struct QueryPipeline: Sendable {
         case .parsed(var readable):
             questionType = readable.question.type
             let verdict = readable.cookie == nil ? .none
-                : state.cookies.process(&readable, bytes: query, client: client, now: Self.wallClockSeconds())
+                : state.cookies.process(&readable, bytes: query, client: client, now: SystemClock.coarseWallSeconds())
             if let counters, verdict != .none {
                 let slot = verdict == .valid ? QuerySlot.cookieValid
                     : verdict == .malformed ? QuerySlot.cookieMalformed : QuerySlot.cookieClientOnly
@@ -120,11 +121,11 @@ public struct QueryPipeline: Sendable {
             if limited { parsed = readable }
             if let watch = state.reader.watched {
                 state.reader.watched = nil
-                if !isOwn(readable.cookie) { watch.noticed(now: Self.milliseconds()) }
+                if !isOwn(readable.cookie) { watch.noticed(now: SystemClock.coarseMonotonicMilliseconds()) }
             }
         }
         guard limited, let limiter = state.limiter, let responseClass, let client else { return true }
-        let now = Self.milliseconds()
+        let now = SystemClock.coarseMonotonicMilliseconds()
         switch limiter.decide(client: client, responseClass: responseClass, now: now, report: { event in
             if let line = log.add(event, now: now) { onRateLimit(line) }
         }) {
@@ -149,20 +150,5 @@ public struct QueryPipeline: Sendable {
         case .client(let client), .clientAndServer(let client, _, _): return client == own
         case .malformed, nil: return false
         }
-    }
-
-    /// UNIX time in seconds from the coarse real-time clock (server cookie timestamps).
-    static func wallClockSeconds() -> UInt64 {
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME_COARSE, &time)
-        return UInt64(max(0, time.tv_sec))
-    }
-
-    /// Monotonic time in milliseconds from the coarse clock (a few nanoseconds through the vDSO; its tick of a
-    /// few milliseconds is fine for buckets that refill per second).
-    static func milliseconds() -> UInt64 {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC_COARSE, &time)
-        return UInt64(time.tv_sec) * 1000 + UInt64(time.tv_nsec) / 1_000_000
     }
 }

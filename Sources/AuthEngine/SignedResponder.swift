@@ -1,5 +1,6 @@
 import DNSWire
 import TSIG
+import Platform
 
 extension Responder {
     /// Answers a query that carries a TSIG record (RFC 8945 section 5.2) whose owner starts at `tsigStart`.
@@ -12,7 +13,7 @@ extension Responder {
                        over transport: Transport, from peer: [UInt8]?, into response: inout MessageWriter,
                        reader: inout ZoneStore.Reader, classifyingAs responseClass: inout ResponseClass?,
                        continuation: inout (any MessageStream)?) {
-        let now = TSIGClock.now()
+        let now = SystemClock.wallSeconds()
         switch options.keyring.verify(request: query, tsigAt: tsigStart, now: now) {
         case .unsigned, .malformed:
             writeError(.formErr, header: parsed.header, query: parsed, to: &response, transport: transport)
@@ -28,7 +29,7 @@ extension Responder {
             answer(query, parsed, over: transport, from: peer, signedWith: session.key.name, into: &response,
                    reader: &reader, classifyingAs: &responseClass, continuation: &unsigned)
             response.reserved = 0
-            session.sign(&response, now: TSIGClock.now())
+            session.sign(&response, now: SystemClock.wallSeconds())
             if responseClass != nil { responseClass = .authenticated }
             if let unsigned { continuation = SignedMessageStream(unsigned, session: session) }
         }
@@ -51,7 +52,7 @@ final class SignedMessageStream: MessageStream {
         defer { writer.reserved = 0 }
         guard unsigned.next(into: &writer) else { return false }
         writer.reserved = 0
-        session.sign(&writer, now: TSIGClock.now())
+        session.sign(&writer, now: SystemClock.wallSeconds())
         return true
     }
 }

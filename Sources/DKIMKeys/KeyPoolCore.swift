@@ -1,3 +1,4 @@
+import Platform
 import Synchronization
 
 /// The state a `DKIMKeyPool` shares with its filler thread, and the filler's loop.

@@ -1,4 +1,5 @@
 internal import COpenSSL
+import DNSWire
 
 /// Conversions between OpenSSL keys and the text forms DKIM stores and publishes.
 enum OpenSSLEncoding {
@@ -28,8 +29,8 @@ enum OpenSSLEncoding {
 
     /// The DKIM `p=` value of the key: base64 of the SubjectPublicKeyInfo for RSA, of the raw key for Ed25519.
     static func dkimPublicKey(_ key: OpaquePointer) throws(CryptoError) -> String {
-        if EVP_PKEY_is_a(key, "ED25519") == 1 { return base64(try rawPublicKey(key)) }
-        if EVP_PKEY_is_a(key, "RSA") == 1 { return base64(try subjectPublicKeyInfo(key)) }
+        if EVP_PKEY_is_a(key, "ED25519") == 1 { return Base64.encode(try rawPublicKey(key)) }
+        if EVP_PKEY_is_a(key, "RSA") == 1 { return Base64.encode(try subjectPublicKeyInfo(key)) }
         throw CryptoError(operation: "encode DKIM public key", detail: "unsupported key type (only RSA and Ed25519)")
     }
 
@@ -53,12 +54,5 @@ enum OpenSSLEncoding {
         var raw = [UInt8](repeating: 0, count: length)
         guard EVP_PKEY_get_raw_public_key(key, &raw, &length) == 1 else { throw .openSSL(operation) }
         return Array(raw.prefix(length))
-    }
-
-    /// Standard base64 with padding and no line breaks (`EVP_EncodeBlock`).
-    static func base64(_ bytes: [UInt8]) -> String {
-        var encoded = [UInt8](repeating: 0, count: (bytes.count + 2) / 3 * 4 + 1)
-        let length = Int(EVP_EncodeBlock(&encoded, bytes, Int32(bytes.count)))
-        return String(decoding: encoded.prefix(length), as: UTF8.self)
     }
 }

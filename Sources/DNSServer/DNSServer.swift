@@ -75,7 +75,7 @@ public final class DNSServer: Sendable {
         }
         let stop = StopFlag()
         let limits = TCPEventLoop<Responder>.Limits(
-            idleTimeout: options.tcpIdleTimeoutNanoseconds,
+            idleTimeout: options.tcpIdleTimeoutMilliseconds,
             maxConnections: options.maxTCPConnections,
             maxConnectionsPerSource: options.maxTCPConnectionsPerSource,
             maxPendingOutput: options.maxTCPPendingOutput,

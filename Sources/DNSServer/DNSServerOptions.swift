@@ -36,17 +36,17 @@ extension DNSServer {
             self.tcpBacklog = tcpBacklog
         }
 
-        /// The idle timeout in nanoseconds.
-        var tcpIdleTimeoutNanoseconds: UInt64 {
+        /// The idle timeout in whole milliseconds (rounded up).
+        var tcpIdleTimeoutMilliseconds: UInt64 {
             let (seconds, attoseconds) = tcpIdleTimeout.components
             guard seconds >= 0, attoseconds >= 0 else { return 0 }
-            return UInt64(seconds) * 1_000_000_000 + UInt64(attoseconds / 1_000_000_000)
+            return UInt64(seconds) * 1000 + UInt64((attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
         }
 
         /// Why these options cannot be used, or nil.
         var problem: String? {
             if !(1 ... 1024).contains(udpBatchSize) { return "udpBatchSize must be 1 to 1024" }
-            if tcpIdleTimeoutNanoseconds == 0 { return "tcpIdleTimeout must be positive" }
+            if tcpIdleTimeoutMilliseconds == 0 { return "tcpIdleTimeout must be positive" }
             if maxTCPConnections < 1 { return "maxTCPConnections must be at least 1" }
             if maxTCPConnectionsPerSource < 1 { return "maxTCPConnectionsPerSource must be at least 1" }
             if maxTCPPendingOutput < 1 { return "maxTCPPendingOutput must be at least 1" }

@@ -32,7 +32,7 @@ final class TCPConnection {
     var transfer: (any MessageStream)?
     /// The next query asks for a transfer while the concurrent-transfer cap is reached: it waits.
     var waitingForTransferSlot = false
-    /// Monotonic time of the last complete query or write that moved bytes, in nanoseconds.
+    /// Monotonic time of the last complete query or write that moved bytes, in milliseconds.
     var lastActivity: UInt64
     /// The peer has closed its side: answer what is complete, then close.
     var inputClosed = false

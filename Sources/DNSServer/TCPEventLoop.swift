@@ -18,7 +18,7 @@ struct TCPEventLoop<Responder: QueryResponder>: Sendable {
 
     /// The limits that apply to each connection.
     struct Limits: Sendable {
-        /// Nanoseconds without a complete query or a write that moved bytes before a connection is closed.
+        /// Milliseconds without a complete query or a write that moved bytes before a connection is closed.
         /// Partial reads do not count, so a client trickling a message byte by byte is closed in time.
         let idleTimeout: UInt64
         /// Open connections at most; a new one beyond it closes the least recently active connection of the
@@ -34,7 +34,7 @@ struct TCPEventLoop<Responder: QueryResponder>: Sendable {
     }
 
     let epoll: FileDescriptor
-    let wakeup: FileDescriptor
+    let wakeup: EventSignal
     let listeners: [Listener]
     let limits: Limits
     let responder: Responder
@@ -52,10 +52,8 @@ struct TCPEventLoop<Responder: QueryResponder>: Sendable {
         let epollRaw = wdns_epoll_create()
         guard epollRaw >= 0 else { throw SystemError("epoll_create1", code: errno) }
         let epoll = FileDescriptor(epollRaw)
-        let wakeupRaw = wdns_eventfd()
-        guard wakeupRaw >= 0 else { throw SystemError("eventfd", code: errno) }
-        let wakeup = FileDescriptor(wakeupRaw)
-        if wdns_epoll_ctl(epoll.raw, Int32(WDNS_EPOLL_CTL_ADD), wakeup.raw, UInt32(WDNS_EPOLLIN), Self.wakeupToken) != 0 {
+        let wakeup = try EventSignal(label: "tcp")
+        if wdns_epoll_ctl(epoll.raw, Int32(WDNS_EPOLL_CTL_ADD), wakeup.descriptor.raw, UInt32(WDNS_EPOLLIN), Self.wakeupToken) != 0 {
             throw SystemError("epoll_ctl(eventfd)", code: errno)
         }
         for (index, listener) in listeners.enumerated() {
@@ -80,7 +78,7 @@ struct TCPEventLoop<Responder: QueryResponder>: Sendable {
 
     /// Wakes the loop so it sees the stop flag.
     func wake() {
-        _ = wdns_eventfd_signal(wakeup.raw)
+        wakeup.signal()
     }
 }
 
@@ -113,7 +111,7 @@ private final class TCPEventLoopRunner<Responder: QueryResponder> {
 
     func run() {
         while !loop.stop.isSet {
-            let ready = wdns_epoll_wait(loop.epoll.raw, events, Int32(Self.maxEvents), timeout(now: monotonicNow()))
+            let ready = wdns_epoll_wait(loop.epoll.raw, events, Int32(Self.maxEvents), timeout(now: SystemClock.monotonicMilliseconds()))
             if ready < 0 {
                 if errno == EINTR { continue }
                 loop.logger.critical("epoll_wait failed: \(String(cString: strerror(errno))); TCP service stops")
@@ -123,7 +121,7 @@ private final class TCPEventLoopRunner<Responder: QueryResponder> {
                 dispatch(events[index])
             }
             startWaitingTransfers()
-            let now = monotonicNow()
+            let now = SystemClock.monotonicMilliseconds()
             closeIdleConnections(now: now)
             resumeAcceptingIfDue(now: now)
         }
@@ -132,7 +130,7 @@ private final class TCPEventLoopRunner<Responder: QueryResponder> {
     private func dispatch(_ event: wdns_event) {
         let token = event.token
         if token == TCPEventLoop<Responder>.wakeupToken {
-            wdns_eventfd_drain(loop.wakeup.raw)
+            loop.wakeup.drain()
         } else if token >> 32 == 0 {
             accept(from: loop.listeners[Int(token) - 1])
         } else if let connection = table.connection(fd: Int32(truncatingIfNeeded: token), serial: UInt32(token >> 32)) {
@@ -197,7 +195,7 @@ private final class TCPEventLoopRunner<Responder: QueryResponder> {
             Glibc.close(fd)
             return
         }
-        table.insert(TCPConnection(fd: fd, serial: lastSerial, events: events, peer: peer, now: monotonicNow()))
+        table.insert(TCPConnection(fd: fd, serial: lastSerial, events: events, peer: peer, now: SystemClock.monotonicMilliseconds()))
         loop.statistics.didAccept()
     }
 
@@ -205,7 +203,7 @@ private final class TCPEventLoopRunner<Responder: QueryResponder> {
         for listener in loop.listeners {
             _ = wdns_epoll_ctl(loop.epoll.raw, Int32(WDNS_EPOLL_CTL_MOD), listener.socket.raw, 0, 0)
         }
-        acceptPausedUntil = monotonicNow() + 100_000_000
+        acceptPausedUntil = SystemClock.monotonicMilliseconds() + 100
     }
 
     private func resumeAcceptingIfDue(now: UInt64) {
@@ -246,7 +244,7 @@ private final class TCPEventLoopRunner<Responder: QueryResponder> {
                 close(connection)
                 return
             case .progress:
-                table.touch(connection, now: monotonicNow())
+                table.touch(connection, now: SystemClock.monotonicMilliseconds())
             case .wouldBlock, .endOfInput:
                 break
             }
@@ -313,7 +311,7 @@ private final class TCPEventLoopRunner<Responder: QueryResponder> {
                     connection.inTransfer = true
                     activeTransfers += 1
                 }
-                table.touch(connection, now: monotonicNow())
+                table.touch(connection, now: SystemClock.monotonicMilliseconds())
             }
         }
         return true
@@ -386,13 +384,6 @@ private final class TCPEventLoopRunner<Responder: QueryResponder> {
         if let until = acceptPausedUntil { deadline = min(deadline ?? until, until) }
         guard let deadline else { return -1 }
         guard deadline > now else { return 0 }
-        return Int32(clamping: (deadline - now + 999_999) / 1_000_000)
+        return Int32(clamping: deadline - now)
     }
-}
-
-/// CLOCK_MONOTONIC in nanoseconds.
-func monotonicNow() -> UInt64 {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
 }

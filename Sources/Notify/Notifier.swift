@@ -24,7 +24,7 @@ public final class Notifier: Sendable {
     private let signing: NotifySigning?
     private let logger: Logger
     private let inbox = Mutex<[Name: NotifierThread.Request]>([:])
-    private let wake: FileDescriptor
+    private let wake: EventSignal
     private let thread = Mutex<(WorkerThread, StopFlag)?>(nil)
 
     /// A notifier for `targets` (IPv4 and IPv6 addresses with ports), signing every NOTIFY with `key` when one is
@@ -35,11 +35,9 @@ public final class Notifier: Sendable {
         self.targets = NotifySchedule(targets: targets, policy: policy).targets
         statistics = NotifyStatistics(targets: self.targets)
         self.policy = policy
-        self.signing = key.map { NotifySigning(signer: TSIGRequestSigner(key: $0), clock: TSIGClock.now) }
+        self.signing = key.map { NotifySigning(signer: TSIGRequestSigner(key: $0), clock: SystemClock.wallSeconds) }
         self.logger = logger
-        let raw = wdns_eventfd()
-        guard raw >= 0 else { throw SystemError("eventfd", address: "notify", code: errno) }
-        wake = FileDescriptor(raw)
+        wake = try EventSignal(label: "notify")
     }
 
     /// The zone `origin` now has this content, whose SOA record is `soa`: every secondary is to be notified.
@@ -59,9 +57,9 @@ public final class Notifier: Sendable {
     /// answer, since a secondary asks for the transfer as soon as it reads a NOTIFY. A second call does nothing.
     public func start() throws(SystemError) {
         guard !targets.isEmpty, thread.withLock({ $0 == nil }) else { return }
-        var sockets: [NotifySocket] = []
+        var sockets: [ClientSocket] = []
         for family in [IPAddressText.Family.ipv4, .ipv6] where targets.contains(where: { $0.family == family }) {
-            sockets.append(try NotifySocket(family: family))
+            sockets.append(try ClientSocket(family: family, label: "notify/\(family == .ipv4 ? "udp4" : "udp6")"))
         }
         let stopping = StopFlag()
         let loop = NotifierThread(schedule: NotifySchedule(targets: targets, policy: policy, signing: signing),
@@ -79,14 +77,14 @@ public final class Notifier: Sendable {
             return
         }
         stopping.set()
-        wdns_eventfd_signal(wake.raw)
+        wake.signal()
         worker.join()
     }
 
     private func record(_ request: NotifierThread.Request, for origin: Name) {
         guard !targets.isEmpty else { return }
         inbox.withLock { $0[origin.lowercased()] = request }
-        wdns_eventfd_signal(wake.raw)
+        wake.signal()
     }
 
     /// Empties the inbox for the thread.

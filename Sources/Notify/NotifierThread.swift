@@ -14,15 +14,15 @@ struct NotifierThread {
     }
 
     var schedule: NotifySchedule
-    let sockets: [NotifySocket]
-    let wake: FileDescriptor
+    let sockets: [ClientSocket]
+    let wake: EventSignal
     let logger: Logger
     let statistics: NotifyStatistics
 
     /// Runs until `stopping()` is true, taking new requests from `take()` whenever the wake descriptor fires.
     mutating func run(until stopping: () -> Bool, take: () -> [Request]) {
         var buffer = [UInt8](repeating: 0, count: 65535)
-        var descriptors = [pollfd(fd: wake.raw, events: Int16(POLLIN), revents: 0)]
+        var descriptors = [pollfd(fd: wake.descriptor.raw, events: Int16(POLLIN), revents: 0)]
             + sockets.map { pollfd(fd: $0.descriptor.raw, events: Int16(POLLIN), revents: 0) }
         while !stopping() {
             let now = ContinuousClock.now
@@ -33,12 +33,16 @@ struct NotifierThread {
                 }
             }
             for event in schedule.due(now: now) { perform(event) }
-            let timeout = schedule.nextEvent.map { NotifierThread.milliseconds(until: $0, from: now) } ?? -1
+            let timeout = schedule.nextEvent.map { SystemClock.pollTimeout(until: $0, from: now) } ?? -1
             for index in descriptors.indices { descriptors[index].revents = 0 }
             guard poll(&descriptors, nfds_t(descriptors.count), timeout) > 0 else { continue }
-            if descriptors[0].revents != 0 { wdns_eventfd_drain(wake.raw) }
+            if descriptors[0].revents != 0 { wake.drain() }
             for (index, socket) in sockets.enumerated() where descriptors[index + 1].revents != 0 {
-                while let (bytes, source) = socket.receive(into: &buffer) { handle(bytes, from: source) }
+                do {
+                    while let (count, source) = try socket.receive(into: &buffer) { handle(Array(buffer.prefix(count)), from: source) }
+                } catch {
+                    logger.warning("NOTIFY answers not read: \(error)")
+                }
             }
         }
     }
@@ -50,11 +54,13 @@ struct NotifierThread {
             statistics.record(target) { flight.attempts > 1 ? ($0.retried += 1) : ($0.sent += 1) }
             let socket = sockets.first { $0.family == target.family }
             let details = metadata(target, flight, ["attempt": "\(flight.attempts)", "id": "\(flight.id)"])
-            if let failure = socket.map({ $0.send(bytes, to: target) }) ?? "no socket for the address family" {
-                // Counted as an attempt all the same: the retry timer or the give-up deals with it.
-                logger.debug("NOTIFY not sent: \(failure)", metadata: details)
-            } else {
+            do throws(SystemError) {
+                guard let socket else { throw SystemError("send", detail: "no socket for the address family") }
+                try socket.send(bytes, to: target)
                 logger.debug("NOTIFY sent", metadata: details)
+            } catch {
+                // Counted as an attempt all the same: the retry timer or the give-up deals with it.
+                logger.debug("NOTIFY not sent: \(error.reason)", metadata: details)
             }
         case .gaveUp(let index, let flight):
             statistics.record(schedule.targets[index]) { $0.givenUp += 1 }
@@ -94,14 +100,5 @@ struct NotifierThread {
                           _ extra: Logger.Metadata) -> Logger.Metadata {
         extra.merging(["secondary": "\(target)", "zone": "\(flight.change.origin)",
                        "serial": "\(flight.change.serial)"]) { first, _ in first }
-    }
-
-    /// The `poll` timeout for a deadline: at least 0, rounded up to a whole millisecond so the loop does not
-    /// spin just before it.
-    static func milliseconds(until deadline: ContinuousClock.Instant, from now: ContinuousClock.Instant) -> Int32 {
-        let left = deadline - now
-        guard left > .zero else { return 0 }
-        let (seconds, attoseconds) = left.components
-        return Int32(clamping: seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
     }
 }

@@ -5,10 +5,7 @@ import DNSWire
 /// server must not depend on name resolution to start. Port 0 asks the system for an ephemeral port.
 public struct ListenAddress: Hashable, Sendable, CustomStringConvertible {
     /// The address family.
-    public enum Family: Hashable, Sendable {
-        case ipv4
-        case ipv6
-    }
+    public typealias Family = IPAddressText.Family
 
     public let family: Family
     /// The address in network byte order: 4 octets for IPv4, 16 for IPv6.
@@ -23,12 +20,12 @@ public struct ListenAddress: Hashable, Sendable, CustomStringConvertible {
         } catch {
             throw ListenAddressError(input: text, reason: error.reason)
         }
-        self.init(family: parsed.family == .ipv4 ? .ipv4 : .ipv6, octets: parsed.octets, port: parsed.port)
+        self.init(family: parsed.family, octets: parsed.octets, port: parsed.port)
     }
 
     /// Creates an address from its octets (4 for IPv4, 16 for IPv6).
     package init(family: Family, octets: [UInt8], port: UInt16) {
-        precondition(octets.count == (family == .ipv4 ? 4 : 16), "wrong address length")
+        precondition(octets.count == family.octetCount, "wrong address length")
         self.family = family
         self.octets = octets
         self.port = port

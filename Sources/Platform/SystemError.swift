@@ -27,6 +27,12 @@ public struct SystemError: Error, Equatable, CustomStringConvertible {
         self.detail = detail
     }
 
+    /// Why it failed: the errno text (`Connection refused`) or the explanation.
+    public var reason: String {
+        if let code { return String(cString: strerror(code)) }
+        return detail ?? "unknown error"
+    }
+
     public var description: String {
         var text = operation
         if let address { text += " \(address)" }

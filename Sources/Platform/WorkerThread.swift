@@ -11,6 +11,18 @@ package final class WorkerThread: Sendable {
     /// runs at that nice value (on Linux the nice value is per thread): background work such as key generation
     /// then gets the CPU only when threads of normal priority, such as the DNS workers, leave it free.
     package init(name: String, niceness: Int32? = nil, _ body: @escaping @Sendable () -> Void) throws(SystemError) {
+        handle = try Self.start(name: name, niceness: niceness, body)
+    }
+
+    /// Starts `body` like `init`, on a thread that is never joined: its resources go when it returns. For a
+    /// thread that ends by itself when what it serves is gone (and may be where that happens).
+    package static func detach(name: String, niceness: Int32? = nil,
+                               _ body: @escaping @Sendable () -> Void) throws(SystemError) {
+        pthread_detach(try start(name: name, niceness: niceness, body))
+    }
+
+    private static func start(name: String, niceness: Int32?,
+                              _ body: @escaping @Sendable () -> Void) throws(SystemError) -> pthread_t {
         let start = Unmanaged.passRetained(Start(name: name, niceness: niceness, body: body)).toOpaque()
         var handle = pthread_t()
         let result = pthread_create(&handle, nil, { argument in
@@ -24,7 +36,7 @@ package final class WorkerThread: Sendable {
             Unmanaged<Start>.fromOpaque(start).release()
             throw SystemError("pthread_create", address: name, code: result)
         }
-        self.handle = handle
+        return handle
     }
 
     /// Waits until the thread has returned. Call it once.

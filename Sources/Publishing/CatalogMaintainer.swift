@@ -1,9 +1,8 @@
 import AuthEngine
-import Dispatch
-import Foundation
-import Glibc
 import DNSWire
+import Glibc
 import Logging
+import Platform
 import Storage
 import Synchronization
 
@@ -23,7 +22,7 @@ public final class CatalogMaintainer: Sendable {
     private let delay: Duration
     private let onPublish: @Sendable (Zone) -> Void
     /// Signalled when a rebuild is due; the rebuild thread waits on it.
-    private let wake = DispatchSemaphore(value: 0)
+    private let wake = WakeSignal()
     private let scheduled = Mutex(false)
     /// False until the first `rebuild()` has run. Changes before it (start-up publishing every stored domain)
     /// schedule nothing: a rebuild in the middle would list only some of the zones, and secondaries would drop
@@ -33,29 +32,29 @@ public final class CatalogMaintainer: Sendable {
     /// makes rebuilds run one at a time (the start-up rebuild and the thread's).
     private let listed = Mutex<CatalogZone.Listing?>(nil)
 
+    /// Starts the rebuild thread. Throws when the system cannot create it.
+    ///
     /// - Parameters:
     ///   - delay: how long a change waits for others to join it before the rebuild.
     ///   - onPublish: called with each new version of the catalog once it is served.
     public init(origin: Name, store: ZoneStore, versions: ZoneVersions, logger: Logger,
-                delay: Duration = .milliseconds(20), onPublish: @escaping @Sendable (Zone) -> Void = { _ in }) {
+                delay: Duration = .milliseconds(20),
+                onPublish: @escaping @Sendable (Zone) -> Void = { _ in }) throws(SystemError) {
         self.origin = origin.lowercased()
         self.store = store
         self.versions = versions
         self.logger = logger
         self.delay = delay
         self.onPublish = onPublish
-        let thread = Thread { [weak self, wake] in
-            // A rebuild of a large catalog takes tens of milliseconds of CPU: background work, below the DNS
-            // threads (nice 10; on Linux the nice value is per thread).
-            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+        // A rebuild of a large catalog takes tens of milliseconds of CPU: background work, below the DNS threads.
+        // Detached: the thread ends by itself once the maintainer is gone, and the last reference may be its own.
+        try WorkerThread.detach(name: "wistdns-catalog", niceness: 10) { [weak self, wake] in
             while true {
                 wake.wait()
                 guard let self else { return }
                 self.rebuildAfterDelay()
             }
         }
-        thread.name = "wistdns-catalog"
-        thread.start()
     }
 
     deinit {
@@ -75,8 +74,8 @@ public final class CatalogMaintainer: Sendable {
 
     /// On the rebuild thread: lets the changes of the next `delay` join, then rebuilds.
     private func rebuildAfterDelay() {
-        let nanoseconds = delay.components.seconds * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000
-        Thread.sleep(forTimeInterval: Double(nanoseconds) / 1e9)
+        let microseconds = delay.components.seconds * 1_000_000 + delay.components.attoseconds / 1_000_000_000_000
+        usleep(UInt32(clamping: microseconds))
         scheduled.withLock { $0 = false }
         do {
             try rebuild()
@@ -91,7 +90,7 @@ public final class CatalogMaintainer: Sendable {
             let snapshot = store.snapshot
             let members = Set(snapshot.allZones.map(\.origin)).subtracting([origin])
             let current = snapshot.zone(origin: origin)
-            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            let now = SystemClock.wallMilliseconds()
             let proposed = try versions.database.proposedSerial(name: ZoneVersions.storageName(origin), now: now)
             var next = try listed ?? CatalogZone.Listing(origin: origin)
             let head = try CatalogZone.head(origin: origin, serial: proposed)

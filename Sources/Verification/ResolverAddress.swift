@@ -4,12 +4,7 @@ import DNSWire
 /// Only IP literals are accepted, never host names, so that naming a resolver never needs a resolver.
 public struct ResolverAddress: Sendable, Hashable, CustomStringConvertible {
     /// The address family.
-    public enum Family: Sendable, Hashable {
-        /// IPv4, 4 octets.
-        case ipv4
-        /// IPv6, 16 octets.
-        case ipv6
-    }
+    public typealias Family = IPAddressText.Family
 
     /// The address family.
     public let family: Family
@@ -27,26 +22,24 @@ public struct ResolverAddress: Sendable, Hashable, CustomStringConvertible {
         } catch {
             throw ResolverAddressError(input: text, reason: error.reason)
         }
-        (family, octets, port) = (parsed.family == .ipv4 ? .ipv4 : .ipv6, parsed.octets, parsed.port)
+        (family, octets, port) = (parsed.family, parsed.octets, parsed.port)
     }
 
     /// The address of a `HOST:PORT` already parsed (a NOTIFY target, asked as a secondary).
     public init(_ hostPort: HostPort) {
-        (family, octets, port) = (hostPort.family == .ipv4 ? .ipv4 : .ipv6, hostPort.octets, hostPort.port)
+        (family, octets, port) = (hostPort.family, hostPort.octets, hostPort.port)
     }
 
     /// An address from its octets; nil when the count does not fit the family.
     init?(family: Family, octets: [UInt8], port: UInt16) {
-        guard octets.count == (family == .ipv4 ? 4 : 16) else { return nil }
+        guard octets.count == family.octetCount else { return nil }
         self.family = family
         self.octets = octets
         self.port = port
     }
 
-    /// The same address on another port.
-    func with(port: UInt16) -> ResolverAddress {
-        ResolverAddress(family: family, octets: octets, port: port) ?? self
-    }
+    /// The address and port as `HostPort`.
+    var hostPort: HostPort { HostPort(family: family, octets: octets, port: port) }
 
     /// True for 127.0.0.0/8 and ::1.
     public var isLoopback: Bool {

@@ -1,42 +1,38 @@
+import DNSWire
 import Glibc
+import Platform
 
-/// A non-blocking POSIX socket owned by one thread for one query. Every wait is a `poll` bounded by a deadline.
+/// A non-blocking socket owned by one thread for one query. Every wait is a `poll` bounded by a deadline.
 final class Socket {
-    let fd: Int32
+    private let socket: ClientSocket
+    private var fd: Int32 { socket.descriptor.raw }
 
     /// Opens a UDP or TCP socket of the server's family, bound to port 0 (a random source port).
     init(for server: ResolverAddress, tcp: Bool) throws(LookupFailure) {
-        let family = server.family == .ipv4 ? AF_INET : AF_INET6
-        let kind = Int32(tcp ? SOCK_STREAM.rawValue : SOCK_DGRAM.rawValue)
-        fd = Glibc.socket(family, kind | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw Socket.failure("socket") }
-        var (local, length) = SocketAddress.anyPort(like: server)
-        let result = withUnsafePointer(to: &local) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(fd, $0, length) }
-        }
-        guard result == 0 else {
-            let error = Socket.failure("bind")
-            close(fd)
-            throw error
+        do {
+            socket = try ClientSocket(family: server.family, kind: tcp ? .stream : .datagram, label: "verify")
+        } catch {
+            throw Socket.failure(error)
         }
     }
 
-    deinit { close(fd) }
+    /// `.network` with the failed call and its reason.
+    private static func failure(_ error: SystemError) -> LookupFailure {
+        .network("\(error.operation): \(error.reason)")
+    }
 
     /// `.network` with the text of `errno`.
-    static func failure(_ call: String) -> LookupFailure {
+    private static func failure(_ call: String) -> LookupFailure {
         .network("\(call): \(String(cString: strerror(errno)))")
     }
 
     /// Waits until the socket is readable (or writable); false when the deadline passes first.
     func wait(writable: Bool = false, until deadline: ContinuousClock.Instant) throws(LookupFailure) -> Bool {
         while true {
-            let left = deadline - ContinuousClock.now
-            guard left > .zero else { return false }
-            let (seconds, attoseconds) = left.components
-            let millis = Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000 + 1)
+            let now = ContinuousClock.now
+            guard deadline > now else { return false }
             var pfd = pollfd(fd: fd, events: Int16(writable ? POLLOUT : POLLIN), revents: 0)
-            let ready = poll(&pfd, 1, millis)
+            let ready = poll(&pfd, 1, SystemClock.pollTimeout(until: deadline, from: now))
             if ready > 0 { return true }
             if ready < 0 && errno != EINTR { throw Socket.failure("poll") }
         }
@@ -44,42 +40,27 @@ final class Socket {
 
     /// Sends one datagram to `server`.
     func send(_ bytes: [UInt8], to server: ResolverAddress) throws(LookupFailure) {
-        var (address, length) = SocketAddress.make(server)
-        let sent = bytes.withUnsafeBytes { buffer in
-            withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    sendto(fd, buffer.baseAddress, buffer.count, 0, $0, length)
-                }
-            }
+        do {
+            try socket.send(bytes, to: server.hostPort)
+        } catch {
+            throw Socket.failure(error)
         }
-        guard sent == bytes.count else { throw Socket.failure("sendto") }
     }
 
     /// Receives one datagram and its source; nil when nothing is waiting.
-    func receive() throws(LookupFailure) -> ([UInt8], ResolverAddress?)? {
+    func receive() throws(LookupFailure) -> ([UInt8], ResolverAddress)? {
         var buffer = [UInt8](repeating: 0, count: 65535)
-        var source = sockaddr_storage()
-        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        let count = buffer.withUnsafeMutableBytes { raw in
-            withUnsafeMutablePointer(to: &source) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    recvfrom(fd, raw.baseAddress, raw.count, 0, $0, &length)
-                }
-            }
+        do {
+            guard let (count, source) = try socket.receive(into: &buffer) else { return nil }
+            return (Array(buffer.prefix(count)), ResolverAddress(source))
+        } catch {
+            throw Socket.failure(error)
         }
-        if count < 0 {
-            if errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR || errno == ECONNREFUSED { return nil }
-            throw Socket.failure("recvfrom")
-        }
-        return (Array(buffer.prefix(count)), SocketAddress.read(source))
     }
 
     /// Connects a TCP socket before the deadline.
     func connect(to server: ResolverAddress, until deadline: ContinuousClock.Instant) throws(LookupFailure) {
-        var (address, length) = SocketAddress.make(server)
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, length) }
-        }
+        let result = SocketAddress(server.hostPort).withSockAddr { Glibc.connect(fd, $0, $1) }
         if result == 0 { return }
         guard errno == EINPROGRESS else { throw Socket.failure("connect") }
         guard try wait(writable: true, until: deadline) else { throw .timeout }

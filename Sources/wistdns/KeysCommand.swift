@@ -1,6 +1,7 @@
 import AdminAPI
 import ArgumentParser
 import Storage
+import Platform
 
 /// `wistdns keys create|list|revoke`: manage the API keys of the domains API.
 struct KeysCommand: ParsableCommand {
@@ -65,7 +66,7 @@ struct KeysCommand: ParsableCommand {
         var id: String
 
         func run() throws {
-            guard try location.open().revokeAPIKey(id: id, at: Timestamp.nowMilliseconds()) else {
+            guard try location.open().revokeAPIKey(id: id, at: SystemClock.wallMilliseconds()) else {
                 printError("no active key \(id)")
                 throw ExitCode.failure
             }

@@ -54,8 +54,8 @@ struct ServeCommand: AsyncParsableCommand {
 
         let database = try Database(path: settings.database)
         let versions = ZoneVersions(database: database)
-        let catalog = settings.catalogZone.map {
-            CatalogMaintainer(origin: $0, store: store, versions: versions, logger: logger,
+        let catalog = try settings.catalogZone.map {
+            try CatalogMaintainer(origin: $0, store: store, versions: versions, logger: logger,
                               onPublish: { notifier.zoneChanged($0) })
         }
         if let first = try APIKeyIssuer(database: database).createFirstKeyIfNone() {
@@ -204,8 +204,8 @@ struct ServeCommand: AsyncParsableCommand {
                 // Background verification on the schedule kept in the database.
                 while !Task.isCancelled {
                     try await Task.sleep(for: .seconds(settings.verifyInterval))
-                    await verification.runDue(now: Timestamp.nowMilliseconds())
-                    await rotation.runDue(now: Timestamp.nowMilliseconds())
+                    await verification.runDue(now: SystemClock.wallMilliseconds())
+                    await rotation.runDue(now: SystemClock.wallMilliseconds())
                 }
             }
             group.addTask {

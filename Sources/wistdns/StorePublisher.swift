@@ -5,6 +5,7 @@ import Foundation
 import Notify
 import Publishing
 import Synchronization
+import Platform
 
 /// Serves the zones the domains API generates from the same store as the zones folder: each name is claimed in
 /// `ZoneClaims` first (so it cannot overlap a file, the catalog, a provider zone or another domain), each version
@@ -47,7 +48,7 @@ final class StorePublisher: ZonePublisher {
         guard claims.holdsDomain(origin) else {
             throw ZoneConflict(zone: origin.description, reason: "is not claimed for a domain")
         }
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let now = SystemClock.wallMilliseconds()
         // Never from the snapshot: a zone of this name there is not the API's (a file a reload is withdrawing), and
         // the version to follow is the one stored for the name.
         let key = origin.lowercased()

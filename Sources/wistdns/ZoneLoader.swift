@@ -3,6 +3,7 @@ import DNSWire
 import Foundation
 import Logging
 import Notify
+import Platform
 import Publishing
 import Storage
 import Synchronization
@@ -36,7 +37,7 @@ final class ZoneLoader: Sendable {
     @discardableResult
     func load() -> Int {
         let failures = loadFolder()
-        lastLoad.withLock { $0 = (failures, Date().timeIntervalSince1970) }
+        lastLoad.withLock { $0 = (failures, Double(SystemClock.wallMilliseconds()) / 1000) }
         return failures
     }
 

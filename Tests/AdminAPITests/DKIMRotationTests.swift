@@ -4,6 +4,7 @@ import MailRecords
 import Storage
 import Testing
 @testable import AdminAPI
+import Platform
 
 /// Issue 11: staged DKIM rotation, published -> active -> retired -> removed.
 @Suite("Staged DKIM rotation", .serialized)
@@ -41,7 +42,7 @@ struct DKIMRotationTests {
         // The job is driven from the instant the request returned, not after the checks below: in the full suite a
         // starved cooperative pool once stretched them past the 30 s TTL (CI: nothing left to wait for).
         let started = try await api.request("POST", "/api/v1/domains/\(id)/dkim/rotate")
-        let after = Timestamp.nowMilliseconds()
+        let after = SystemClock.wallMilliseconds()
         #expect(started.status == 202)
         let rotation = try #require(started.json["dkimRotation"] as? [String: Any])
         let newSelector = try #require(rotation["newSelector"] as? String)
@@ -98,7 +99,7 @@ struct DKIMRotationTests {
         let second = try await APITestHarness(settings: Self.settings, database: database, publishStored: true,
                                               rotationPolicy: Self.policy)
         #expect(dkimTXT(second, "restart.example.").count == 2, "both keys served after the restart")
-        await second.rotation.runDue(now: Timestamp.nowMilliseconds() + 31_000)
+        await second.rotation.runDue(now: SystemClock.wallMilliseconds() + 31_000)
         let shown = try await second.request("GET", "/api/v1/domains/\(id)").json
         #expect(shown["dkimRotation"] is NSNull)
         #expect(((shown["records"] as? [[String: Any]])?[2]["name"] as? String)?.hasPrefix("wistmail-") == true)
@@ -131,9 +132,9 @@ struct DKIMRotationTests {
         var policy = Self.policy
         policy.rotateAfter = 60_000
         let api = try await APITestHarness(settings: Self.settings, rotationPolicy: policy)
-        let before = Timestamp.nowMilliseconds()
+        let before = SystemClock.wallMilliseconds()
         let id = try #require(try await api.request("POST", "/api/v1/domains", body: #"{"name": "auto.example"}"#).json["id"] as? String)
-        let after = Timestamp.nowMilliseconds()
+        let after = SystemClock.wallMilliseconds()
         await api.rotation.runDue(now: before)
         #expect(try api.database.rotation(domainID: id) == nil, "not a minute old yet")
         await api.rotation.runDue(now: after + 61_000)

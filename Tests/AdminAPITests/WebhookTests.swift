@@ -3,6 +3,7 @@ import Logging
 import Storage
 import Testing
 @testable import AdminAPI
+import Platform
 
 @Suite("Webhooks: settings, signatures, the outbox written with each change", .serialized)
 struct WebhookTests {
@@ -76,7 +77,7 @@ struct WebhookRetryTests {
         let endpoint = "http://127.0.0.1:9/hooks"
         let settings = try WebhookSettings(urls: [endpoint], secret: WebhookTests.secret, allowPrivateAddresses: true)
         let database = try Database.inMemory()
-        let now = Timestamp.nowMilliseconds()
+        let now = SystemClock.wallMilliseconds()
         try database.enqueueWebhooks([
             WebhookMessageRow(id: "msg_old", endpoint: endpoint, event: "domain.created", payload: "{}",
                               createdAt: now - WebhookDispatcher.giveUpAfter - 1000),
@@ -101,7 +102,7 @@ struct WebhookRetryTests {
         // Each failure sets the next attempt to (time of the failure) + backoff; the failure happened between the
         // start (or the attempt it retried) and when the test saw it, which bounds the backoff without a clock race.
         #expect(try await until { (try waiting().first?.attempts ?? 0) >= 1 })
-        let sawFirst = Timestamp.nowMilliseconds()
+        let sawFirst = SystemClock.wallMilliseconds()
         let first = try #require(try waiting().first)
         #expect(try waiting().map(\.id) == ["msg_new"], "the old message was dropped, not sent")
         #expect(dispatcher.droppedCount == 1)
@@ -110,7 +111,7 @@ struct WebhookRetryTests {
         #expect(first.nextAttemptAt >= now + 1000 && first.nextAttemptAt <= sawFirst + (1000 << Int64(first.attempts - 1)))
 
         #expect(try await until { (try waiting().first?.attempts ?? 0) > first.attempts })
-        let sawSecond = Timestamp.nowMilliseconds()
+        let sawSecond = SystemClock.wallMilliseconds()
         let second = try #require(try waiting().first)
         #expect(second.nextAttemptAt >= first.nextAttemptAt + (1000 << Int64(second.attempts - 1))
                 && second.nextAttemptAt <= sawSecond + (1000 << Int64(second.attempts - 1)),

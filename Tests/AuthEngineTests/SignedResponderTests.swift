@@ -2,6 +2,7 @@ import AuthEngine
 import DNSWire
 import TSIG
 import Testing
+import Platform
 
 /// Keys of the signed-request tests: one that may transfer, one that may not, and the first with another secret.
 private let transferKey = try! TSIGKey(spec: "xfr.example.:hmac-sha256:8QmvP3tCn1ge6wpLhO0Ve0FVWb7vUHoH9cBdK8k0Kzo=")
@@ -15,7 +16,7 @@ private struct Exchange {
     var verifier: TSIGAnswerVerifier
 
     /// Verifies every message in order; returns the first error.
-    mutating func verifyAll(now: UInt64 = TSIGClock.now()) -> TSIGAnswerError? {
+    mutating func verifyAll(now: UInt64 = SystemClock.wallSeconds()) -> TSIGAnswerError? {
         for message in messages {
             do { try verifier.verify(message, now: now) } catch { return error }
         }
@@ -34,7 +35,7 @@ struct SignedResponderTests {
                                    transferKeys: [try! Name("XFR.example.")])
 
     /// Signs `query` with `key` at `time` and sends it; collects every message of the answer.
-    private func exchange(_ store: ZoneStore, _ query: [UInt8], key: TSIGKey, at time: UInt64 = TSIGClock.now(),
+    private func exchange(_ store: ZoneStore, _ query: [UInt8], key: TSIGKey, at time: UInt64 = SystemClock.wallSeconds(),
                           over transport: Transport = .tcp, from peer: [UInt8]? = client,
                           options: ResponderOptions? = nil, writer: inout MessageWriter) -> Exchange {
         var request = query
@@ -51,7 +52,7 @@ struct SignedResponderTests {
         return Exchange(messages: messages, verifier: verifier)
     }
 
-    private func exchange(_ store: ZoneStore, _ query: [UInt8], key: TSIGKey, at time: UInt64 = TSIGClock.now(),
+    private func exchange(_ store: ZoneStore, _ query: [UInt8], key: TSIGKey, at time: UInt64 = SystemClock.wallSeconds(),
                           over transport: Transport = .tcp, from peer: [UInt8]? = client,
                           options: ResponderOptions? = nil) -> Exchange {
         var writer = MessageWriter(limit: 65535)
@@ -142,7 +143,7 @@ struct SignedResponderTests {
     @Test("a request signed too long ago gets BADTIME, signed, with our time in other data")
     func badTime() throws {
         let store = try makeStore([("example.com.", exampleZone)])
-        let then = TSIGClock.now() - 3600
+        let then = SystemClock.wallSeconds() - 3600
         var signed = exchange(store, try queryBytes("example.com.", .axfr), key: transferKey, at: then)
         #expect(signed.parsed[0].rcode == .notAuth)
         #expect(signed.parsed[0].answers.isEmpty)
@@ -157,7 +158,7 @@ struct SignedResponderTests {
     func formErr() throws {
         let store = try makeStore([("example.com.", exampleZone)])
         var request = try queryBytes("example.com.", .soa)
-        _ = TSIGRequestSigner(key: queryKey).sign(&request, now: TSIGClock.now())
+        _ = TSIGRequestSigner(key: queryKey).sign(&request, now: SystemClock.wallSeconds())
         var truncated = request
         truncated.removeLast(3)
         var misplaced = request

@@ -4,6 +4,7 @@ import Logging
 import Testing
 import TSIG
 @testable import Notify
+import Platform
 
 /// Retries after 40, 80, 160, 160 ... ms: real sockets, short enough for the suite.
 private let fast = NotifyPolicy(firstRetry: .milliseconds(40), maxRetryInterval: .milliseconds(160),
@@ -145,7 +146,7 @@ struct NotifierTests {
     func signed() throws {
         let keyring = try TSIGKeyring([notifyKey])
         let secondary = try FakeSecondary { _, bytes, _ in
-            guard let answer = try? signedResponse(to: bytes, keyring: keyring, now: TSIGClock.now()) else {
+            guard let answer = try? signedResponse(to: bytes, keyring: keyring, now: SystemClock.wallSeconds()) else {
                 return .silence
             }
             return .answer(answer)
@@ -165,7 +166,7 @@ struct NotifierTests {
     func wrongSecret() throws {
         let keyring = try TSIGKeyring([try TSIGKey(name: notifyKey.name, algorithm: .hmacSHA256, secret: [1, 2, 3])])
         let secondary = try FakeSecondary { _, bytes, _ in
-            (try? signedResponse(to: bytes, keyring: keyring, now: TSIGClock.now())).map { .answer($0) }
+            (try? signedResponse(to: bytes, keyring: keyring, now: SystemClock.wallSeconds())).map { .answer($0) }
                 ?? .silence
         }
         let log = RecordingLog()

@@ -45,7 +45,7 @@ struct CatalogTests {
         let store = ZoneStore()
         let database = try Database.inMemory()
         let published = Mutex<[UInt32]>([])
-        let maintainer = CatalogMaintainer(origin: catalog, store: store, versions: ZoneVersions(database: database),
+        let maintainer = try CatalogMaintainer(origin: catalog, store: store, versions: ZoneVersions(database: database),
                                            logger: Logger(label: "test"), delay: .milliseconds(1)) { zone in
             published.withLock { $0.append(zone.serial) }
         }
@@ -84,7 +84,7 @@ struct CatalogTests {
     func coalescing() async throws {
         let store = ZoneStore()
         let count = Mutex(0)
-        let maintainer = CatalogMaintainer(origin: catalog, store: store,
+        let maintainer = try CatalogMaintainer(origin: catalog, store: store,
                                            versions: ZoneVersions(database: try Database.inMemory()),
                                            logger: Logger(label: "test"), delay: .milliseconds(50)) { _ in
             count.withLock { $0 += 1 }

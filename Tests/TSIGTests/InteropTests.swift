@@ -2,6 +2,7 @@ import DNSWire
 import Foundation
 import TSIG
 import Testing
+import Platform
 
 /// The client's half of an exchange with a real tool: what it sent, and its output once it has our answer.
 private func exchange(tool: String, _ arguments: (UInt16) -> [String],
@@ -61,12 +62,12 @@ struct InteropTests {
         let ring = try TSIGKeyring([key])
         var verdict = "no request"
         let (request, output) = try exchange(tool: tool, arguments) { request in
-            let result = request.withUnsafeBytes { ring.verify(request: $0, now: TSIGClock.now()) }
+            let result = request.withUnsafeBytes { ring.verify(request: $0, now: SystemClock.wallSeconds()) }
             verdict = "\(result)"
             guard case .valid(var session) = result, var reply = try? answer(to: request, address: [192, 0, 2, 53]) else {
                 return nil
             }
-            session.sign(&reply, now: TSIGClock.now())
+            session.sign(&reply, now: SystemClock.wallSeconds())
             return reply
         }
         #expect(verdict.hasPrefix("valid"), "\(verdict)")
@@ -87,9 +88,9 @@ struct InteropTests {
             ["@127.0.0.1", "-p", "\(port)", "-y", "hmac-sha256:interop.example:\(Self.secret)", "www.example.com", "A"]
                 + (tool == "dig" ? ["+time=2", "+tries=1"] : ["+timeout=2", "+retry=0"])
         }) { request in
-            guard case .valid(var session) = request.withUnsafeBytes({ ring.verify(request: $0, now: TSIGClock.now()) }),
+            guard case .valid(var session) = request.withUnsafeBytes({ ring.verify(request: $0, now: SystemClock.wallSeconds()) }),
                   var reply = try? answer(to: request, address: [192, 0, 2, 53]) else { return nil }
-            session.sign(&reply, now: TSIGClock.now())
+            session.sign(&reply, now: SystemClock.wallSeconds())
             // The last octet of the A record's address, which the MAC covers: 192.0.2.52 arrives.
             reply[reply.count - session.reservedSize - 1] ^= 0x01
             return reply

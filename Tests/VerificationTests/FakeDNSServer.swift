@@ -1,6 +1,7 @@
 import Dispatch
 import DNSWire
 import Glibc
+import Platform
 import Synchronization
 @testable import Verification
 
@@ -123,22 +124,16 @@ final class FakeDNSServer: Sendable {
 
     private static func open(_ kind: __socket_type, port: UInt16) -> Int32 {
         let fd = socket(AF_INET, Int32(kind.rawValue), 0)
-        guard fd >= 0, let address = ResolverAddress(family: .ipv4, octets: [127, 0, 0, 1], port: port) else { return -1 }
-        var (storage, length) = SocketAddress.make(address)
-        let result = withUnsafePointer(to: &storage) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
-        }
+        guard fd >= 0 else { return -1 }
+        let result = SocketAddress(family: .ipv4, octets: [127, 0, 0, 1], port: port).withSockAddr { bind(fd, $0, $1) }
         if result != 0 { close(fd); return -1 }
         return fd
     }
 
     private static func port(of fd: Int32) -> UInt16 {
-        var storage = sockaddr_storage()
-        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        _ = withUnsafeMutablePointer(to: &storage) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        return SocketAddress.read(storage)?.port ?? 0
+        var local = SocketAddress()
+        _ = local.withMutableSockAddr { getsockname(fd, $0, $1) }
+        return local.hostPort?.port ?? 0
     }
 }
 

@@ -1,8 +1,26 @@
-/// Base64 (RFC 4648 section 4) as TSIG secrets are written by `tsig-keygen`, `keymgr` and `dig -y`.
-enum Base64 {
+/// Base64 (RFC 4648 section 4), the alphabet of DNS presentation formats (RFC 4034) and of TSIG secrets as
+/// `tsig-keygen`, `keymgr` and `dig -y` write them, of DKIM `p=` values and of webhook secrets and signatures.
+public enum Base64 {
+    /// The standard alphabet, with `=` padding and no line breaks.
+    public static func encode(_ bytes: some Collection<UInt8>) -> String {
+        var output: [UInt8] = []
+        output.reserveCapacity((bytes.count + 2) / 3 * 4)
+        var iterator = bytes.makeIterator()
+        while let first = iterator.next() {
+            let second = iterator.next()
+            let third = iterator.next()
+            let group = UInt32(first) << 16 | UInt32(second ?? 0) << 8 | UInt32(third ?? 0)
+            output.append(alphabet[Int(group >> 18 & 0x3F)])
+            output.append(alphabet[Int(group >> 12 & 0x3F)])
+            output.append(second == nil ? UInt8(ascii: "=") : alphabet[Int(group >> 6 & 0x3F)])
+            output.append(third == nil ? UInt8(ascii: "=") : alphabet[Int(group & 0x3F)])
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
     /// Decodes `text`; padding with `=` may be left out. Nil for any other character, a length that no
     /// encoding has, or set bits after the last whole octet.
-    static func decode(_ text: String) -> [UInt8]? {
+    public static func decode(_ text: String) -> [UInt8]? {
         var symbols = Array(text.utf8)
         var padding = 0
         while symbols.last == UInt8(ascii: "=") && padding < 2 {
@@ -37,4 +55,6 @@ enum Base64 {
         default: nil
         }
     }
+
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 }

@@ -1,4 +1,3 @@
-import DNSServer
 import Platform
 import Testing
 

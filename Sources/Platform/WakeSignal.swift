@@ -2,13 +2,13 @@ import Glibc
 
 /// A counting semaphore (POSIX `sem_t`) on which a thread sleeps until another signals it.
 /// Signals are counted, so one sent before the sleeper waits is not lost.
-final class WakeSignal: @unchecked Sendable {
+package final class WakeSignal: @unchecked Sendable {
     // Safe to share: `sem_t` is made for use by concurrent threads through sem_post/sem_wait, and the
     // pointer itself is immutable; it is initialised in init and destroyed in deinit, when no other
     // reference (so no other thread) can be using it.
     private let semaphore: UnsafeMutablePointer<sem_t>
 
-    init() {
+    package init() {
         semaphore = .allocate(capacity: 1)
         sem_init(semaphore, 0, 0)
     }
@@ -19,12 +19,12 @@ final class WakeSignal: @unchecked Sendable {
     }
 
     /// Wakes the waiting thread, or the next one to wait.
-    func signal() {
+    package func signal() {
         sem_post(semaphore)
     }
 
     /// Sleeps until a signal is available and consumes it.
-    func wait() {
+    package func wait() {
         while sem_wait(semaphore) != 0, errno == EINTR {}
     }
 }

@@ -1,0 +1,24 @@
+import Platform
+import Testing
+
+/// The clocks agree with each other and the poll timeout rounds up.
+@Suite struct SystemClockTests {
+    @Test func clocksAgree() {
+        let wall = SystemClock.wallMilliseconds()
+        #expect(abs(Int64(SystemClock.wallSeconds()) - wall / 1000) <= 1)
+        #expect(abs(Int64(SystemClock.coarseWallSeconds()) - wall / 1000) <= 1)
+        #expect(wall > 1_767_225_600_000, "after 2026-01-01")
+        let precise = SystemClock.monotonicMilliseconds()
+        let coarse = SystemClock.coarseMonotonicMilliseconds()
+        #expect(precise >= coarse && precise - coarse < 50, "the coarse clock lags by at most a tick")
+    }
+
+    @Test func pollTimeoutRoundsUpAndNeverGoesNegative() {
+        let now = ContinuousClock.now
+        #expect(SystemClock.pollTimeout(until: now, from: now) == 0)
+        #expect(SystemClock.pollTimeout(until: now - .seconds(1), from: now) == 0)
+        #expect(SystemClock.pollTimeout(until: now + .microseconds(1), from: now) == 1)
+        #expect(SystemClock.pollTimeout(until: now + .milliseconds(1500), from: now) == 1500)
+        #expect(SystemClock.pollTimeout(until: now + .seconds(10_000_000), from: now) == Int32.max)
+    }
+}
