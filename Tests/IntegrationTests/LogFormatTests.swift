@@ -40,4 +40,38 @@ struct LogFormatTests {
                                                          "--dns-listen", "127.0.0.1:0", "--api-listen", "127.0.0.1:0"])
         #expect(result.status != 0 && result.output.contains("--log-format is text or json"), "\(result.output)")
     }
+
+    @Test("a log that cannot be written (stderr on /dev/full) stops nothing: the server starts, adds and serves a domain, and exits 0 on SIGTERM", arguments: ["json", "text"])
+    func unwritableLog(format: String) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("logs-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (dnsPort, apiPort) = (try freeLoopbackPort(), try freeLoopbackPort())
+        let process = Process()
+        process.executableURL = ServerProcess.binary
+        process.arguments = ["serve", "--log-format", format, "--zones", ServerProcess.repositoryZones.path,
+                             "--db", folder.appendingPathComponent("db.sqlite").path, "--workers", "2",
+                             "--dns-listen", "127.0.0.1:\(dnsPort)", "--api-listen", "127.0.0.1:\(apiPort)",
+                             "--dkim-key-pool", "2"]
+        let output = folder.appendingPathComponent("stdout")
+        FileManager.default.createFile(atPath: output.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: output)
+        process.standardError = try #require(FileHandle(forWritingAtPath: "/dev/full"))
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        let key = try #require(try secondsUntil(30) {
+            (try? String(contentsOf: output, encoding: .utf8))?.firstMatch(of: /wm_[0-9A-Za-z]{32}/) != nil
+        }.flatMap { _ in (try? String(contentsOf: output, encoding: .utf8))?.firstMatch(of: /wm_[0-9A-Za-z]{32}/).map { String($0.0) } })
+        let api = "http://127.0.0.1:\(apiPort)/api/v1/domains"
+        #expect(try secondsUntil(30) { (try? run("curl", ["-sf", "-H", "X-API-Key: \(key)", api]).status) == 0 } != nil)
+        let added = try run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", api, "-H", "X-API-Key: \(key)",
+                                     "-H", "Content-Type: application/json", "-d", #"{"name": "unlogged.example"}"#]).output
+        #expect(added == "201")
+        let answer = try run("dig", ["@127.0.0.1", "-p", "\(dnsPort)", "+norec", "+time=2", "+tries=3", "unlogged.example", "SOA"]).output
+        #expect(answer.contains("status: NOERROR") && answer.contains("flags: qr aa"), "\(answer)")
+        #expect(process.isRunning)
+        process.terminate()
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+    }
 }
