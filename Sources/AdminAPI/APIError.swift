@@ -26,6 +26,8 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     }
     static func notFound(_ what: String) -> APIError { APIError(.notFound, code: "not_found", "\(what) not found") }
     static let internalError = APIError(.internalServerError, code: "internal_error", "the server failed; nothing was changed")
+    static let shuttingDown = APIError(.serviceUnavailable, code: "shutting_down",
+                                       "the server is stopping; the request was not completed")
 }
 
 extension APIError {

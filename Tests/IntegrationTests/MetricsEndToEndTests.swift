@@ -156,6 +156,43 @@ struct MetricsEndToEndTests {
         #expect(errors.isEmpty, "\(errors)")
     }
 
+    @Test("a request still unfinished at SIGTERM (half a body, a 300 s request timeout) holds the stop up for the 10 s graceful limit and is cut off; exit 0, nothing at error level")
+    func stopWithARequestInFlight() throws {
+        let server = try ServerProcess(extraArguments: ["--api-request-timeout", "300"])
+        let key = try #require(server.log.firstMatch(of: /wm_[0-9A-Za-z]{32}/).map { String($0.0) })
+        let answer = server.databasePath + ".answer"
+        let client = try SpawnedProcess("/usr/bin/env", ["python3", "-c", """
+            import socket, sys
+            s = socket.create_connection(("127.0.0.1", \(server.apiPort)))
+            s.sendall(b'POST /api/v1/domains HTTP/1.1\\r\\nHost: x\\r\\nX-API-Key: \(key)\\r\\n'
+                      b'Content-Type: application/json\\r\\nContent-Length: 100\\r\\n\\r\\n{"name"')
+            print("sent", flush=True)
+            s.settimeout(60)
+            data = b""
+            while True:
+                chunk = s.recv(65536)
+                if not chunk: break
+                data += chunk
+            print(data.decode(errors="replace"), flush=True)
+            """], output: answer)
+        defer { client.stop() }
+        _ = try secondsUntil(10) { ((try? String(contentsOfFile: answer, encoding: .utf8)) ?? "").contains("sent") }
+        Thread.sleep(forTimeInterval: 0.5)
+        let stopping = Date()
+        server.signal(SIGTERM)
+        server.process.waitUntilExit()
+        let took = Date().timeIntervalSince(stopping)
+        #expect(took > 9 && took < 25, "\(took) s")
+        #expect(server.process.terminationStatus == 0, "\(server.log)")
+        let errors = server.log.split(separator: "\n").filter { $0.contains(" error ") || $0.contains(" critical ") }
+        #expect(errors.isEmpty, "\(errors)")
+        // The cut-off request's connection is closed (with a 503 shutting_down when it can still be written).
+        #expect(try secondsUntil(10) { !client.isRunning } != nil)
+        let reply = ((try? String(contentsOfFile: answer, encoding: .utf8)) ?? "").dropFirst("sent\n".count)
+        #expect(reply.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+                || (reply.hasPrefix("HTTP/1.1 503") && reply.contains("shutting_down")), "\(reply)")
+    }
+
     @Test("NOTIFY counts per secondary: one that answers (sent, answered), one that never does (retried)")
     func notifyCounts() throws {
         let listener = try NotifyListener()
