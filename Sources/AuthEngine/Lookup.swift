@@ -8,13 +8,7 @@ struct Lookup {
 
     let zones: ZoneSet
 
-    /// Looks up `name` (as sent) for `type`. The class has already been checked.
-    func find(_ name: Name, _ type: RecordType) -> Outcome {
-        var watch: QueryWatch?
-        return find(name, type, watch: &watch)
-    }
-
-    /// `find`, also giving the watch of the zone the lookup started in, if it has one (see `QueryWatch`). Only
+    /// Looks up `name` (as sent) for `type` (the class has already been checked), also giving the watch of the zone the lookup started in, if it has one (see `QueryWatch`). Only
     /// the watch is handed out, not the zone: no reference to a shared object is taken for an unwatched zone.
     func find(_ name: Name, _ type: RecordType, watch: inout QueryWatch?) -> Outcome {
         let key = name.lowercased()

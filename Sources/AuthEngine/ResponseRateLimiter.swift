@@ -40,9 +40,6 @@ public final class ResponseRateLimiter {
     /// Responses limited by this thread, for `slip`: every `slip`-th of them is sent truncated.
     private var limitedCount: UInt64 = 0
     private var logEntries: [LogEntry]
-    /// Responses dropped and sent truncated by this limiter since it was made.
-    public private(set) var droppedCount = 0
-    public private(set) var slippedCount = 0
 
     /// A limiter for one of `threads` threads that share `settings.rate`; `seed` keys the table's hash (give each
     /// server a random one, so nobody can aim collisions at a slot).
@@ -128,7 +125,6 @@ public final class ResponseRateLimiter {
 
     private func record(_ decision: RateDecision, network: ClientAddress, prefixLength: Int, key: UInt64,
                         kind: ResponseClass.Kind, now: UInt64, report: (RateLimitEvent) -> Void) {
-        if decision == .drop { droppedCount += 1 } else { slippedCount += 1 }
         let slot = Int(truncatingIfNeeded: key >> 20) & (logEntries.count - 1)
         if logEntries[slot].key != key { logEntries[slot] = LogEntry(key: key) }
         if decision == .drop { logEntries[slot].dropped += 1 } else { logEntries[slot].slipped += 1 }

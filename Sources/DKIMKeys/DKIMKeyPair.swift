@@ -15,14 +15,6 @@ public struct DKIMKeyPair: Sendable, Equatable {
         self.privateKeyPEM = privateKeyPEM
         self.publicKeyBase64 = publicKeyBase64
     }
-
-    /// The DKIM `k=` value for this key.
-    public var dkimKeyTag: String {
-        switch algorithm {
-        case .rsa2048: "rsa"
-        case .ed25519: "ed25519"
-        }
-    }
 }
 
 extension DKIMKeyPair: CustomStringConvertible {

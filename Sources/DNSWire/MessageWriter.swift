@@ -73,8 +73,6 @@ public struct MessageWriter {
 
     public mutating func append(_ data: [UInt8]) { bytes.append(contentsOf: data) }
 
-    public mutating func append(_ data: UnsafeRawBufferPointer) { bytes.append(contentsOf: data) }
-
     /// Overwrites a 16-bit value at `offset` (used for counts and RDLENGTH).
     public mutating func patchUInt16(_ value: UInt16, at offset: Int) {
         bytes[offset] = UInt8(value >> 8)

@@ -11,8 +11,6 @@ public struct Query: Sendable {
     public var header: Header
     /// The question, with the name exactly as sent (0x20 case preserved).
     public var question: Question
-    /// The offset just past the question in the original message.
-    public var questionEnd: Int
     /// The client's EDNS parameters, or nil without an OPT record.
     public var edns: EDNSRequest?
     /// The offset of the TSIG record (RFC 8945) when the message is signed: the last additional record, whose
@@ -36,7 +34,6 @@ public struct Query: Sendable {
         let rclass = RecordClass(try reader.readUInt16("qclass"))
         self.header = header
         self.question = Question(name: name, type: type, rclass: rclass)
-        self.questionEnd = reader.offset
         self.edns = nil
         self.tsigStart = nil
         self.cookie = nil

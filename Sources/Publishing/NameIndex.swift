@@ -19,9 +19,6 @@ struct NameIndex<Value: Sendable>: Sendable {
     private(set) var members: [Name: Value] = [:]
     private var countsBelow: [Name: Int] = [:]
 
-    /// The number of members.
-    var count: Int { members.count }
-
     /// The value of exactly `name`.
     subscript(name: Name) -> Value? { members[name] }
 

@@ -105,9 +105,6 @@ public final class ZoneClaims: Sendable {
         state.withLock { $0.domains[origin.lowercased()] != nil }
     }
 
-    /// The number of names the API's domains hold.
-    public var domainCount: Int { state.withLock { $0.domains.count } }
-
     /// A zone file that `replaceFiles` refused.
     public struct RefusedFile: Sendable {
         /// The file's origin (lowercased) and path.

@@ -16,14 +16,6 @@ extension Database {
         }
     }
 
-    /// When the next message for `endpoint` is due, if any is waiting.
-    public func nextWebhookDue(endpoint: String) throws(StorageError) -> Int64? {
-        try read { db in
-            try Int64.fetchOne(db, sql: "SELECT MIN(next_attempt_at) FROM webhook_outbox WHERE endpoint = ?",
-                               arguments: [endpoint])
-        }
-    }
-
     /// Removes a message (delivered, or given up).
     public func removeWebhook(id: String) throws(StorageError) {
         try write { db in try db.execute(sql: "DELETE FROM webhook_outbox WHERE id = ?", arguments: [id]) }

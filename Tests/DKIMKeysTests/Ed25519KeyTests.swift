@@ -5,7 +5,7 @@ import Testing
 struct Ed25519KeyTests {
     @Test func publicKeyIsBase64OfThe32ByteRawKey() throws {
         let pair = try DKIMKeyGenerator.generate(.ed25519)
-        #expect(pair.dkimKeyTag == "ed25519")
+        #expect(pair.algorithm == .ed25519)
         #expect(pair.publicKeyBase64.count == 44)
         #expect(TestSupport.decodeBase64(pair.publicKeyBase64)?.count == 32)
         #expect(pair.privateKeyPEM.hasPrefix("-----BEGIN PRIVATE KEY-----\n"))

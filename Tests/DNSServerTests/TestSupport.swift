@@ -55,7 +55,7 @@ struct TestResponder: QueryResponder {
         default:
             header.isResponse = true
             response.writeHeader(header)
-            response.append(UnsafeRawBufferPointer(rebasing: query[Header.size...]))
+            response.append(Array(query[Header.size...]))
             return true
         }
     }

@@ -43,25 +43,8 @@ struct PublishedRecordsTests {
     }
 }
 
-@Suite("PublishedRecord.isPresent: comparing with answered RDATA")
-struct RecordPresenceTests {
-    let records = MailZone.publishedRecords(for: Fixture.domain, settings: ProviderSettings())
-
-    @Test func mxMatchesIgnoringCaseAndPreference() throws {
-        let mx = records[0]
-        #expect(mx.isPresent(in: [.mx(preference: 20, exchange: try Name("MAIL.WistFare.com."))]))
-        #expect(!mx.isPresent(in: [.mx(preference: 10, exchange: try Name("mail.example.com."))]))
-        #expect(!mx.isPresent(in: []))
-    }
-
-    @Test func txtMatchesTheConcatenatedStrings() throws {
-        let (_, zone) = try MailZone.zoneRecords(for: Fixture.domain, settings: ProviderSettings())
-        let dkimRData = try #require(zone.first { $0.type == .txt && $0.name.labelCount == 4 }?.rdata)
-        #expect(records[2].isPresent(in: [.txt([Array("v=spf1 -all".utf8)]), dkimRData]))
-        #expect(!records[2].isPresent(in: [.txt([Array("v=DKIM1; k=rsa; p=".utf8)])]))
-        #expect(records[1].isPresent(in: [.txt([Array("v=spf1 mx ".utf8), Array("ip4:192.0.2.25 ~all".utf8)])]))
-    }
-
+@Suite("Published records of a domain during a key rotation")
+struct RotationRecordsTests {
     @Test("a rotation's keys: only the active ones are records; published and retired ones are in the zone, a retired one with an empty p=")
     func rotationKeys() throws {
         let domain = MailDomain(name: "rot.example", dkim: [
