@@ -1,6 +1,6 @@
 import Glibc
 
-/// The clocks the server reads, in milliseconds (seconds where a protocol counts seconds), each read through the
+/// The clocks the server reads (the coarse ones, read per query, are inlinable), in milliseconds (seconds where a protocol counts seconds), each read through the
 /// vDSO without a system call.
 public enum SystemClock {
     /// Milliseconds since the UNIX epoch (`CLOCK_REALTIME`): the timestamps the API stores and shows.
@@ -16,6 +16,7 @@ public enum SystemClock {
 
     /// Seconds since the UNIX epoch from the coarse real-time clock (a tick of a few milliseconds): DNS cookie
     /// timestamps, read once per query.
+    @inlinable
     public static func coarseWallSeconds() -> UInt64 {
         UInt64(max(0, read(CLOCK_REALTIME_COARSE).tv_sec))
     }
@@ -27,6 +28,7 @@ public enum SystemClock {
 
     /// Monotonic milliseconds from the coarse clock, a few nanoseconds a read; its tick of a few milliseconds is
     /// fine for what is measured per query (rate-limit buckets that refill per second).
+    @inlinable
     public static func coarseMonotonicMilliseconds() -> UInt64 {
         milliseconds(read(CLOCK_MONOTONIC_COARSE))
     }
@@ -41,13 +43,15 @@ public enum SystemClock {
         return Int32(clamping: seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
     }
 
-    private static func read(_ clock: clockid_t) -> timespec {
+    @usableFromInline
+    static func read(_ clock: clockid_t) -> timespec {
         var time = timespec()
         clock_gettime(clock, &time)
         return time
     }
 
-    private static func milliseconds(_ time: timespec) -> UInt64 {
+    @usableFromInline
+    static func milliseconds(_ time: timespec) -> UInt64 {
         UInt64(time.tv_sec) * 1000 + UInt64(time.tv_nsec) / 1_000_000
     }
 }
