@@ -14,13 +14,6 @@ public struct MailDomain: Sendable, Equatable {
         self.dkim = dkim
         self.serial = serial
     }
-
-    /// A domain with one active key under `selector`.
-    public init(name: String, dkimPublicKey: String, dkimKeyType: DKIMKeyType = .rsa, selector: String = "wistmail",
-                serial: UInt32) {
-        self.init(name: name, dkim: [DKIMPublication(selector: selector, keyType: dkimKeyType, publicKey: dkimPublicKey)],
-                  serial: serial)
-    }
 }
 
 /// One DKIM key as DNS publishes it, at `<selector>._domainkey.<domain>`.

@@ -24,8 +24,8 @@ struct PublishedRecordsTests {
             dmarcTemplate: "v=DMARC1; p=reject; rua=mailto:reports@{domain}; {unknown}"
         )
         // The key carries its own selector (the one it was made under).
-        let domain = MailDomain(name: "shop.example", dkimPublicKey: "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=",
-                                dkimKeyType: .ed25519, selector: "s2026", serial: 1)
+        let key = DKIMPublication(selector: "s2026", keyType: .ed25519, publicKey: "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=")
+        let domain = MailDomain(name: "shop.example", dkim: [key], serial: 1)
         let records = MailZone.publishedRecords(for: domain, settings: settings)
         #expect(records.map(\.kind) == [.mx, .spf, .dkim, .dmarc])
         #expect(records[0].value == "mx.example.net")

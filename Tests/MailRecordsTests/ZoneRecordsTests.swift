@@ -61,7 +61,7 @@ struct ZoneRecordsTests {
     @Test func tooLongOwnerNameThrows() throws {
         let label = String(repeating: "a", count: 63)
         let name = [label, label, label, String(repeating: "b", count: 61)].joined(separator: ".")
-        let domain = MailDomain(name: name, dkimPublicKey: Fixture.rsaKey, serial: 1)
+        let domain = MailDomain(name: name, dkim: [DKIMPublication(selector: "wistmail", keyType: .rsa, publicKey: Fixture.rsaKey)], serial: 1)
         #expect(throws: WireError.self) { try MailZone.zoneRecords(for: domain, settings: settings) }
     }
 }
