@@ -1,20 +1,25 @@
 import CoreMetrics
 import Dispatch
+import Glibc
 import Platform
 import Synchronization
 
-/// A bounded pool of keys generated ahead of time on a dedicated background thread (a POSIX thread, not a
-/// Swift concurrency task, at a lower priority: nice 10), so that taking a key is instant and RSA generation
-/// (40-260 ms) never occupies the cooperative pool nor delays DNS answers.
+/// A bounded pool of keys generated ahead of time on background threads (POSIX threads, not Swift concurrency
+/// tasks, at a lower priority: nice 10), so that taking a key is instant and RSA generation (40-260 ms) never
+/// occupies the cooperative pool nor delays DNS answers. There is a filler thread per core: a pool that runs low
+/// (a burst of adds) is refilled on every core at once, still below the DNS threads.
 public final class DKIMKeyPool: Sendable {
     private let core: KeyPoolCore
-    private let filler: Mutex<WorkerThread?>
+    private let fillers: Mutex<[WorkerThread]>
 
-    /// Creates the pool and starts the background filler thread, which fills it up to `capacity` keys.
-    public convenience init(algorithm: DKIMAlgorithm = .rsa2048, capacity: Int = 8) {
+    /// The number of online cores: the default number of filler threads.
+    public static var onlineCores: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+
+    /// Creates the pool and starts `fillers` background threads, which fill it up to `capacity` keys.
+    public convenience init(algorithm: DKIMAlgorithm = .rsa2048, capacity: Int = 8, fillers: Int = onlineCores) {
         let timer = CoreMetrics.Timer(label: "wistdns_dkim_key_generation_seconds",
                                       dimensions: [("algorithm", algorithm.rawValue)], preferredDisplayUnit: .seconds)
-        self.init(capacity: capacity) { () throws(CryptoError) in
+        self.init(capacity: capacity, fillers: fillers) { () throws(CryptoError) in
             let start = DispatchTime.now().uptimeNanoseconds
             defer { timer.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - start)) }
             return try DKIMKeyGenerator.generate(algorithm)
@@ -22,13 +27,16 @@ public final class DKIMKeyPool: Sendable {
     }
 
     /// Creates a pool whose keys come from `generate` (tests substitute a generator they control).
-    init(capacity: Int, generate: @escaping @Sendable () throws(CryptoError) -> DKIMKeyPair) {
+    init(capacity: Int, fillers: Int = 1, generate: @escaping @Sendable () throws(CryptoError) -> DKIMKeyPair) {
         precondition(capacity >= 1, "DKIMKeyPool: capacity must be at least 1")
+        precondition(fillers >= 1, "DKIMKeyPool: at least one filler thread")
         let core = KeyPoolCore(capacity: capacity, generate: generate)
         self.core = core
         // Key generation is background work (nice 10): the DNS threads must win the CPU when both want it. A process
-        // that cannot make one thread cannot serve either: a failure traps, as it always did.
-        filler = Mutex(try! WorkerThread(name: "wistdns-dkim", niceness: 10) { core.runFiller() })
+        // that cannot make a thread cannot serve either: a failure traps, as it always did.
+        self.fillers = Mutex((0..<fillers).map { _ in
+            try! WorkerThread(name: "wistdns-dkim", niceness: 10) { core.runFiller() }
+        })
     }
 
     deinit {
@@ -38,7 +46,10 @@ public final class DKIMKeyPool: Sendable {
     /// Takes a ready key if one is there (instant), otherwise generates one on the calling thread. Wakes the filler.
     /// After `stop()` it still works, always generating on the calling thread.
     public func take() throws(CryptoError) -> DKIMKeyPair {
-        let key = core.state.withLock { $0.ready.popLast() }
+        let key = core.state.withLock { state in
+            state.paused = false
+            return state.ready.popLast()
+        }
         core.wakeup.signal()
         if let key { return key }
         return try core.generate()
@@ -52,6 +63,7 @@ public final class DKIMKeyPool: Sendable {
     public func next() async throws -> DKIMKeyPair {
         try await withCheckedThrowingContinuation { continuation in
             let outcome: Result<DKIMKeyPair, CryptoError>? = core.state.withLock { state in
+                state.paused = false
                 if let key = state.ready.popLast() { return .success(key) }
                 if state.stopped { return .failure(KeyPoolCore.stoppedError) }
                 state.waiters.append(continuation)
@@ -67,11 +79,16 @@ public final class DKIMKeyPool: Sendable {
         core.state.withLock { $0.ready.count }
     }
 
-    /// Stops the filler thread and waits for it to finish (at most one generation in progress) and fails the
-    /// waiting `next()` callers. Keys already ready can still be taken. Safe to call more than once; deinit calls it.
+    /// Stops the filler threads and waits for them to finish (at most one generation in progress each) and fails
+    /// the waiting `next()` callers. Keys already ready can still be taken. Safe to call more than once; deinit
+    /// calls it.
     public func stop() {
         for waiter in core.markStopped() { waiter.resume(throwing: KeyPoolCore.stoppedError) }
-        core.wakeup.signal()
-        filler.withLock { $0.take() }?.join()
+        let threads = fillers.withLock { threads in
+            defer { threads = [] }
+            return threads
+        }
+        for _ in threads { core.wakeup.signal() }
+        for thread in threads { thread.join() }
     }
 }

@@ -1,21 +1,25 @@
 import Platform
 import Synchronization
 
-/// The state a `DKIMKeyPool` shares with its filler thread, and the filler's loop.
+/// The state a `DKIMKeyPool` shares with its filler threads, and their loop.
 ///
-/// The filler generates while fewer than `capacity` keys are ready or an async caller is waiting, and
-/// otherwise sleeps on `wakeup`, which every take, wait and stop signals.
+/// Fillers generate while the keys ready and being made number fewer than `capacity`, or fewer than the async
+/// callers waiting, and otherwise sleep on `wakeup`, which every take, wait and stop signals. A filler that starts
+/// a generation while more are wanted wakes another, so a pool that runs low is refilled on every filler at once.
 final class KeyPoolCore: Sendable {
     struct State {
         var ready: [DKIMKeyPair] = []
         /// Callers of `next()` waiting for a key, oldest first.
         var waiters: [CheckedContinuation<DKIMKeyPair, any Error>] = []
+        /// Generations in progress.
+        var generating = 0
         var stopped = false
-        /// Set after a failed generation: the filler sleeps until the next signal instead of retrying at once.
-        var pausedAfterFailure = false
+        /// Set after a failed generation: the fillers sleep until a take or a wait clears it, instead of retrying
+        /// at once.
+        var paused = false
     }
 
-    private enum Step { case generate, sleep, exit }
+    private enum Step { case generate(wakeAnother: Bool), sleep, exit }
 
     static let stoppedError = CryptoError(operation: "DKIMKeyPool.next", detail: "the pool was stopped")
 
@@ -29,13 +33,14 @@ final class KeyPoolCore: Sendable {
         self.generate = generate
     }
 
-    /// The filler thread's body; returns once the pool is stopped.
+    /// A filler thread's body; returns once the pool is stopped.
     func runFiller() {
         while true {
             switch nextStep() {
             case .exit: return
             case .sleep: wakeup.wait()
-            case .generate:
+            case .generate(let wakeAnother):
+                if wakeAnother { wakeup.signal() }
                 do { deliver(try generate()) } catch { fail(error) }
             }
         }
@@ -53,17 +58,18 @@ final class KeyPoolCore: Sendable {
     private func nextStep() -> Step {
         state.withLock { state in
             if state.stopped { return .exit }
-            if state.pausedAfterFailure {
-                state.pausedAfterFailure = false
-                return .sleep
-            }
-            return state.waiters.isEmpty && state.ready.count >= capacity ? .sleep : .generate
+            if state.paused { return .sleep }
+            let wanted = max(capacity - state.ready.count, state.waiters.count) - state.generating
+            guard wanted > 0 else { return .sleep }
+            state.generating += 1
+            return .generate(wakeAnother: wanted > 1)
         }
     }
 
     /// Hands a new key to the oldest waiter, or keeps it if there is room.
     private func deliver(_ key: DKIMKeyPair) {
         let waiter: CheckedContinuation<DKIMKeyPair, any Error>? = state.withLock { state in
+            state.generating -= 1
             if !state.waiters.isEmpty { return state.waiters.removeFirst() }
             if !state.stopped, state.ready.count < capacity { state.ready.append(key) }
             return nil
@@ -71,10 +77,11 @@ final class KeyPoolCore: Sendable {
         waiter?.resume(returning: key)
     }
 
-    /// Fails every waiter with the generation error and pauses the filler until it is signalled again.
+    /// Fails every waiter with the generation error and pauses the fillers until the next take or wait.
     private func fail(_ error: CryptoError) {
         let waiters = state.withLock { state in
-            state.pausedAfterFailure = true
+            state.generating -= 1
+            state.paused = true
             defer { state.waiters = [] }
             return state.waiters
         }

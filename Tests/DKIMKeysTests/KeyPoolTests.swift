@@ -8,6 +8,9 @@ import Testing
 final class FakeGenerator: Sendable {
     let calls = Atomic<Int>(0)
     let failing = Atomic<Bool>(false)
+    /// Generations running now, and the most that ever ran at once.
+    let running = Atomic<Int>(0)
+    let mostAtOnce = Atomic<Int>(0)
     let delay: Duration
     let firstCallGate: DispatchSemaphore?
 
@@ -19,14 +22,17 @@ final class FakeGenerator: Sendable {
 
     func make() throws(CryptoError) -> DKIMKeyPair {
         let number = calls.add(1, ordering: .relaxed).newValue
+        let now = running.add(1, ordering: .relaxed).newValue
+        defer { running.subtract(1, ordering: .relaxed) }
+        mostAtOnce.max(now, ordering: .relaxed)
         if number == 1 { firstCallGate?.wait() }
         if delay > .zero { Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18) }
         if failing.load(ordering: .relaxed) { throw CryptoError(operation: "fake", detail: "switched off") }
         return DKIMKeyPair(algorithm: .ed25519, privateKeyPEM: "private \(number)", publicKeyBase64: "public \(number)")
     }
 
-    func pool(capacity: Int) -> DKIMKeyPool {
-        DKIMKeyPool(capacity: capacity) { () throws(CryptoError) in try self.make() }
+    func pool(capacity: Int, fillers: Int = 1) -> DKIMKeyPool {
+        DKIMKeyPool(capacity: capacity, fillers: fillers) { () throws(CryptoError) in try self.make() }
     }
 }
 
@@ -49,6 +55,34 @@ struct KeyPoolTests {
         try await Task.sleep(for: .milliseconds(50))
         #expect(pool.readyCount == 3)
         #expect(generator.calls.load(ordering: .relaxed) == 3)
+    }
+
+    @Test("a pool that runs low is refilled on every filler at once, and never past its capacity")
+    func fillersWorkTogether() async throws {
+        let generator = FakeGenerator(delay: .milliseconds(100))
+        let pool = generator.pool(capacity: 8, fillers: 4)
+        defer { pool.stop() }
+        #expect(try await eventually { pool.readyCount == 8 })
+        #expect(generator.mostAtOnce.load(ordering: .relaxed) == 4)
+        for _ in 0..<8 { _ = try pool.take() }
+        #expect(try await eventually { pool.readyCount == 8 })
+        try await Task.sleep(for: .milliseconds(250))
+        #expect(pool.readyCount == 8)
+        // 8 taken, 8 made ahead: a few more at most (a take made on this thread while the pool was empty).
+        #expect((16...18).contains(generator.calls.load(ordering: .relaxed)), "\(generator.calls.load(ordering: .relaxed))")
+    }
+
+    @Test("after a failed generation every filler waits for the next take instead of retrying at once")
+    func failurePausesEveryFiller() async throws {
+        let generator = FakeGenerator(failing: true)
+        let pool = generator.pool(capacity: 4, fillers: 3)
+        defer { pool.stop() }
+        #expect(try await eventually { generator.calls.load(ordering: .relaxed) >= 1 })
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(generator.calls.load(ordering: .relaxed) <= 3, "one try per filler at most, then a pause")
+        generator.failing.store(false, ordering: .relaxed)
+        _ = try? pool.take()
+        #expect(try await eventually { pool.readyCount == 4 })
     }
 
     @Test func takeWithReadyKeysDoesNotGenerate() async throws {
