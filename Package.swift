@@ -53,7 +53,7 @@ let package = Package(
         .target(
             name: "Notify",
             dependencies: [
-                "DNSWire", "Platform", "CSocketShims", "TSIG",
+                "DNSWire", "Platform", "TSIG",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -28,7 +28,7 @@ struct APIErrorMiddleware: RouterMiddleware {
             var badRequest = APIError.badRequest("the request is not valid HTTP/1.1: \(error)")
             badRequest.headers[.connection] = "close"
             return badRequest.response
-        } catch is CancellationError {
+        } catch is CancellationError where Task.isCancelled {
             // The server is stopping and the request outlived the graceful-shutdown limit: not a failure of ours.
             context.logger.notice("request cancelled: the server is stopping")
             return APIError.shuttingDown.response

@@ -139,15 +139,13 @@ public final class DomainService: Sendable {
         return text
     }
 
-    /// A stored domain with its DKIM keys; 404 when there is none.
+    /// A stored domain with its DKIM keys, read in one transaction; 404 when there is none.
     private func stored(id: String) async throws -> (DomainRow, [DKIMKeyRow]) {
         let database = self.database
-        let found = try await offload.run { () -> (DomainRow, [DKIMKeyRow])? in
-            guard let row = try database.domain(id: id) else { return nil }
-            return (row, try database.dkimKeys(domainID: id))
+        guard let stored = try await offload.run({ try database.storedDomain(id: id) }) else {
+            throw APIError.notFound("domain \(id)")
         }
-        guard let found else { throw APIError.notFound("domain \(id)") }
-        return found
+        return (stored.row, stored.keys)
     }
 
     /// Adds a domain: validates the name and every name its zone holds, takes a DKIM key, then in one step on

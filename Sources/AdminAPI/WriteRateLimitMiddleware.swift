@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Platform
 
 /// Refuses a changing request (POST, PUT, PATCH, DELETE) with 429 `rate_limited` and `Retry-After` when its API
 /// key has used up its `WriteRateLimiter` bucket. Runs after the key is authenticated.
@@ -14,7 +15,7 @@ struct WriteRateLimitMiddleware: RouterMiddleware {
         guard [.post, .put, .patch, .delete].contains(request.method), let key = context.apiKey else {
             return try await next(request, context)
         }
-        let now = Double(DispatchTime.now().uptimeNanoseconds) / 1e9
+        let now = Double(SystemClock.monotonicMilliseconds()) / 1000
         if let wait = limiter.take(key: key.id, now: now) {
             let rate = limiter.rate == limiter.rate.rounded() ? String(Int(limiter.rate)) : String(limiter.rate)
             var error = APIError(.tooManyRequests, code: "rate_limited",

@@ -1,3 +1,5 @@
+import Platform
+
 extension DNSServer {
     /// Tuning of the socket layer. The defaults suit an authoritative server on a small machine.
     public struct Options: Sendable {
@@ -37,11 +39,7 @@ extension DNSServer {
         }
 
         /// The idle timeout in whole milliseconds (rounded up).
-        var tcpIdleTimeoutMilliseconds: UInt64 {
-            let (seconds, attoseconds) = tcpIdleTimeout.components
-            guard seconds >= 0, attoseconds >= 0 else { return 0 }
-            return UInt64(seconds) * 1000 + UInt64((attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
-        }
+        var tcpIdleTimeoutMilliseconds: UInt64 { UInt64(SystemClock.milliseconds(roundingUp: tcpIdleTimeout)) }
 
         /// Why these options cannot be used, or nil.
         var problem: String? {

@@ -1,4 +1,3 @@
-import CSocketShims
 import DNSWire
 import Platform
 import Glibc

@@ -1,4 +1,3 @@
-import CSocketShims
 import DNSWire
 import Platform
 import Glibc
@@ -41,7 +40,7 @@ struct NotifierThread {
                 do {
                     while let (count, source) = try socket.receive(into: &buffer) { handle(Array(buffer.prefix(count)), from: source) }
                 } catch {
-                    logger.warning("NOTIFY answers not read: \(error)")
+                    logger.debug("NOTIFY answers not read: \(error)")
                 }
             }
         }

@@ -2,8 +2,8 @@ import DNSWire
 import Glibc
 
 /// A non-blocking UDP or TCP socket of one address family, bound to the wildcard address on a port the system
-/// picks: the client side from which queries and NOTIFYs leave and on which their answers arrive. An IPv6 socket
-/// is IPv6 only. Errors name the system call and `label`.
+/// picks: the client side from which queries and NOTIFYs leave and on which their answers arrive. Errors name the
+/// system call and `label`.
 package struct ClientSocket: Sendable {
     /// A datagram (UDP) or stream (TCP) socket.
     package enum Kind: Sendable {
@@ -16,8 +16,10 @@ package struct ClientSocket: Sendable {
     /// What the socket is for, in errors (`notify/udp4`).
     package let label: String
 
-    /// Opens and binds the socket.
-    package init(family: IPAddressText.Family, kind: Kind = .datagram, label: String) throws(SystemError) {
+    /// Opens and binds the socket. An IPv6 socket is IPv6 only unless `v6Only` is false; then it also reaches
+    /// IPv4-mapped addresses (`::ffff:192.0.2.1`) over IPv4.
+    package init(family: IPAddressText.Family, kind: Kind = .datagram, v6Only: Bool = true,
+                 label: String) throws(SystemError) {
         self.family = family
         self.label = label
         let type = Int32(kind == .datagram ? SOCK_DGRAM.rawValue : SOCK_STREAM.rawValue)
@@ -26,7 +28,7 @@ package struct ClientSocket: Sendable {
         guard raw >= 0 else { throw SystemError("socket", address: label, code: errno) }
         descriptor = FileDescriptor(raw)
         if family == .ipv6 {
-            var on: Int32 = 1
+            var on: Int32 = v6Only ? 1 : 0
             guard setsockopt(raw, Int32(IPPROTO_IPV6), IPV6_V6ONLY, &on, socklen_t(MemoryLayout<Int32>.size)) == 0 else {
                 throw SystemError("setsockopt(IPV6_V6ONLY)", address: label, code: errno)
             }

@@ -37,20 +37,36 @@ public enum SystemClock {
     /// wake just before the deadline and spin.
     public static func pollTimeout(until deadline: ContinuousClock.Instant,
                                    from now: ContinuousClock.Instant = .now) -> Int32 {
-        let left = deadline - now
-        guard left > .zero else { return 0 }
-        let (seconds, attoseconds) = left.components
-        return Int32(clamping: seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
+        Int32(clamping: milliseconds(roundingUp: deadline - now))
     }
 
-    @usableFromInline
+    /// Whole milliseconds of `duration`, rounded up; 0 for a duration that is not positive.
+    public static func milliseconds(roundingUp duration: Duration) -> Int64 {
+        guard duration > .zero else { return 0 }
+        let (seconds, attoseconds) = duration.components
+        let fraction = (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
+        let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1000)
+        guard !overflow, whole <= .max - fraction else { return .max }
+        return whole + fraction
+    }
+
+    /// Sleeps the calling thread for `duration` (the rest of it again after a signal).
+    public static func sleep(for duration: Duration) {
+        guard duration > .zero else { return }
+        let (seconds, attoseconds) = duration.components
+        var request = timespec(tv_sec: Int(clamping: seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
+        var remaining = timespec()
+        while nanosleep(&request, &remaining) != 0, errno == EINTR { request = remaining }
+    }
+
+    @inlinable
     static func read(_ clock: clockid_t) -> timespec {
         var time = timespec()
         clock_gettime(clock, &time)
         return time
     }
 
-    @usableFromInline
+    @inlinable
     static func milliseconds(_ time: timespec) -> UInt64 {
         UInt64(time.tv_sec) * 1000 + UInt64(time.tv_nsec) / 1_000_000
     }

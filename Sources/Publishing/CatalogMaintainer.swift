@@ -1,6 +1,5 @@
 import AuthEngine
 import DNSWire
-import Glibc
 import Logging
 import Platform
 import Storage
@@ -74,8 +73,7 @@ public final class CatalogMaintainer: Sendable {
 
     /// On the rebuild thread: lets the changes of the next `delay` join, then rebuilds.
     private func rebuildAfterDelay() {
-        let microseconds = delay.components.seconds * 1_000_000 + delay.components.attoseconds / 1_000_000_000_000
-        usleep(UInt32(clamping: microseconds))
+        SystemClock.sleep(for: delay)
         scheduled.withLock { $0 = false }
         do {
             try rebuild()

@@ -10,7 +10,9 @@ final class Socket {
     /// Opens a UDP or TCP socket of the server's family, bound to port 0 (a random source port).
     init(for server: ResolverAddress, tcp: Bool) throws(LookupFailure) {
         do {
-            socket = try ClientSocket(family: server.family, kind: tcp ? .stream : .datagram, label: "verify")
+            // Not IPv6 only: a resolver or a nameserver's AAAA may be an IPv4-mapped address.
+            socket = try ClientSocket(family: server.family, kind: tcp ? .stream : .datagram, v6Only: false,
+                                      label: "verify")
         } catch {
             throw Socket.failure(error)
         }

@@ -406,6 +406,7 @@ struct ServeOptions: ParsableArguments {
         guard resolved.tcpIdleTimeout >= 1, resolved.tcpMaxConnections >= 1, resolved.tcpMaxPerSource >= 1 else {
             throw ValidationError("TCP idle timeout and connection caps must be at least 1")
         }
+        guard resolved.tcpIdleTimeout <= 86_400 else { throw ValidationError("the TCP idle timeout is at most 86400 seconds") }
         guard resolved.verifyFirstCheck >= 0 else { throw ValidationError("the first check delay cannot be negative") }
         guard resolved.verifyInterval >= 1 else { throw ValidationError("the verify interval is at least 1 second") }
         guard (1 ... 1024).contains(resolved.keyPoolSize) else { throw ValidationError("the DKIM key pool holds 1 to 1024 keys") }

@@ -25,11 +25,22 @@ struct WebhookTests {
         (["http://10.1.2.3/hook"], secret, false, "private or special address"),
         (["https://8.8.8.8/hook"], nil, false, "--webhook-secret"),
         (["https://8.8.8.8/hook"], "whsec_c2hvcnQ=", false, "--webhook-secret"),
+        (["https://8.8.8.8/hook"], "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw!", false, "--webhook-secret"),
+        (["https://8.8.8.8/hook"], "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaS", false, "--webhook-secret"),
     ] as [([String], String?, Bool, String)])
     func settingsChecked(urls: [String], secret: String?, allow: Bool, message: String) {
         #expect { try WebhookSettings(urls: urls, secret: secret, allowPrivateAddresses: allow) } throws: { error in
             "\(error)".contains(message)
         }
+    }
+
+    @Test("a secret's base64 may leave out its padding: the same key signs")
+    func unpaddedSecret() throws {
+        let padded = try WebhookSettings(urls: ["https://8.8.8.8/hook"], secret: "whsec_c2l4dGVlbiBvY3RldHMgbG9uZw==",
+                                         allowPrivateAddresses: false)
+        let bare = try WebhookSettings(urls: ["https://8.8.8.8/hook"], secret: "whsec_c2l4dGVlbiBvY3RldHMgbG9uZw",
+                                       allowPrivateAddresses: false)
+        #expect(padded.headers(id: "msg_1", timestamp: 1, body: "{}").map(\.1) == bare.headers(id: "msg_1", timestamp: 1, body: "{}").map(\.1))
     }
 
     @Test("with the option, a loopback receiver is allowed; a host name is checked when delivered")

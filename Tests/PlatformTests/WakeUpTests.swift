@@ -31,6 +31,8 @@ import Testing
     }
 
     @Test func detachedThreadRunsWithItsNameAndNiceValue() throws {
+        errno = 0
+        let base = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
         let seen = Mutex<(String, Int32)?>(nil)
         let done = WakeSignal()
         try WorkerThread.detach(name: "test-detached", niceness: 7) {
@@ -46,7 +48,7 @@ import Testing
         done.wait()
         let (name, nice) = try #require(seen.withLock { $0 })
         #expect(name == "test-detached")
-        #expect(nice == 7)
+        #expect(nice == max(base, 7), "a process already nicer than 7 cannot go back without privilege")
     }
 
     private func poll(_ signal: EventSignal) -> Int32 {

@@ -26,6 +26,21 @@ struct StubResolverTests {
         #expect(sent.first?.header.recursionDesired == true)
     }
 
+    @Test("an IPv4-mapped IPv6 address (a resolver given so, a nameserver's AAAA) is reached over IPv4, on UDP and TCP")
+    func mappedAddress() async throws {
+        let good = self.good
+        let server = try FakeDNSServer { query, overTCP in
+            [.answer(reply(to: query, answers: [Record(name: query.questions[0].name, type: .a, ttl: 60, rdata: .a(good))],
+                           truncated: !overTCP))]
+        }
+        defer { server.stop() }
+        let mapped = try ResolverAddress("[::ffff:127.0.0.1]:\(server.address.port)")
+        #expect(mapped.family == .ipv6)
+        let response = try await resolver.query(try Name("mapped.example.", origin: .root), .a, server: mapped, recursionDesired: false)
+        #expect(addresses(response) == [good])
+        #expect(server.queries.withLock { $0.count } == 2, "UDP (truncated), then TCP")
+    }
+
     @Test func wrongIDIsIgnored() async throws {
         let server = try FakeDNSServer { query, _ in
             var wrong = answer(query, [6, 6, 6, 6])
