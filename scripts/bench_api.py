@@ -126,7 +126,7 @@ def main():
     parser.add_argument("--binary", default=".build/release/wistdns")
     parser.add_argument("--adds", type=int, default=200)
     parser.add_argument("--rate", type=float, default=4.0, help="adds per second in the paced series")
-    parser.add_argument("--pool", type=int, default=8, help="DKIM keys generated ahead (--dkim-key-pool)")
+    parser.add_argument("--pool", type=int, default=64, help="DKIM keys generated ahead (--dkim-key-pool)")
     parser.add_argument("--probe", metavar="NAME", help="also query NAME SOA every 2 ms during the paced adds "
                         "(a zone of --zones) and report those latencies")
     parser.add_argument("--zones", help="zones folder to serve beside the API's domains (default: the repository's "
@@ -152,10 +152,10 @@ def main():
             key = match.group(0) if match else None
         if key is None:
             sys.exit("the server printed no API key")
-        time.sleep(max(2.0, args.pool * 0.3))  # let the key pool fill, as on a server that has been up a while
+        time.sleep(max(2.0, args.pool * 0.15))  # let the key pool fill, as on a server that has been up a while
         run_series(f"paced at {args.rate:g}/s", args.adds, 1.0 / args.rate, api_port, dns_port, key, "p", server.pid,
                    args.probe)
-        time.sleep(max(2.0, args.pool * 0.3))
+        time.sleep(max(2.0, args.pool * 0.15))
         run_series("back to back", args.adds, 0, api_port, dns_port, key, "b", server.pid)
     finally:
         server.terminate()
