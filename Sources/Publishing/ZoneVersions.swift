@@ -2,6 +2,7 @@ import AuthEngine
 import DNSWire
 import Foundation
 import Storage
+import Synchronization
 
 /// Gives generated zones (the API's domains, the catalog) serials and a change history that survive restarts,
 /// so secondaries see every change as a newer serial and can follow it by IXFR.
@@ -12,10 +13,22 @@ import Storage
 public struct ZoneVersions: Sendable {
     let database: Database
     let limits: JournalLimits
+    /// The stored versions read ahead by `preloading`, while it runs (shared by the copies of this value).
+    private let preloaded = ReadAhead()
 
     public init(database: Database, limits: JournalLimits = JournalLimits()) {
         self.database = database
         self.limits = limits
+    }
+
+    /// Runs `body` (a start that serves every stored zone) with every stored version read ahead in one
+    /// transaction, so that each zone's first `zone(...)` finds its version in memory. A version is taken from the
+    /// read-ahead once: a later call reads the database again, as it may have changed since.
+    public func preloading<T>(_ body: () throws -> T) throws -> T {
+        let all = try database.allZoneVersions()
+        preloaded.set(all)
+        defer { preloaded.set(nil) }
+        return try body()
     }
 
     /// The zone to serve for `records` at `origin`. `current` is the version of the zone being served now, if
@@ -33,7 +46,7 @@ public struct ZoneVersions: Sendable {
                             of: origin, as: name, records: records, history: current.history, now: now, watch: watch)
         } else if let current {
             previous = (current.records, current.history)
-        } else if let stored = try database.zoneVersion(name: name) {
+        } else if let stored = try storedVersion(name: name) {
             previous = (try RecordList.decode(Array(stored.version.records)),
                         try stored.changes.map(Self.delta(from:)))
         } else {
@@ -44,6 +57,15 @@ public struct ZoneVersions: Sendable {
             return try Zone(origin: origin, records: records, watch: watch)
         }
         return try save(change, of: origin, as: name, records: records, history: previous.history, now: now, watch: watch)
+    }
+
+    /// The stored version of `name`: from the read-ahead of `preloading` the first time a name is asked for, else
+    /// (a second time, or outside `preloading`) from the database.
+    private func storedVersion(name: String) throws -> (version: ZoneVersionRow, changes: [ZoneChangeRow])? {
+        switch preloaded.take(name) {
+        case .read(let stored): return stored
+        case .askTheDatabase: return try database.zoneVersion(name: name)
+        }
     }
 
     /// Serves `records` as the version after `change`: with the previous serial when nothing but the SOA serial
@@ -95,5 +117,39 @@ public struct ZoneVersions: Sendable {
         }
         return ZoneDelta(oldSOA: oldSOA, newSOA: newSOA, removed: Array(removed.dropFirst()),
                          added: Array(added.dropFirst()))
+    }
+}
+
+/// The stored zone versions `ZoneVersions.preloading` read ahead, by lowercased name; nil outside it.
+private final class ReadAhead: Sendable {
+    typealias Stored = (version: ZoneVersionRow, changes: [ZoneChangeRow])
+
+    private struct State {
+        var versions: [String: Stored]
+        /// The names asked for already: their versions may have changed since the read.
+        var taken: Set<String> = []
+    }
+
+    private let state = Mutex<State?>(nil)
+
+    /// Starts (`versions`) or ends (nil) a read-ahead.
+    func set(_ versions: [String: Stored]?) {
+        state.withLock { $0 = versions.map { State(versions: $0) } }
+    }
+
+    /// What the read-ahead knows of a name.
+    enum Answer {
+        /// Its stored version, or none (`nil`: the name had no version when it was read).
+        case read(Stored?)
+        /// Nothing any more (no read-ahead, or the name was asked for already): ask the database.
+        case askTheDatabase
+    }
+
+    /// The read-ahead's answer for `name`: what was read, the first time it is asked for during a read-ahead.
+    func take(_ name: String) -> Answer {
+        state.withLock { state in
+            guard state != nil, state!.taken.insert(name).inserted else { return .askTheDatabase }
+            return .read(state!.versions.removeValue(forKey: name))
+        }
     }
 }

@@ -90,7 +90,8 @@ struct ServeCommand: AsyncParsableCommand {
         if settings.resolvers.isEmpty {
             logger.notice("no --resolver configured: verify checks our own server only, and domains cannot turn verified")
         }
-        let generated = try service.publishAll(logger: logger)
+        // Every stored zone version read in one transaction, not one a domain.
+        let generated = try versions.preloading { try service.publishAll(logger: logger) }
         let skippedNote = generated.skipped > 0 ? "; \(generated.skipped) stored domains are not served (see the errors above)" : ""
         logger.info("serving \(generated.served) domains from \(settings.database)\(skippedNote)")
         try catalog?.rebuild()

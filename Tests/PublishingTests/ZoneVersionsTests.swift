@@ -53,6 +53,34 @@ struct ZoneVersionsTests {
         #expect(restarted.changes(since: 100)?.count == 1)
     }
 
+    @Test("a start with every version read ahead serves what one read a zone would: serials, journal, a new zone; a second call reads the database again")
+    func preloadingServesTheSame() throws {
+        let database = try Database.inMemory()
+        let versions = ZoneVersions(database: database)
+        let other = try Name("other.example.")
+        let first = try versions.zone(origin: origin, records: try mailZone(serial: 100), current: nil, now: april2026)
+        let changed = try versions.zone(origin: origin, records: try mailZone(serial: 100, text: "v=spf1 -all"),
+                                        current: first, now: april2026)
+        let plain = try versions.zone(origin: origin, records: try mailZone(serial: 1, text: "v=spf1 -all"),
+                                      current: nil, now: april2026)
+        try versions.preloading {
+            let ahead = try versions.zone(origin: origin, records: try mailZone(serial: 1, text: "v=spf1 -all"),
+                                          current: nil, now: april2026)
+            #expect(ahead.serial == plain.serial && ahead.serial == changed.serial)
+            #expect(ahead.history == plain.history && ahead.records == plain.records)
+            // Changed again inside the start: the change is journaled after the read-ahead's version.
+            let again = try versions.zone(origin: origin, records: try mailZone(serial: 1, text: "v=spf1 mx -all"),
+                                          current: nil, now: april2026)
+            #expect(SerialNumber(again.serial).isNewer(than: changed.serial) && again.history.count == 2)
+            // A name with no stored version is stored as a first version.
+            let fresh = try versions.zone(origin: other, records: try mailZone(serial: 7).map {
+                Record(name: other, type: $0.type, ttl: $0.ttl, rdata: $0.rdata)
+            }, current: nil, now: april2026)
+            #expect(fresh.serial == 7 && fresh.history.isEmpty)
+        }
+        #expect(try database.zoneVersion(name: "other.example")?.version.serial == 7)
+    }
+
     @Test("every change gets a serial newer than the one before, even within one second")
     func serialsKeepGrowing() throws {
         let database = try Database.inMemory()
