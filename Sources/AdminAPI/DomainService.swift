@@ -1,4 +1,5 @@
 import DKIMKeys
+import Dispatch
 import Logging
 import Synchronization
 import DNSWire
@@ -40,9 +41,11 @@ public final class DomainService: Sendable {
     /// Domains claim their names oldest first, so of two stored domains that overlap (stored before the overlap
     /// check existed), the one added first is served.
     public func publishAll(logger: Logger) throws -> (served: Int, skipped: Int) {
-        var skipped = 0
         let all = try database.allDomains().sorted { ($0.0.createdAt, $0.0.id) < ($1.0.createdAt, $1.0.id) }
         var added = 0
+        // Names first, one at a time and oldest first (which domain of an overlapping pair wins depends on it);
+        // then the zones, which cost the CPU, on every core.
+        var claimed: [(row: DomainRow, keys: [DKIMKeyRow])] = []
         for (row, stored) in all {
             var keys = stored
             // Ed25519 turned on since the domain was added: it gets its key now.
@@ -52,14 +55,30 @@ public final class DomainService: Sendable {
                 keys.append(key)
                 added += 1
             }
-            if let (problem, detail, held) = publishStored(row, keys: keys) {
-                logger.error("not serving \(row.name) (\(row.id)): \(detail)", metadata: ["domain": "\(row.id)", "name": "\(row.name)"])
-                unserved.withLock { $0[row.id] = (row.name, problem, held) }
-                skipped += 1
+            if let failure = claimStored(row) {
+                notServing(row, failure, logger: logger)
+            } else {
+                claimed.append((row, keys))
+            }
+        }
+        let next = Atomic(0)
+        let work = claimed
+        DispatchQueue.concurrentPerform(iterations: min(Processors.online, max(1, work.count))) { _ in
+            while case let index = next.add(1, ordering: .relaxed).oldValue, index < work.count {
+                let (row, keys) = work[index]
+                if let failure = serveClaimed(row, keys: keys) { notServing(row, failure, logger: logger) }
             }
         }
         if added > 0 { logger.info("made Ed25519 DKIM keys for \(added) domains that had none") }
+        let skipped = unserved.withLock { $0.count }
         return (all.count - skipped, skipped)
+    }
+
+    /// Records and logs why a stored domain is not served.
+    private func notServing(_ row: DomainRow, _ failure: (problem: String, detail: String, held: Bool), logger: Logger) {
+        logger.error("not serving \(row.name) (\(row.id)): \(failure.detail)",
+                     metadata: ["domain": "\(row.id)", "name": "\(row.name)"])
+        unserved.withLock { $0[row.id] = (row.name, failure.problem, failure.held) }
     }
 
     /// Tries again to serve the stored domains that could not claim their names (a zone file overlapped them):
@@ -89,6 +108,11 @@ public final class DomainService: Sendable {
     /// Claims and serves one stored domain; returns why not when it cannot be (for the API, and for the log), and
     /// whether the domain holds its name all the same.
     private func publishStored(_ row: DomainRow, keys: [DKIMKeyRow]) -> (problem: String, detail: String, held: Bool)? {
+        claimStored(row) ?? serveClaimed(row, keys: keys)
+    }
+
+    /// Claims a stored domain's name; returns why not when it cannot.
+    private func claimStored(_ row: DomainRow) -> (problem: String, detail: String, held: Bool)? {
         let origin: Name
         do {
             origin = try Name(row.name + ".")
@@ -101,6 +125,12 @@ public final class DomainService: Sendable {
         } catch {
             return ("the name \(error.reason)", "the name \(error.detail)", false)
         }
+        return nil
+    }
+
+    /// Serves the zone of a stored domain whose name it holds; returns why not when it cannot be built. Safe to call
+    /// for several domains at once.
+    private func serveClaimed(_ row: DomainRow, keys: [DKIMKeyRow]) -> (problem: String, detail: String, held: Bool)? {
         do {
             _ = try publishZone(row, keys: keys)
             return nil

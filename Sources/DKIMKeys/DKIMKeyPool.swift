@@ -1,6 +1,5 @@
 import CoreMetrics
 import Dispatch
-import Glibc
 import Platform
 import Synchronization
 
@@ -12,11 +11,8 @@ public final class DKIMKeyPool: Sendable {
     private let core: KeyPoolCore
     private let fillers: Mutex<[WorkerThread]>
 
-    /// The number of online cores: the default number of filler threads.
-    public static var onlineCores: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
-
     /// Creates the pool and starts `fillers` background threads, which fill it up to `capacity` keys.
-    public convenience init(algorithm: DKIMAlgorithm = .rsa2048, capacity: Int = 8, fillers: Int = onlineCores) {
+    public convenience init(algorithm: DKIMAlgorithm = .rsa2048, capacity: Int = 8, fillers: Int = Processors.online) {
         let timer = CoreMetrics.Timer(label: "wistdns_dkim_key_generation_seconds",
                                       dimensions: [("algorithm", algorithm.rawValue)], preferredDisplayUnit: .seconds)
         self.init(capacity: capacity, fillers: fillers) { () throws(CryptoError) in
