@@ -41,7 +41,8 @@ public final class DomainService: Sendable {
     /// Domains claim their names oldest first, so of two stored domains that overlap (stored before the overlap
     /// check existed), the one added first is served.
     public func publishAll(logger: Logger) throws -> (served: Int, skipped: Int) {
-        let all = try database.allDomains().sorted { ($0.0.createdAt, $0.0.id) < ($1.0.createdAt, $1.0.id) }
+        // Public keys only: the zones publish nothing else.
+        let all = try database.allDomains(privateKeys: false).sorted { ($0.0.createdAt, $0.0.id) < ($1.0.createdAt, $1.0.id) }
         var added = 0
         // Names first, one at a time and oldest first (which domain of an overlapping pair wins depends on it);
         // then the zones, which cost the CPU, on every core.

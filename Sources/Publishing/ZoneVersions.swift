@@ -51,7 +51,7 @@ public struct ZoneVersions: Sendable {
             // stored bytes, and the stored version is served as it is, without decoding and comparing record sets.
             let serial = UInt32(truncatingIfNeeded: stored.version.serial)
             let unchanged = records.map { $0.type == .soa ? ZoneDelta.withSerial($0, serial) : $0 }
-            if RecordList.encode(unchanged).elementsEqual(stored.version.records) {
+            if Data(RecordList.encode(unchanged)) == stored.version.records {
                 return try Zone(origin: origin, records: unchanged, history: try stored.changes.map(Self.delta(from:)),
                                 watch: watch)
             }

@@ -77,11 +77,14 @@ extension Database {
         }
     }
 
-    /// Every domain (by name) with its DKIM keys (by selector): what the DNS side builds its zones from.
-    public func allDomains() throws(StorageError) -> [(DomainRow, [DKIMKeyRow])] {
+    /// Every domain (by name) with its DKIM keys (by selector): what the DNS side builds its zones from. Without
+    /// `privateKeys` each key's `privateKeyPEM` is left empty: DNS publishes only public keys, and a start that
+    /// serves every domain need not read (and hold) every private key.
+    public func allDomains(privateKeys: Bool = true) throws(StorageError) -> [(DomainRow, [DKIMKeyRow])] {
         try read { db in
             let domains = try DomainRow.fetchAll(db, sql: "SELECT * FROM domains ORDER BY name")
-            let keys = try DKIMKeyRow.fetchAll(db, sql: "SELECT * FROM dkim_keys ORDER BY domain_id, selector")
+            let columns = privateKeys ? "*" : "domain_id, selector, algorithm, '' AS private_key_pem, public_key, created_at, state, state_since"
+            let keys = try DKIMKeyRow.fetchAll(db, sql: "SELECT \(columns) FROM dkim_keys ORDER BY domain_id, selector")
             let keysByDomain = Dictionary(grouping: keys, by: \.domainID)
             return domains.map { ($0, keysByDomain[$0.id] ?? []) }
         }

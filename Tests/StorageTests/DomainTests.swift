@@ -90,6 +90,10 @@ import Testing
         let all = try database.allDomains()
         #expect(all.map(\.0.id) == ["dom_1", "dom_2"])
         #expect(all.map(\.1) == [[dkimKey(for: "dom_1")], [dkimKey(for: "dom_2")]])
+        // For serving: the same keys without their private halves.
+        var publicOnly = [dkimKey(for: "dom_1"), dkimKey(for: "dom_2")]
+        for index in publicOnly.indices { publicOnly[index].privateKeyPEM = "" }
+        #expect(try database.allDomains(privateKeys: false).map(\.1) == [[publicOnly[0]], [publicOnly[1]]])
     }
 
     @Test func verificationResultsAreStored() throws {
