@@ -139,7 +139,7 @@ def main():
         print(f"restart: last zone answers after {server.wait_serving(last, args.timeout):.2f} s")
         time.sleep(3)  # the key pool fills
         print(f"PSS after the restart: {pss_kb(server.process.pid) / 1024:.0f} MiB "
-              f"({pss_kb(server.process.pid) * 1024 / args.zones:.0f} bytes per domain)")
+              f"({pss_kb(server.process.pid) * 1024 / args.zones:.0f} bytes per domain, the process's own base included)")
         if args.seconds and shutil.which("dnsperf"):
             rng = random.Random(20240101)
             kinds, weights = [k for k, _ in QUERY_MIX], [w for _, w in QUERY_MIX]
