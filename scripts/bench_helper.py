@@ -258,6 +258,7 @@ def cmd_knotconf(args):
 server:
     rundir: "{run}"
     listen: 127.0.0.1@{args.port}
+    reuseport: on
     udp-workers: {args.workers}
     tcp-workers: 1
     background-workers: {args.workers}
@@ -395,8 +396,8 @@ def cmd_check(args):
                 log(f"    MISMATCH {name} {key}: " + "; ".join(problems))
                 if args.verbose:
                     log(r["raw"])
-    if len(args.server) == 2:
-        a, b = args.server
+    a = args.server[0]
+    for b in args.server[1:]:
         for key in got[a]:
             if got[a][key] != got[b][key]:
                 bad += 1

@@ -9,13 +9,18 @@ import Synchronization
 /// (a burst of adds) is refilled on every core at once, still below the DNS threads.
 public final class DKIMKeyPool: Sendable {
     private let core: KeyPoolCore
-    private let fillers: Mutex<[WorkerThread]>
+    private let fillerCount: Int
+    /// The filler threads; nil until they are started, empty once stopped.
+    private let fillers = Mutex<[WorkerThread]?>(nil)
 
-    /// Creates the pool and starts `fillers` background threads, which fill it up to `capacity` keys.
-    public convenience init(algorithm: DKIMAlgorithm = .rsa2048, capacity: Int = 8, fillers: Int = Processors.online) {
+    /// Creates the pool with `fillers` background threads, which fill it up to `capacity` keys. With
+    /// `startFilling` false the threads start only at `startFilling()` (a server starts them once its zones are
+    /// served, so that key generation does not compete with the start).
+    public convenience init(algorithm: DKIMAlgorithm = .rsa2048, capacity: Int = 8, fillers: Int = Processors.online,
+                            startFilling: Bool = true) {
         let timer = CoreMetrics.Timer(label: "wistdns_dkim_key_generation_seconds",
                                       dimensions: [("algorithm", algorithm.rawValue)], preferredDisplayUnit: .seconds)
-        self.init(capacity: capacity, fillers: fillers) { () throws(CryptoError) in
+        self.init(capacity: capacity, fillers: fillers, startFilling: startFilling) { () throws(CryptoError) in
             let start = DispatchTime.now().uptimeNanoseconds
             defer { timer.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - start)) }
             return try DKIMKeyGenerator.generate(algorithm)
@@ -23,16 +28,26 @@ public final class DKIMKeyPool: Sendable {
     }
 
     /// Creates a pool whose keys come from `generate` (tests substitute a generator they control).
-    init(capacity: Int, fillers: Int = 1, generate: @escaping @Sendable () throws(CryptoError) -> DKIMKeyPair) {
+    init(capacity: Int, fillers: Int = 1, startFilling: Bool = true,
+         generate: @escaping @Sendable () throws(CryptoError) -> DKIMKeyPair) {
         precondition(capacity >= 1, "DKIMKeyPool: capacity must be at least 1")
         precondition(fillers >= 1, "DKIMKeyPool: at least one filler thread")
-        let core = KeyPoolCore(capacity: capacity, generate: generate)
-        self.core = core
-        // Key generation is background work (nice 10): the DNS threads must win the CPU when both want it. A process
-        // that cannot make a thread cannot serve either: a failure traps, as it always did.
-        self.fillers = Mutex((0..<fillers).map { _ in
-            try! WorkerThread(name: "wistdns-dkim", niceness: 10) { core.runFiller() }
-        })
+        core = KeyPoolCore(capacity: capacity, generate: generate)
+        fillerCount = fillers
+        if startFilling { self.startFilling() }
+    }
+
+    /// Starts the filler threads (once; not after `stop()`).
+    public func startFilling() {
+        let core = self.core
+        fillers.withLock { threads in
+            guard threads == nil else { return }
+            // Key generation is background work (nice 10): the DNS threads must win the CPU when both want it. A
+            // process that cannot make a thread cannot serve either: a failure traps, as it always did.
+            threads = (0..<fillerCount).map { _ in
+                try! WorkerThread(name: "wistdns-dkim", niceness: 10) { core.runFiller() }
+            }
+        }
     }
 
     deinit {
@@ -82,7 +97,7 @@ public final class DKIMKeyPool: Sendable {
         for waiter in core.markStopped() { waiter.resume(throwing: KeyPoolCore.stoppedError) }
         let threads = fillers.withLock { threads in
             defer { threads = [] }
-            return threads
+            return threads ?? []
         }
         for _ in threads { core.wakeup.signal() }
         for thread in threads { thread.join() }

@@ -77,13 +77,15 @@ final class KeyPoolCore: Sendable {
         waiter?.resume(returning: key)
     }
 
-    /// Fails every waiter with the generation error and pauses the fillers until the next take or wait.
+    /// Fails the waiters that the generations still in flight will not serve (the newest) with the generation
+    /// error, and pauses the fillers until the next take or wait.
     private func fail(_ error: CryptoError) {
         let waiters = state.withLock { state in
             state.generating -= 1
             state.paused = true
-            defer { state.waiters = [] }
-            return state.waiters
+            let unserved = max(0, state.waiters.count - state.generating)
+            defer { state.waiters.removeLast(unserved) }
+            return Array(state.waiters.suffix(unserved))
         }
         for waiter in waiters { waiter.resume(throwing: error) }
     }

@@ -64,7 +64,8 @@ struct ServeCommand: AsyncParsableCommand {
         // The client cookie of our verifier's queries to our own server: they never count as outside interest in a
         // pending domain (QueryWatch).
         let ownCookie = UInt64.random(in: 1 ... .max)
-        let keyPool = DKIMKeyPool(algorithm: .rsa2048, capacity: settings.keyPoolSize)
+        // Filled once the stored zones are served: key generation on every core would slow the start.
+        let keyPool = DKIMKeyPool(algorithm: .rsa2048, capacity: settings.keyPoolSize, startFilling: false)
         defer { keyPool.stop() }
         let service = DomainService(database: database, keys: keyPool,
                                     publisher: StorePublisher(store: store, claims: claims, versions: versions,
@@ -95,6 +96,7 @@ struct ServeCommand: AsyncParsableCommand {
         let skippedNote = generated.skipped > 0 ? "; \(generated.skipped) stored domains are not served (see the errors above)" : ""
         logger.info("serving \(generated.served) domains from \(settings.database)\(skippedNote)")
         try catalog?.rebuild()
+        keyPool.startFilling()
 
         if !settings.keyring.isEmpty {
             // Names and algorithms only: a key's description never holds its secret.

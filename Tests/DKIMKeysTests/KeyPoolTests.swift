@@ -85,6 +85,30 @@ struct KeyPoolTests {
         #expect(try await eventually { pool.readyCount == 4 })
     }
 
+    @Test("a failed generation fails only the waiters that the generations still in flight will not serve")
+    func failureSparesWaitersServedByOthers() async throws {
+        let calls = Atomic(0)
+        // Call 1 fails after 100 ms; the others succeed after 400 ms.
+        let pool = DKIMKeyPool(capacity: 2, fillers: 2, startFilling: false) { () throws(CryptoError) in
+            let number = calls.add(1, ordering: .relaxed).newValue
+            Thread.sleep(forTimeInterval: number == 1 ? 0.1 : 0.4)
+            if number == 1 { throw CryptoError(operation: "fake", detail: "first call fails") }
+            return DKIMKeyPair(algorithm: .ed25519, privateKeyPEM: "private \(number)", publicKeyBase64: "public \(number)")
+        }
+        defer { pool.stop() }
+        // Two callers wait before any key is made; then both fillers start, one generation fails and one succeeds.
+        let outcomes = Task {
+            await withTaskGroup(of: Bool.self) { group in
+                for _ in 0..<2 { group.addTask { (try? await pool.next()) != nil } }
+                return await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+        }
+        try await Task.sleep(for: .seconds(1))
+        pool.startFilling()
+        let results = await outcomes.value
+        #expect(results.filter { $0 }.count == 1 && results.count == 2, "one failed with the error, one got the key in flight: \(results)")
+    }
+
     @Test func takeWithReadyKeysDoesNotGenerate() async throws {
         let generator = FakeGenerator()
         let pool = generator.pool(capacity: 4)

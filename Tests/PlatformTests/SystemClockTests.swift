@@ -1,3 +1,4 @@
+import Glibc
 import Platform
 import Testing
 
@@ -33,5 +34,13 @@ import Testing
         let start = SystemClock.monotonicMilliseconds()
         SystemClock.sleep(for: .milliseconds(30))
         #expect(SystemClock.monotonicMilliseconds() - start >= 30)
+    }
+}
+
+/// The processor count follows the process's CPU affinity.
+@Suite struct ProcessorsTests {
+    @Test func countsTheAllowedProcessors() throws {
+        #expect(Processors.online >= 1)
+        #expect(Processors.online <= Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     }
 }

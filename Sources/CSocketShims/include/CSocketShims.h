@@ -86,4 +86,7 @@ int wdns_accept_nonblocking(int fd, void *address, uint32_t *length);
 /// Names the calling thread (at most 15 characters are kept).
 void wdns_set_thread_name(const char *name);
 
+/// The number of processors this process may run on (its CPU affinity, as `taskset` or a cpuset sets it), or -1.
+int wdns_cpus_allowed(void);
+
 #endif
