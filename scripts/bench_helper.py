@@ -258,7 +258,7 @@ def cmd_knotconf(args):
 server:
     rundir: "{run}"
     listen: 127.0.0.1@{args.port}
-    reuseport: on
+    # Knot 3.2 has no reuseport item: it gives each UDP worker its own SO_REUSEPORT socket by itself.
     udp-workers: {args.workers}
     tcp-workers: 1
     background-workers: {args.workers}
