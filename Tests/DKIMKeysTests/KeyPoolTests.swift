@@ -59,7 +59,8 @@ struct KeyPoolTests {
 
     @Test("a pool that runs low is refilled on every filler at once, and never past its capacity")
     func fillersWorkTogether() async throws {
-        let generator = FakeGenerator(delay: .milliseconds(100))
+        // Generations long enough for all four fillers to be woken while the first still runs, even on a loaded machine.
+        let generator = FakeGenerator(delay: .milliseconds(300))
         let pool = generator.pool(capacity: 8, fillers: 4)
         defer { pool.stop() }
         #expect(try await eventually { pool.readyCount == 8 })
@@ -85,27 +86,27 @@ struct KeyPoolTests {
         #expect(try await eventually { pool.readyCount == 4 })
     }
 
-    @Test("a failed generation fails only the waiters that the generations still in flight will not serve")
+    @Test("a failed generation fails only the waiters that the generations still in flight will not serve", .timeLimit(.minutes(1)))
     func failureSparesWaitersServedByOthers() async throws {
         let calls = Atomic(0)
-        // Call 1 fails after 100 ms; the others succeed after 400 ms.
-        let pool = DKIMKeyPool(capacity: 2, fillers: 2, startFilling: false) { () throws(CryptoError) in
+        let secondStarted = DispatchSemaphore(value: 0)
+        // Capacity 1: the second filler starts a generation only once two callers wait (more than the one in
+        // flight), so call 2 starting proves both wait. Call 1 waits for that, then fails; call 2 succeeds.
+        let pool = DKIMKeyPool(capacity: 1, fillers: 2) { () throws(CryptoError) in
             let number = calls.add(1, ordering: .relaxed).newValue
-            Thread.sleep(forTimeInterval: number == 1 ? 0.1 : 0.4)
-            if number == 1 { throw CryptoError(operation: "fake", detail: "first call fails") }
+            if number == 1 {
+                secondStarted.wait()
+                throw CryptoError(operation: "fake", detail: "first call fails")
+            }
+            if number == 2 { secondStarted.signal() }
+            Thread.sleep(forTimeInterval: 0.2)
             return DKIMKeyPair(algorithm: .ed25519, privateKeyPEM: "private \(number)", publicKeyBase64: "public \(number)")
         }
         defer { pool.stop() }
-        // Two callers wait before any key is made; then both fillers start, one generation fails and one succeeds.
-        let outcomes = Task {
-            await withTaskGroup(of: Bool.self) { group in
-                for _ in 0..<2 { group.addTask { (try? await pool.next()) != nil } }
-                return await group.reduce(into: [Bool]()) { $0.append($1) }
-            }
+        let results = await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<2 { group.addTask { (try? await pool.next()) != nil } }
+            return await group.reduce(into: [Bool]()) { $0.append($1) }
         }
-        try await Task.sleep(for: .seconds(1))
-        pool.startFilling()
-        let results = await outcomes.value
         #expect(results.filter { $0 }.count == 1 && results.count == 2, "one failed with the error, one got the key in flight: \(results)")
     }
 
