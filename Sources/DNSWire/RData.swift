@@ -126,11 +126,12 @@ public enum RData: Hashable, Sendable {
         }
     }
 
-    /// The RDATA in uncompressed wire form, as used for canonical comparisons and zone transfers.
+    /// The RDATA in uncompressed wire form, as used for canonical comparisons and zone transfers. The array holds
+    /// just these octets: zones keep it for every record, so the writer's working capacity must not come along.
     public var uncompressedWire: [UInt8] {
         var writer = MessageWriter(limit: 65535, compression: false)
         write(to: &writer)
-        return writer.bytes
+        return writer.bytes.withUnsafeBufferPointer { Array($0) }
     }
 
     /// Names that an answer containing this RDATA may need additional-section addresses for (RFC 1035 3.3).

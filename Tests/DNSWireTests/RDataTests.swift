@@ -156,3 +156,14 @@ struct RDataLengthTests {
         }
     }
 }
+
+/// Zones keep every record's uncompressed RDATA: it must hold its own octets, not a message writer's buffer.
+@Suite struct UncompressedWireSizeTests {
+    @Test func holdsJustItsOctets() throws {
+        let cases: [RData] = [.a([192, 0, 2, 1]), .txt([Array("v=spf1 -all".utf8)]), .mx(preference: 10, exchange: try Name("mx.example."))]
+        for rdata in cases {
+            let wire = rdata.uncompressedWire
+            #expect(wire.capacity < wire.count + 64, "\(rdata): \(wire.count) octets in a buffer of \(wire.capacity)")
+        }
+    }
+}
