@@ -1,4 +1,5 @@
 import DNSWire
+import Synchronization
 
 /// The records of a customer's sending domain: as the API shows them and as the zone we serve holds them.
 public enum MailZone {
@@ -48,20 +49,22 @@ public enum MailZone {
         guard let primary = settings.nameservers.first else {
             throw WireError(.badText, field: "nameservers", offset: 0)
         }
-        let soa = SOA(mname: try absoluteName(primary), rname: try absoluteName(settings.hostmaster),
+        let soa = SOA(mname: try providerName(primary), rname: try providerName(settings.hostmaster),
                       serial: domain.serial, refresh: settings.soaRefresh, retry: settings.soaRetry,
                       expire: settings.soaExpire, minimum: settings.negativeTTL)
         var records = [Record(name: origin, type: .soa, ttl: settings.ttl, rdata: .soa(soa))]
         for nameserver in settings.nameservers {
-            records.append(Record(name: origin, type: .ns, ttl: settings.ttl, rdata: .ns(try absoluteName(nameserver))))
+            records.append(Record(name: origin, type: .ns, ttl: settings.ttl, rdata: .ns(try providerName(nameserver))))
         }
         let rotating = domain.dkim.filter { $0.state != .active }.map { dkimRecord($0, domain: domain.name) }
         for published in publishedRecords(for: domain, settings: settings) + rotating {
-            let owner = try absoluteName(published.name)
+            // The apex records share the origin's storage.
+            let owner = published.name.withoutTrailingDot == domain.name.withoutTrailingDot ? origin
+                : try absoluteName(published.name)
             let record = switch published.kind {
             case .mx:
                 Record(name: owner, type: .mx, ttl: settings.ttl,
-                       rdata: .mx(preference: settings.mxPriority, exchange: try absoluteName(published.value)))
+                       rdata: .mx(preference: settings.mxPriority, exchange: try providerName(published.value)))
             case .spf, .dkim, .dmarc:
                 Record(name: owner, type: .txt, ttl: settings.ttl, rdata: .txt(TXTSplitter.split(published.value)))
             }
@@ -73,5 +76,19 @@ public enum MailZone {
     /// The absolute name for presentation text with or without its trailing dot.
     static func absoluteName(_ text: String) throws(WireError) -> Name {
         try Name(text.withoutTrailingDot + ".")
+    }
+
+    /// The provider's host names (nameservers, hostmaster, mail host), the same in every zone.
+    private static let providerNames = Mutex<[String: Name]>([:])
+
+    /// `absoluteName` for a name of the provider's settings: parsed once, so that every zone's records share its
+    /// storage (a few hundred bytes a zone). At most 64 are kept; settings name a handful.
+    static func providerName(_ text: String) throws(WireError) -> Name {
+        if let name = providerNames.withLock({ $0[text] }) { return name }
+        let name = try absoluteName(text)
+        providerNames.withLock { names in
+            if names.count < 64 { names[text] = name }
+        }
+        return name
     }
 }

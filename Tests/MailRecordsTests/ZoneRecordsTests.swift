@@ -65,3 +65,31 @@ struct ZoneRecordsTests {
         #expect(throws: WireError.self) { try MailZone.zoneRecords(for: domain, settings: settings) }
     }
 }
+
+/// Names that every zone has (the provider's hosts) and the apex owners are shared, not parsed again: a million
+/// zones would otherwise each hold copies.
+@Suite struct SharedNamesTests {
+    func storage(_ name: Name) -> UnsafeRawPointer? {
+        name.wire.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+    }
+
+    @Test func providerHostsAndApexOwnersShareStorage() throws {
+        func zone(_ name: String) throws -> [Record] {
+            let key = DKIMPublication(selector: "wistmail", keyType: .rsa, publicKey: Fixture.rsaKey)
+            return try MailZone.zoneRecords(for: MailDomain(name: name, dkim: [key], serial: 1), settings: ProviderSettings()).records
+        }
+        let first = try zone("one.example"), second = try zone("two.example")
+        for (a, b) in zip(first, second) where [RecordType.soa, .ns, .mx].contains(a.type) {
+            switch (a.rdata, b.rdata) {
+            case (.ns(let x), .ns(let y)), (.mx(_, let x), .mx(_, let y)):
+                #expect(x == y && storage(x) == storage(y), "\(a.type)")
+            case (.soa(let x), .soa(let y)):
+                #expect(storage(x.mname) == storage(y.mname) && storage(x.rname) == storage(y.rname))
+            default:
+                Issue.record("unexpected \(a.type)")
+            }
+        }
+        let apex = first.filter { $0.name == first[0].name }
+        #expect(apex.count >= 4 && apex.allSatisfy { storage($0.name) == storage(first[0].name) })
+    }
+}
