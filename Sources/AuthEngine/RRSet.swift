@@ -3,14 +3,21 @@ import DNSWire
 /// The records of one owner name and type, prepared for answering: RDATA that holds no compressible name is
 /// encoded once when the zone is built, so an answer costs a copy.
 public final class RRSet: Sendable {
+    /// The RDATA as the set keeps it: one copy, decoded or in wire form.
+    private enum Storage: Sendable {
+        /// Types whose RDATA holds names an answer compresses (NS, CNAME, PTR, SOA, MX): written through
+        /// `RData.write`.
+        case decoded([RData])
+        /// Every other type: the uncompressed wire form, copied verbatim into answers.
+        case encoded([[UInt8]])
+    }
+
     /// The owner as written in the zone (its case is kept for output).
     public let owner: Name
     public let type: RecordType
     /// One TTL for the whole set (RFC 2181 section 5.2).
     public let ttl: UInt32
-    public let rdata: [RData]
-    /// Pre-encoded RDATA for types whose RDATA is copied verbatim; nil for types with compressible names.
-    let encoded: [[UInt8]]?
+    private let storage: Storage
     /// Address RRsets (A, AAAA) of in-zone names that this set's NS, MX or SRV records point to.
     let additional: [RRSet]
 
@@ -18,19 +25,50 @@ public final class RRSet: Sendable {
         self.owner = owner
         self.type = type
         self.ttl = ttl
-        self.rdata = rdata
         self.additional = additional
         switch type {
         case .ns, .cname, .ptr, .soa, .mx:
-            encoded = nil
+            storage = .decoded(rdata)
         default:
-            encoded = rdata.map(\.uncompressedWire)
+            storage = .encoded(rdata.map(\.uncompressedWire))
         }
+    }
+
+    private init(owner: Name, type: RecordType, ttl: UInt32, storage: Storage, additional: [RRSet]) {
+        self.owner = owner
+        self.type = type
+        self.ttl = ttl
+        self.storage = storage
+        self.additional = additional
     }
 
     /// The same set with its additional-section addresses attached.
     func with(additional: [RRSet]) -> RRSet {
-        RRSet(owner: owner, type: type, ttl: ttl, rdata: rdata, additional: additional)
+        RRSet(owner: owner, type: type, ttl: ttl, storage: storage, additional: additional)
+    }
+
+    /// The number of records.
+    public var count: Int {
+        switch storage {
+        case .decoded(let rdata): rdata.count
+        case .encoded(let wire): wire.count
+        }
+    }
+
+    /// The RDATA, decoded (from the wire form for the types kept so: for transfers and comparisons, not answers).
+    public var rdata: [RData] {
+        switch storage {
+        case .decoded(let rdata):
+            return rdata
+        case .encoded(let wire):
+            return wire.map { bytes in
+                bytes.withUnsafeBytes { raw in
+                    var reader = WireReader(raw)
+                    // Octets this set encoded itself always decode; should they not, they are kept verbatim.
+                    return (try? RData.read(type: type, length: raw.count, from: &reader)) ?? .opaque(bytes)
+                }
+            }
+        }
     }
 
     /// The records of the set, as `Record` values.
@@ -42,22 +80,33 @@ public final class RRSet: Sendable {
     /// Returns false when the message passed its limit; the caller rolls back.
     func write(as name: Name, ttl overrideTTL: UInt32? = nil, to writer: inout MessageWriter) -> Bool {
         let ttl = overrideTTL ?? self.ttl
-        for index in rdata.indices {
-            writer.writeName(name, compress: true)
-            writer.appendUInt16(type.rawValue)
-            writer.appendUInt16(RecordClass.in.rawValue)
-            writer.appendUInt32(ttl)
-            if let encoded {
-                writer.appendUInt16(UInt16(encoded[index].count))
-                writer.append(encoded[index])
-            } else {
+        switch storage {
+        case .encoded(let wire):
+            for bytes in wire {
+                writeHeader(name, ttl, to: &writer)
+                writer.appendUInt16(UInt16(bytes.count))
+                writer.append(bytes)
+                if writer.overflowed { return false }
+            }
+        case .decoded(let rdata):
+            for data in rdata {
+                writeHeader(name, ttl, to: &writer)
                 let lengthOffset = writer.count
                 writer.appendUInt16(0)
-                rdata[index].write(to: &writer)
+                data.write(to: &writer)
                 writer.patchUInt16(UInt16(writer.count - lengthOffset - 2), at: lengthOffset)
+                if writer.overflowed { return false }
             }
-            if writer.overflowed { return false }
         }
         return true
+    }
+
+    /// Owner, type, class and TTL of one record.
+    @inline(__always)
+    private func writeHeader(_ name: Name, _ ttl: UInt32, to writer: inout MessageWriter) {
+        writer.writeName(name, compress: true)
+        writer.appendUInt16(type.rawValue)
+        writer.appendUInt16(RecordClass.in.rawValue)
+        writer.appendUInt32(ttl)
     }
 }

@@ -117,7 +117,7 @@ struct ResponseBuilder {
         guard !sections.truncated else { return }
         for (name, set) in sets {
             if set.write(as: name, ttl: ttl, to: &writer) {
-                sections.add(set.rdata.count, to: section)
+                sections.add(set.count, to: section)
             } else {
                 writer.rollBack(to: afterQuestion)
                 sections = Sections(truncated: true)
@@ -132,7 +132,7 @@ struct ResponseBuilder {
         for set in sets {
             let mark = writer.mark()
             if set.write(as: set.owner, to: &writer) {
-                sections.additional += set.rdata.count
+                sections.additional += set.count
             } else {
                 writer.rollBack(to: mark)
                 return

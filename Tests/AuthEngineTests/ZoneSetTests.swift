@@ -19,6 +19,30 @@ struct ZoneSetTests {
         #expect(try Zone(origin: origin, records: [soa, ns]).serial == 1)
     }
 
+    @Test("a zone gives back exactly the records it was built from, whether it keeps them decoded or as wire bytes")
+    func recordsRoundTrip() throws {
+        let origin = try Name("Example.com.")
+        let host = try Name("Host.Example.com.")
+        let records = [
+            Record(name: origin, type: .soa, ttl: 60, rdata: .soa(SOA(
+                mname: try Name("NS.example.com."), rname: try Name("h.example.com."), serial: 7, refresh: 2, retry: 3,
+                expire: 4, minimum: 5))),
+            Record(name: origin, type: .ns, ttl: 60, rdata: .ns(try Name("ns.example.com."))),
+            Record(name: origin, type: .mx, ttl: 60, rdata: .mx(preference: 10, exchange: host)),
+            Record(name: origin, type: .txt, ttl: 60, rdata: .txt([Array("v=spf1 -all".utf8), [], Array(repeating: 0x41, count: 255)])),
+            Record(name: origin, type: .caa, ttl: 60, rdata: .caa(flags: 128, tag: Array("issue".utf8), value: Array("ca.example".utf8))),
+            Record(name: host, type: .a, ttl: 60, rdata: .a([192, 0, 2, 1])),
+            Record(name: host, type: .a, ttl: 60, rdata: .a([192, 0, 2, 2])),
+            Record(name: host, type: .aaaa, ttl: 60, rdata: .aaaa(Array(repeating: 0x20, count: 16))),
+            Record(name: try Name("_sip._tcp.example.com."), type: .srv, ttl: 60,
+                   rdata: .srv(priority: 1, weight: 2, port: 5060, target: host)),
+            Record(name: try Name("x.example.com."), type: RecordType(65280), ttl: 60, rdata: .opaque([1, 2, 3])),
+        ]
+        let zone = try Zone(origin: origin, records: records)
+        #expect(Set(zone.records) == Set(records))
+        #expect(zone.records.count == records.count)
+    }
+
     @Test("a large zone is freed on the reclaimer queue, not by the thread that drops it (a DNS thread)")
     func largeZonesAreFreedOffTheDroppingThread() throws {
         var text = exampleZone + "\n"
