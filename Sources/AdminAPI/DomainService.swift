@@ -18,6 +18,8 @@ public final class DomainService: Sendable {
     /// The stored domains that are not served, by id: the name, why, and whether the domain holds its name in
     /// the DNS side's claims (see `publishAll`). Their names count for the overlap check of new domains either way.
     private let unserved = Mutex<[String: (name: String, problem: String, held: Bool)]>([:])
+    /// Why a stored domain is not served: for the API, for the log, and whether it holds its name all the same.
+    private typealias NotServed = (problem: String, detail: String, held: Bool)
 
     /// The webhook receivers told of every add and delete (through the outbox, in the change's transaction).
     let webhooks: WebhookSettings
@@ -76,7 +78,7 @@ public final class DomainService: Sendable {
     }
 
     /// Records and logs why a stored domain is not served.
-    private func notServing(_ row: DomainRow, _ failure: (problem: String, detail: String, held: Bool), logger: Logger) {
+    private func notServing(_ row: DomainRow, _ failure: NotServed, logger: Logger) {
         logger.error("not serving \(row.name) (\(row.id)): \(failure.detail)",
                      metadata: ["domain": "\(row.id)", "name": "\(row.name)"])
         unserved.withLock { $0[row.id] = (row.name, failure.problem, failure.held) }
@@ -108,12 +110,12 @@ public final class DomainService: Sendable {
 
     /// Claims and serves one stored domain; returns why not when it cannot be (for the API, and for the log), and
     /// whether the domain holds its name all the same.
-    private func publishStored(_ row: DomainRow, keys: [DKIMKeyRow]) -> (problem: String, detail: String, held: Bool)? {
+    private func publishStored(_ row: DomainRow, keys: [DKIMKeyRow]) -> NotServed? {
         claimStored(row) ?? serveClaimed(row, keys: keys)
     }
 
     /// Claims a stored domain's name; returns why not when it cannot.
-    private func claimStored(_ row: DomainRow) -> (problem: String, detail: String, held: Bool)? {
+    private func claimStored(_ row: DomainRow) -> NotServed? {
         let origin: Name
         do {
             origin = try Name(row.name + ".")
@@ -131,7 +133,7 @@ public final class DomainService: Sendable {
 
     /// Serves the zone of a stored domain whose name it holds; returns why not when it cannot be built. Safe to call
     /// for several domains at once.
-    private func serveClaimed(_ row: DomainRow, keys: [DKIMKeyRow]) -> (problem: String, detail: String, held: Bool)? {
+    private func serveClaimed(_ row: DomainRow, keys: [DKIMKeyRow]) -> NotServed? {
         do {
             _ = try publishZone(row, keys: keys)
             return nil
@@ -153,30 +155,27 @@ public final class DomainService: Sendable {
 
     /// One domain, its keys and rotation read together.
     func get(id: String) async throws -> DomainJSON {
-        let database = self.database
-        guard let stored = try await offload.run({ try database.storedDomain(id: id) }) else {
-            throw APIError.notFound("domain \(id)")
-        }
+        let stored = try await stored(id: id)
         return json(for: stored.row, keys: stored.keys, rotation: stored.rotation)
     }
 
     /// The domain's zone as a master file, as it is served now; 404 when the domain is gone, 409 when its zone is
     /// not served (listed with `serving: false`).
     func zoneFile(id: String) async throws -> String {
-        let (row, _) = try await stored(id: id)
+        let row = try await stored(id: id).row
         let database = self.database
         guard isServed(id: id), let text = try await offload.run({ try ZoneExport.masterFile(database: database, zone: row.name) })
         else { throw APIError(.conflict, code: "domain_not_served", "the zone of \(row.name) is not served") }
         return text
     }
 
-    /// A stored domain with its DKIM keys, read in one transaction; 404 when there is none.
-    private func stored(id: String) async throws -> (DomainRow, [DKIMKeyRow]) {
+    /// A stored domain with its DKIM keys and rotation, read in one transaction; 404 when there is none.
+    private func stored(id: String) async throws -> StoredDomain {
         let database = self.database
         guard let stored = try await offload.run({ try database.storedDomain(id: id) }) else {
             throw APIError.notFound("domain \(id)")
         }
-        return (stored.row, stored.keys)
+        return stored
     }
 
     /// Adds a domain: validates the name and every name its zone holds, takes a DKIM key, then in one step on
@@ -362,7 +361,8 @@ public final class DomainService: Sendable {
     /// Every DKIM key of a domain, private halves included, as `GET /domains/:id/dkim` shows them: the active ones
     /// first (the RSA key, then Ed25519), then those a rotation published or retired.
     func dkim(id: String) async throws -> DKIMJSON {
-        let (row, keys) = try await stored(id: id)
+        let stored = try await stored(id: id)
+        let (row, keys) = (stored.row, stored.keys)
         return DKIMJSON(id: row.id, name: row.name, selectors: Self.inPublishingOrder(keys).map { key in
             let record = MailZone.dkimRecord(Self.publication(key), domain: row.name)
             return DKIMSelectorJSON(selector: key.selector, state: key.state.rawValue, algorithm: Self.keyType(key).rawValue,

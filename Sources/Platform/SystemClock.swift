@@ -1,7 +1,7 @@
 import Glibc
 
-/// The clocks the server reads (the coarse ones, read per query, are inlinable), in milliseconds (seconds where a protocol counts seconds), each read through the
-/// vDSO without a system call.
+/// The clocks the server reads, in milliseconds (seconds where a protocol counts seconds), each read through the
+/// vDSO without a system call; the coarse ones, read per query, are inlinable.
 public enum SystemClock {
     /// Milliseconds since the UNIX epoch (`CLOCK_REALTIME`): the timestamps the API stores and shows.
     public static func wallMilliseconds() -> Int64 {

@@ -69,7 +69,7 @@ public struct ZoneVersions: Sendable {
 
     /// The stored version of `name`: from the read-ahead of `preloading` the first time a name is asked for, else
     /// (a second time, or outside `preloading`) from the database.
-    private func storedVersion(name: String) throws -> (version: ZoneVersionRow, changes: [ZoneChangeRow])? {
+    private func storedVersion(name: String) throws -> StoredZoneVersion? {
         switch preloaded.take(name) {
         case .read(let stored): return stored
         case .askTheDatabase: return try database.zoneVersion(name: name)
@@ -130,10 +130,9 @@ public struct ZoneVersions: Sendable {
 
 /// The stored zone versions `ZoneVersions.preloading` read ahead, by lowercased name; nil outside it.
 private final class ReadAhead: Sendable {
-    typealias Stored = (version: ZoneVersionRow, changes: [ZoneChangeRow])
 
     private struct State {
-        var versions: [String: Stored]
+        var versions: [String: StoredZoneVersion]
         /// The names asked for already: their versions may have changed since the read.
         var taken: Set<String> = []
     }
@@ -141,14 +140,14 @@ private final class ReadAhead: Sendable {
     private let state = Mutex<State?>(nil)
 
     /// Starts (`versions`) or ends (nil) a read-ahead.
-    func set(_ versions: [String: Stored]?) {
+    func set(_ versions: [String: StoredZoneVersion]?) {
         state.withLock { $0 = versions.map { State(versions: $0) } }
     }
 
     /// What the read-ahead knows of a name.
     enum Answer {
         /// Its stored version, or none (`nil`: the name had no version when it was read).
-        case read(Stored?)
+        case read(StoredZoneVersion?)
         /// Nothing any more (no read-ahead, or the name was asked for already): ask the database.
         case askTheDatabase
     }

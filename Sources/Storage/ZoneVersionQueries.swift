@@ -1,9 +1,12 @@
 import GRDB
 
+/// A generated zone's last stored version with its journal, oldest change first.
+public typealias StoredZoneVersion = (version: ZoneVersionRow, changes: [ZoneChangeRow])
+
 extension Database {
     /// The last published version of zone `name` with its journal, oldest change first; nil when none was
     /// stored.
-    public func zoneVersion(name: String) throws(StorageError) -> (version: ZoneVersionRow, changes: [ZoneChangeRow])? {
+    public func zoneVersion(name: String) throws(StorageError) -> StoredZoneVersion? {
         try read { db in
             guard let version = try ZoneVersionRow.fetchOne(db, key: name) else { return nil }
             let changes = try ZoneChangeRow.fetchAll(
@@ -14,14 +17,14 @@ extension Database {
 
     /// Every stored zone version with its journal, oldest change first, by lowercased name: one read for a start
     /// that serves every stored zone, instead of one transaction per zone.
-    public func allZoneVersions() throws(StorageError) -> [String: (version: ZoneVersionRow, changes: [ZoneChangeRow])] {
+    public func allZoneVersions() throws(StorageError) -> [String: StoredZoneVersion] {
         try read { db in
             var changes: [String: [ZoneChangeRow]] = [:]
             let journal = try Row.fetchCursor(db, sql: "SELECT * FROM zone_journal ORDER BY seq")
             while let row = try journal.next() {
                 changes[(row["name"] as String).lowercased(), default: []].append(try ZoneChangeRow(row: row))
             }
-            var versions: [String: (version: ZoneVersionRow, changes: [ZoneChangeRow])] = [:]
+            var versions: [String: StoredZoneVersion] = [:]
             let stored = try ZoneVersionRow.fetchCursor(db)
             while let version = try stored.next() {
                 let name = version.name.lowercased()

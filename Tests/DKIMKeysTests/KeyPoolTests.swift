@@ -110,6 +110,22 @@ struct KeyPoolTests {
         #expect(results.filter { $0 }.count == 1 && results.count == 2, "one failed with the error, one got the key in flight: \(results)")
     }
 
+    @Test("a pool made without filling generates nothing until startFilling(); a stopped pool never starts")
+    func fillingStartsWhenAsked() async throws {
+        let generator = FakeGenerator()
+        let pool = DKIMKeyPool(capacity: 2, fillers: 2, startFilling: false) { () throws(CryptoError) in try generator.make() }
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(generator.calls.load(ordering: .relaxed) == 0)
+        pool.startFilling()
+        #expect(try await eventually { pool.readyCount == 2 })
+
+        let stopped = DKIMKeyPool(capacity: 2, fillers: 2, startFilling: false) { () throws(CryptoError) in try generator.make() }
+        stopped.stop()
+        stopped.startFilling()
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(stopped.readyCount == 0 && generator.calls.load(ordering: .relaxed) == 2)
+    }
+
     @Test func takeWithReadyKeysDoesNotGenerate() async throws {
         let generator = FakeGenerator()
         let pool = generator.pool(capacity: 4)

@@ -63,4 +63,15 @@ struct KeysAndConfigTests {
         #expect(result.status != 0, "\(arguments)")
         #expect(result.output.contains("--api-"), "\(result.output)")
     }
+
+    @Test("a TCP idle timeout of more than a day is refused before anything starts (its milliseconds must not overflow)")
+    func tcpIdleTimeoutAtMostADay() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("limits-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // Through timeout(1): a server that accepted the value would run until killed.
+        let result = try run("timeout", ["20", ServerProcess.binary.path, "serve", "--db",
+                                          folder.appendingPathComponent("db.sqlite").path, "--dns-listen", "127.0.0.1:0",
+                                          "--api-listen", "127.0.0.1:0", "--tcp-idle-timeout", "86401"])
+        #expect(result.status != 0 && result.output.contains("at most 86400 seconds"), "\(result.output)")
+    }
 }
