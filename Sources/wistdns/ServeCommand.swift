@@ -154,9 +154,7 @@ struct ServeCommand: AsyncParsableCommand {
                                          notify: notifier.statistics), on: exporter)
         }
 
-        // The HTTP listeners (the API, and the metrics and health checks) in one ServiceGroup, stopped by a
-        // graceful shutdown (listeners closed, requests in flight answered), not by cancellation, which logs
-        // errors.
+        // The HTTP listeners: the API, and the metrics and health checks.
         var services = [AdminAPIServer.application(service: service, verification: verification, rotation: rotation,
                                                    host: settings.apiListen.host, port: Int(settings.apiListen.port),
                                                    limits: apiLimits, logger: logger) { port in
@@ -176,26 +174,29 @@ struct ServeCommand: AsyncParsableCommand {
                 logger.info("metrics and health checks on http://\(listen.host):\(port)/metrics, /healthz, /readyz")
             })
         }
-        var httpConfiguration = ServiceGroupConfiguration(
-            // A listener that ends (its graceful shutdown done) lets the other shut down gracefully too, rather than
-            // cancelling it; a listener that fails (a taken port) still cancels the group and ends the process.
-            services: services.map {
-                ServiceGroupConfiguration.ServiceConfiguration(service: $0, successTerminationBehavior: .gracefullyShutdownGroup)
-            }, logger: logger)
-        // A request that does not finish (a verify waiting for a check slot) cannot hold the stop up for long.
-        httpConfiguration.maximumGracefulShutdownDuration = .seconds(10)
-        httpConfiguration.maximumCancellationDuration = .seconds(5)
-        let http = ServiceGroup(configuration: httpConfiguration)
+        // Each listener in a ServiceGroup of its own, stopped by a graceful shutdown (listener closed, requests in
+        // flight answered), not by cancellation, which logs errors. One group for both would stop them one after
+        // the other and cancel the one still draining should the other end first.
+        let listeners = services.map { service in
+            var configuration = ServiceGroupConfiguration(services: [.init(service: service)], logger: logger)
+            // A request that does not finish (a verify waiting for a check slot) cannot hold the stop up for long.
+            configuration.maximumGracefulShutdownDuration = .seconds(10)
+            configuration.maximumCancellationDuration = .seconds(5)
+            return ServiceGroup(configuration: configuration)
+        }
 
         let events = signals.events
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                // Unstructured, so the group's cancellation at stop does not reach it; it shuts down gracefully.
-                let running = Task { try await http.run() }
-                try await withTaskCancellationHandler {
-                    try await running.value
-                } onCancel: {
-                    Task { await http.triggerGracefulShutdown() }
+            for listener in listeners {
+                group.addTask {
+                    // Unstructured, so the group's cancellation at stop does not reach it; it shuts down gracefully,
+                    // every listener at once.
+                    let running = Task { try await listener.run() }
+                    try await withTaskCancellationHandler {
+                        try await running.value
+                    } onCancel: {
+                        Task { await listener.triggerGracefulShutdown() }
+                    }
                 }
             }
             if let dispatcher {
