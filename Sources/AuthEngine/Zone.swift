@@ -81,9 +81,9 @@ public final class Zone: Sendable {
         nodes.reserveCapacity(plain.count)
         for (name, sets) in plain {
             let prepared = sets.map { set -> RRSet in
-                let targets = set.rdata.compactMap(\.additionalName)
-                guard !targets.isEmpty else { return set }
-                return set.with(additional: targets.flatMap(addresses(of:)))
+                // A new set only when some target has in-zone addresses (never for a mail zone's NS and MX).
+                let additional = set.rdata.compactMap(\.additionalName).flatMap(addresses(of:))
+                return additional.isEmpty ? set : set.with(additional: additional)
             }
             nodes[name] = ZoneNode(rrsets: prepared)
         }

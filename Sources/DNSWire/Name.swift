@@ -131,29 +131,12 @@ public struct Name: Hashable, Sendable, CustomStringConvertible, Comparable {
         return Name(uncheckedWire: wire)
     }
 
-    /// The name with ASCII letters folded to lower case: the key for lookups and comparisons.
+    /// The name with ASCII letters folded to lower case: the key for lookups and comparisons. A name without
+    /// upper-case letters (the usual query, every generated zone's name) is returned as it is, sharing its storage:
+    /// no copy is made. Length octets (at most 63) are never letters, so every octet folds alike.
     public func lowercased() -> Name {
-        var copy = wire
-        Name.foldCase(&copy)
-        return Name(uncheckedWire: copy)
-    }
-
-    /// Folds ASCII upper-case letters in uncompressed wire bytes to lower case, leaving length octets intact.
-    public static func foldCase(_ wire: inout [UInt8]) {
-        var position = 0
-        while position < wire.count {
-            let length = Int(wire[position])
-            if length == 0 { break }
-            var index = position + 1
-            let end = min(position + 1 + length, wire.count)
-            while index < end {
-                // Written only when it changes: a lowercase name (the usual query) is never copied.
-                let byte = wire[index]
-                if ASCIICase.isUpper(byte) { wire[index] = byte | 0x20 }
-                index += 1
-            }
-            position = end
-        }
+        guard wire.contains(where: ASCIICase.isUpper) else { return self }
+        return Name(uncheckedWire: wire.map(ASCIICase.lower))
     }
 
     /// True for the root name.

@@ -123,6 +123,20 @@ struct NameStructureTests {
         #expect(mixed != name("www.example.com."))
     }
 
+    /// Every query and every zone name is lowercased for lookups; most already are, and a copy each time costs
+    /// an allocation per query and a few hundred bytes per served zone.
+    @Test("a name that is already lower case is its own lowercased form, sharing its storage")
+    func lowercasedWithoutCopy() {
+        func storage(_ name: Name) -> UnsafeRawPointer? {
+            name.wire.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+        }
+        let lower = name("mail-1.example.com.")
+        #expect(storage(lower.lowercased()) == storage(lower))
+        let mixed = name("Mail-1.example.com.")
+        #expect(storage(mixed.lowercased()) != storage(mixed))
+        #expect(mixed.lowercased() == lower)
+    }
+
     @Test("isSubdomain ignores case and respects label boundaries", arguments: [
         ("www.example.com.", "example.com.", true),
         ("WWW.EXAMPLE.COM.", "example.com.", true),
