@@ -8,8 +8,9 @@ public final class RRSet: Sendable {
         /// Types whose RDATA holds names an answer compresses (NS, CNAME, PTR, SOA, MX): written through
         /// `RData.write`.
         case decoded([RData])
-        /// Every other type: the uncompressed wire form, copied verbatim into answers.
-        case encoded([[UInt8]])
+        /// Every other type: each record's RDLENGTH and uncompressed RDATA, back to back in one exactly sized
+        /// buffer, as an answer holds them: copied verbatim.
+        case encoded(count: Int, wire: [UInt8])
     }
 
     /// The owner as written in the zone (its case is kept for output).
@@ -30,7 +31,14 @@ public final class RRSet: Sendable {
         case .ns, .cname, .ptr, .soa, .mx:
             storage = .decoded(rdata)
         default:
-            storage = .encoded(rdata.map(\.uncompressedWire))
+            var writer = MessageWriter(limit: Int.max, compression: false)
+            for data in rdata {
+                let lengthOffset = writer.count
+                writer.appendUInt16(0)
+                data.write(to: &writer)
+                writer.patchUInt16(UInt16(truncatingIfNeeded: writer.count - lengthOffset - 2), at: lengthOffset)
+            }
+            storage = .encoded(count: rdata.count, wire: writer.bytes.withUnsafeBufferPointer { Array($0) })
         }
     }
 
@@ -51,7 +59,7 @@ public final class RRSet: Sendable {
     public var count: Int {
         switch storage {
         case .decoded(let rdata): rdata.count
-        case .encoded(let wire): wire.count
+        case .encoded(let count, _): count
         }
     }
 
@@ -60,14 +68,28 @@ public final class RRSet: Sendable {
         switch storage {
         case .decoded(let rdata):
             return rdata
-        case .encoded(let wire):
-            return wire.map { bytes in
-                bytes.withUnsafeBytes { raw in
+        case .encoded(_, let wire):
+            return EncodedRecords(wire: wire).map { range in
+                let bytes = Array(wire[range.dropFirst(2)])
+                return bytes.withUnsafeBytes { raw in
                     var reader = WireReader(raw)
                     // Octets this set encoded itself always decode; should they not, they are kept verbatim.
                     return (try? RData.read(type: type, length: raw.count, from: &reader)) ?? .opaque(bytes)
                 }
             }
+        }
+    }
+
+    /// The records in an encoded set's buffer: the range of each one's RDLENGTH and RDATA, in order.
+    private struct EncodedRecords: Sequence, IteratorProtocol {
+        let wire: [UInt8]
+        var offset = 0
+
+        mutating func next() -> Range<Int>? {
+            guard offset + 2 <= wire.count else { return nil }
+            let end = offset + 2 + (Int(wire[offset]) << 8 | Int(wire[offset + 1]))
+            defer { offset = end }
+            return offset ..< end
         }
     }
 
@@ -81,11 +103,10 @@ public final class RRSet: Sendable {
     func write(as name: Name, ttl overrideTTL: UInt32? = nil, to writer: inout MessageWriter) -> Bool {
         let ttl = overrideTTL ?? self.ttl
         switch storage {
-        case .encoded(let wire):
-            for bytes in wire {
+        case .encoded(_, let wire):
+            for record in EncodedRecords(wire: wire) {
                 writeHeader(name, ttl, to: &writer)
-                writer.appendUInt16(UInt16(bytes.count))
-                writer.append(bytes)
+                writer.append(wire[record])
                 if writer.overflowed { return false }
             }
         case .decoded(let rdata):

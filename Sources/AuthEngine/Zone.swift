@@ -19,7 +19,7 @@ public final class Zone: Sendable {
     /// The TTL of negative answers: the lesser of the SOA's TTL and its MINIMUM field (RFC 2308 section 5).
     let negativeTTL: UInt32
     /// Every name of the zone (including empty non-terminals) by lowercased name.
-    let nodes: [Name: ZoneNode]
+    let nodes: NodeTable
     /// True when the zone delegates any name below its apex, so lookups must look for zone cuts.
     let hasCuts: Bool
     /// The number of records the zone was built from.
@@ -98,7 +98,7 @@ public final class Zone: Sendable {
         self.origin = origin
         self.soa = nodes[origin]!.rrset(.soa)!
         self.negativeTTL = min(soaSet.ttl, soaData.minimum)
-        self.nodes = nodes
+        self.nodes = NodeTable(nodes)
         self.hasCuts = cuts
         self.recordCount = records.count
         self.contentDigest = Zone.digest(of: records)
@@ -158,7 +158,7 @@ public final class Zone: Sendable {
 
     /// Every record of the zone, SOA first, then by owner in canonical order.
     public var records: [Record] {
-        let owners = nodes.keys.sorted()
+        let owners = nodes.names.sorted()
         var result = soa.records
         for owner in owners {
             for set in nodes[owner]!.rrsets where set.type != .soa || owner != origin {

@@ -73,6 +73,9 @@ public struct MessageWriter {
 
     public mutating func append(_ data: [UInt8]) { bytes.append(contentsOf: data) }
 
+    /// Appends part of a byte array (one record of an RRset kept as one buffer, say).
+    public mutating func append(_ data: ArraySlice<UInt8>) { bytes.append(contentsOf: data) }
+
     /// Overwrites a 16-bit value at `offset` (used for counts and RDLENGTH).
     public mutating func patchUInt16(_ value: UInt16, at offset: Int) {
         bytes[offset] = UInt8(value >> 8)
