@@ -2,6 +2,7 @@
 #include "CSocketShims.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <sched.h>
@@ -260,4 +261,8 @@ int wdns_cpus_allowed(void) {
     cpu_set_t set;
     if (sched_getaffinity(0, sizeof set, &set) != 0) return -1;
     return CPU_COUNT(&set);
+}
+
+void wdns_release_free_memory(void) {
+    malloc_trim(0);
 }

@@ -46,6 +46,8 @@ public struct Name: Hashable, Sendable, CustomStringConvertible, Comparable {
     /// Builds a name from labels (without the empty root label).
     public init(labels: [[UInt8]]) throws(WireError) {
         var wire: [UInt8] = []
+        // Exactly sized: names live as long as the zones that hold them.
+        wire.reserveCapacity(labels.reduce(1) { $0 + 1 + $1.count })
         for label in labels {
             guard !label.isEmpty, label.count <= Name.maxLabelLength else {
                 throw WireError(.badLabel, field: "name", offset: wire.count)
@@ -125,7 +127,9 @@ public struct Name: Hashable, Sendable, CustomStringConvertible, Comparable {
 
     /// The name with `suffix` appended (this name must be relative, i.e. is treated as its labels only).
     public func appending(_ suffix: Name) throws(WireError) -> Name {
-        var wire = Array(self.wire.dropLast())
+        var wire: [UInt8] = []
+        wire.reserveCapacity(self.wire.count - 1 + suffix.wire.count)
+        wire.append(contentsOf: self.wire.dropLast())
         wire.append(contentsOf: suffix.wire)
         guard wire.count <= Name.maxWireLength else { throw WireError(.nameTooLong, field: "name", offset: 0) }
         return Name(uncheckedWire: wire)

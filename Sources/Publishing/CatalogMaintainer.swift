@@ -97,13 +97,13 @@ public final class CatalogMaintainer: Sendable {
                 // The members that came and went since the version being served: the change is known.
                 let before = next.members
                 if before == members { return }
-                let removed = next.remove(before.subtracting(members))
+                let removed = try next.remove(before.subtracting(members))
                 let added = try next.add(members.subtracting(before))
-                zone = try versions.zone(origin: origin, records: head + next.records, current: current,
+                zone = try versions.zone(origin: origin, records: head + next.records(), current: current,
                                          change: (removed, added), now: now)
             } else {
                 _ = try next.add(members)
-                zone = try versions.zone(origin: origin, records: head + next.records, current: current, now: now)
+                zone = try versions.zone(origin: origin, records: head + next.records(), current: current, now: now)
             }
             listed = next
             if let current, current.serial == zone.serial { return }

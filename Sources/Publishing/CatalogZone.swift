@@ -14,7 +14,7 @@ public enum CatalogZone {
     public static func records(origin: Name, serial: UInt32, members: [Name]) throws(WireError) -> [Record] {
         var listing = try Listing(origin: origin)
         _ = try listing.add(members)
-        return try head(origin: origin, serial: serial) + listing.records
+        return try head(origin: origin, serial: serial) + listing.records()
     }
 
     /// The SOA, NS and version records of the catalog at `origin`.
@@ -29,11 +29,13 @@ public enum CatalogZone {
         ]
     }
 
-    /// The member PTR records of a catalog, changed a few members at a time.
+    /// The member PTR records of a catalog, changed a few members at a time. Only each member's id is kept; its
+    /// record is made when asked for (the served catalog zone holds the records themselves).
     struct Listing {
-        /// The PTR record of each member, by lowercased member name.
-        private(set) var entries: [Name: Record] = [:]
-        private var ids = Set<String>()
+        /// The id of each member, by lowercased member name.
+        private var ids: [Name: UInt64] = [:]
+        /// The ids in use.
+        private var taken = Set<UInt64>()
         private let zones: Name
 
         init(origin: Name) throws(WireError) {
@@ -41,49 +43,67 @@ public enum CatalogZone {
         }
 
         /// The members listed.
-        var members: Set<Name> { Set(entries.keys) }
+        var members: Set<Name> { Set(ids.keys) }
+
         /// Every PTR record.
-        var records: [Record] { Array(entries.values) }
+        func records() throws(WireError) -> [Record] {
+            var records: [Record] = []
+            records.reserveCapacity(ids.count)
+            for (member, id) in ids { records.append(try record(member, id)) }
+            return records
+        }
 
         /// Lists `members` not listed yet; returns their new PTR records. Ids are handed out in a fixed order (of
         /// the wire bytes: cheap), so that one stepped past a collision is stable too.
         mutating func add(_ members: some Sequence<Name>) throws(WireError) -> [Record] {
             var added: [Record] = []
-            let fresh = Set(members.map { $0.lowercased() }).filter { entries[$0] == nil }
+            let fresh = Set(members.map { $0.lowercased() }).filter { ids[$0] == nil }
             for member in fresh.sorted(by: { $0.wire.lexicographicallyPrecedes($1.wire) }) {
                 var id = memberID(member, salt: 0)
                 var salt: UInt8 = 1
-                while ids.contains(id) {
+                while taken.contains(id) {
                     id = memberID(member, salt: salt)
                     salt &+= 1
                 }
-                ids.insert(id)
-                let record = Record(name: try Name(id, origin: zones), type: .ptr, ttl: ttl, rdata: .ptr(member))
-                entries[member] = record
+                let record = try record(member, id)
+                taken.insert(id)
+                ids[member] = id
                 added.append(record)
             }
             return added
         }
 
         /// Stops listing `members`; returns the PTR records taken away.
-        mutating func remove(_ members: some Sequence<Name>) -> [Record] {
+        mutating func remove(_ members: some Sequence<Name>) throws(WireError) -> [Record] {
             var removed: [Record] = []
             for member in members {
-                guard let record = entries.removeValue(forKey: member.lowercased()) else { continue }
-                ids.remove(String(decoding: record.name.wire[1 ... Int(record.name.wire[0])], as: UTF8.self))
-                removed.append(record)
+                let member = member.lowercased()
+                guard let id = ids[member] else { continue }
+                removed.append(try record(member, id))
+                ids[member] = nil
+                taken.remove(id)
             }
             return removed
         }
+
+        /// `<id>.zones.<catalog> PTR <member>.`
+        private func record(_ member: Name, _ id: UInt64) throws(WireError) -> Record {
+            Record(name: try Name(label(id), origin: zones), type: .ptr, ttl: ttl, rdata: .ptr(member))
+        }
     }
 
-    /// A label for `member`: 16 hex digits of the 64-bit FNV-1a hash of its lowercased wire form (and `salt`,
-    /// nonzero only to step past a collision).
-    static func memberID(_ member: Name, salt: UInt8) -> String {
+    /// The id of `member`: the 64-bit FNV-1a hash of its lowercased wire form (and `salt`, nonzero only to step
+    /// past a collision).
+    static func memberID(_ member: Name, salt: UInt8) -> UInt64 {
         var hasher = FNV1a()
         member.addCaseFolded(to: &hasher)
         if salt != 0 { hasher.add(salt) }
-        let hex = String(hasher.value, radix: 16)
+        return hasher.value
+    }
+
+    /// The label of an id: its 16 hex digits.
+    static func label(_ id: UInt64) -> String {
+        let hex = String(id, radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
 }

@@ -89,4 +89,9 @@ void wdns_set_thread_name(const char *name);
 /// The number of processors this process may run on (its CPU affinity, as `taskset` or a cpuset sets it), or -1.
 int wdns_cpus_allowed(void);
 
+// MARK: - Memory
+
+/// malloc_trim(0): returns the free memory of every malloc arena to the system (malloc.h is not in Glibc's module).
+void wdns_release_free_memory(void);
+
 #endif
