@@ -45,11 +45,12 @@ public enum CatalogZone {
         /// The members listed.
         var members: Set<Name> { Set(ids.keys) }
 
-        /// Every PTR record.
+        /// Every PTR record, in the order of their ids: the same order every time, so that a start whose catalog
+        /// is the stored one finds the stored bytes and serves them without comparing record sets.
         func records() throws(WireError) -> [Record] {
             var records: [Record] = []
             records.reserveCapacity(ids.count)
-            for (member, id) in ids { records.append(try record(member, id)) }
+            for (member, id) in ids.sorted(by: { $0.value < $1.value }) { records.append(try record(member, id)) }
             return records
         }
 
@@ -86,9 +87,14 @@ public enum CatalogZone {
             return removed
         }
 
-        /// `<id>.zones.<catalog> PTR <member>.`
+        /// `<id>.zones.<catalog> PTR <member>.`, its owner built as wire rather than parsed from text.
         private func record(_ member: Name, _ id: UInt64) throws(WireError) -> Record {
-            Record(name: try Name(label(id), origin: zones), type: .ptr, ttl: ttl, rdata: .ptr(member))
+            var owner: [UInt8] = []
+            owner.reserveCapacity(17 + zones.wire.count)
+            owner.append(16)
+            owner.append(contentsOf: label(id).utf8)
+            owner.append(contentsOf: zones.wire)
+            return Record(name: try Name(wire: owner), type: .ptr, ttl: ttl, rdata: .ptr(member))
         }
     }
 

@@ -40,6 +40,8 @@ public struct ZoneVersions: Sendable {
                      watch: QueryWatch? = nil) throws -> Zone {
         let name = Self.storageName(origin)
         let previous: (records: [Record], history: [ZoneDelta])
+        /// The stored version encoded as these records encode, when its bytes differ.
+        var reencoded: ZoneVersionRow?
         if let current, let known, let newSOA = records.first(where: { $0.type == .soa }) {
             return try save(ZoneDelta(oldSOA: current.soa.records[0], newSOA: newSOA, removed: known.removed,
                                       added: known.added),
@@ -51,12 +53,14 @@ public struct ZoneVersions: Sendable {
             // stored bytes, and the stored version is served as it is, without decoding and comparing record sets.
             let serial = UInt32(truncatingIfNeeded: stored.version.serial)
             let unchanged = records.map { $0.type == .soa ? ZoneDelta.withSerial($0, serial) : $0 }
-            if Data(RecordList.encode(unchanged)) == stored.version.records {
+            let encoded = Data(RecordList.encode(unchanged))
+            if encoded == stored.version.records {
                 return try Zone(origin: origin, records: unchanged, history: try stored.changes.map(Self.delta(from:)),
                                 watch: watch)
             }
             previous = (try RecordList.decode(Array(stored.version.records)),
                         try stored.changes.map(Self.delta(from:)))
+            reencoded = ZoneVersionRow(name: name, serial: serial, records: encoded, recordCount: unchanged.count)
         } else {
             try database.saveFirstZoneVersion(Self.row(name: name, records: records))
             return try Zone(origin: origin, records: records, watch: watch)
@@ -64,6 +68,9 @@ public struct ZoneVersions: Sendable {
         guard let change = ZoneDelta(from: previous.records, to: records) else {
             return try Zone(origin: origin, records: records, watch: watch)
         }
+        // The same records in another order (a catalog stored before its order was fixed): stored again in this
+        // order, so the next start takes the fast path above.
+        if change.isEmpty, let reencoded { try database.rewriteZoneVersion(reencoded) }
         return try save(change, of: origin, as: name, records: records, history: previous.history, now: now, watch: watch)
     }
 

@@ -45,6 +45,16 @@ extension Database {
         }
     }
 
+    /// Replaces the stored bytes of a zone's version with another encoding of the same records (another order),
+    /// leaving its serial, the journal and the serials as they are; nothing changes when the stored version has
+    /// another serial by now.
+    public func rewriteZoneVersion(_ version: ZoneVersionRow) throws(StorageError) {
+        try write { db in
+            try db.execute(sql: "UPDATE zone_versions SET records = ?, record_count = ? WHERE name = ? AND serial = ?",
+                           arguments: [version.records, version.recordCount, version.name, version.serial])
+        }
+    }
+
     /// The serial a new version of zone `name` would get at time `now` (milliseconds since the epoch), without
     /// recording it: see `ZoneSerials`.
     public func proposedSerial(name: String, now: Int64) throws(StorageError) -> UInt32 {

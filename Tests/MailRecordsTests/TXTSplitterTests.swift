@@ -31,6 +31,15 @@ struct TXTSplitterTests {
         #expect(strings.joined().elementsEqual(value.utf8))
     }
 
+    /// CR LF is one character of two ASCII octets: the split of printable ASCII octet by octet must not take it.
+    @Test func carriageReturnLineFeedStaysWhole() {
+        let value = String(repeating: "a", count: 254) + "\r\n" + "b"
+        #expect(value.count == 256)
+        let strings = TXTSplitter.split(value)
+        #expect(strings.map(\.count) == [254, 3])
+        #expect(strings.joined().elementsEqual(value.utf8))
+    }
+
     @Test func fourOctetCharactersStayWhole() {
         let value = String(repeating: "😀", count: 100)
         let strings = TXTSplitter.split(value)

@@ -1,3 +1,4 @@
+import Foundation
 import AuthEngine
 import DNSWire
 import Publishing
@@ -51,6 +52,20 @@ struct ZoneVersionsTests {
         #expect(restarted.serial == changed.serial)
         #expect(restarted.history == changed.history)
         #expect(restarted.changes(since: 100)?.count == 1)
+    }
+
+    @Test("the same records in another order keep the serial and are stored again in the new order, so the next start finds the stored bytes")
+    func reorderedRecordsAreStoredAgain() throws {
+        let database = try Database.inMemory()
+        let versions = ZoneVersions(database: database)
+        let records = try mailZone(serial: 100)
+        _ = try versions.zone(origin: origin, records: records, current: nil, now: april2026)
+        let reordered = [records[0], records[2], records[1]]
+        let again = try versions.zone(origin: origin, records: reordered, current: nil, now: april2026 + 1000)
+        #expect(again.serial == 100 && again.history.isEmpty)
+        let stored = try #require(try database.zoneVersion(name: "example.com"))
+        #expect(stored.version.serial == 100 && stored.changes.isEmpty)
+        #expect(stored.version.records == Data(RecordList.encode(reordered)))
     }
 
     @Test("a start with every version read ahead serves what one read a zone would: serials, journal, a new zone; a second call reads the database again")
