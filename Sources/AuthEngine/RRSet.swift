@@ -4,7 +4,7 @@ import DNSWire
 /// encoded once when the zone is built, so an answer costs a copy.
 public final class RRSet: Sendable {
     /// The RDATA as the set keeps it: one copy, decoded or in wire form.
-    private enum Storage: Sendable {
+    enum Storage: Hashable, Sendable {
         /// Types whose RDATA holds names an answer compresses (NS, CNAME, PTR, SOA, MX): written through
         /// `RData.write`.
         case decoded([RData])
@@ -18,18 +18,26 @@ public final class RRSet: Sendable {
     public let type: RecordType
     /// One TTL for the whole set (RFC 2181 section 5.2).
     public let ttl: UInt32
-    private let storage: Storage
+    let storage: Storage
     /// Address RRsets (A, AAAA) of in-zone names that this set's NS, MX or SRV records point to.
     let additional: [RRSet]
 
-    init(owner: Name, type: RecordType, ttl: UInt32, rdata: [RData], additional: [RRSet] = []) {
+    /// A set whose RDATA other zones likely hold alike (an apex set other than the SOA) is `shared`: its storage
+    /// comes from `SharedRData` when an equal one is kept there.
+    init(owner: Name, type: RecordType, ttl: UInt32, rdata: [RData], additional: [RRSet] = [], shared: Bool = false) {
         self.owner = owner
         self.type = type
         self.ttl = ttl
         self.additional = additional
+        let storage = RRSet.storage(type: type, rdata: rdata)
+        self.storage = shared ? SharedRData.shared.intern(storage) : storage
+    }
+
+    /// The storage of `rdata` for a set of `type`.
+    private static func storage(type: RecordType, rdata: [RData]) -> Storage {
         switch type {
         case .ns, .cname, .ptr, .soa, .mx:
-            storage = .decoded(rdata)
+            return .decoded(rdata)
         default:
             var writer = MessageWriter(limit: Int.max, compression: false)
             for data in rdata {
@@ -38,7 +46,7 @@ public final class RRSet: Sendable {
                 data.write(to: &writer)
                 writer.patchUInt16(UInt16(truncatingIfNeeded: writer.count - lengthOffset - 2), at: lengthOffset)
             }
-            storage = .encoded(count: rdata.count, wire: writer.bytes.withUnsafeBufferPointer { Array($0) })
+            return .encoded(count: rdata.count, wire: writer.bytes.withUnsafeBufferPointer { Array($0) })
         }
     }
 

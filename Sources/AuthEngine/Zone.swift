@@ -70,7 +70,10 @@ public final class Zone: Sendable {
         var plain: [Name: [RRSet]] = [:]
         var cuts = false
         for (name, sets) in grouped {
-            plain[name] = sets.map { RRSet(owner: $0.owner, type: $0.type, ttl: $0.ttl, rdata: $0.rdata) }
+            plain[name] = sets.map {
+                RRSet(owner: $0.owner, type: $0.type, ttl: $0.ttl, rdata: $0.rdata,
+                      shared: name == origin && $0.type != .soa)
+            }
             if name != origin && sets.contains(where: { $0.type == .ns }) { cuts = true }
         }
         func addresses(of target: Name) -> [RRSet] {

@@ -1,0 +1,77 @@
+@testable import AuthEngine
+import DNSWire
+import Testing
+
+/// Mail zones differ in their names, serial and keys; their apex NS, MX and SPF sets are alike and are kept once.
+@Suite("Apex RDATA that zones hold alike is kept once")
+struct SharedRDataTests {
+    func zoneText(_ name: String, serial: Int, spf: String = "v=spf1 mx -all") -> String {
+        """
+        $ORIGIN \(name)
+        $TTL 3600
+        @ SOA ns1.provider.test. hostmaster.provider.test. \(serial) 7200 1800 1209600 300
+        @ NS ns1.provider.test.
+        @ NS ns2.provider.test.
+        @ MX 10 mail.provider.test.
+        @ TXT "\(spf)"
+        _dmarc TXT "v=DMARC1; p=none; rua=mailto:dmarc@\(name)"
+        """
+    }
+
+    func storage(_ zone: Zone, _ type: RecordType, at name: Name? = nil) throws -> RRSet.Storage {
+        try #require(zone.node(name ?? zone.origin)?.rrset(type)).storage
+    }
+
+    /// The address of a storage's buffer: the same for two sets only when they share it.
+    func address(_ storage: RRSet.Storage) -> UnsafeRawPointer? {
+        switch storage {
+        case .decoded(let rdata): rdata.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+        case .encoded(_, let wire): wire.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+        }
+    }
+
+    @Test("two zones share their apex NS, MX and TXT storage, not their SOA or names below the apex; each answers with its own names")
+    func apexSetsShared() throws {
+        let store = try makeStore([("one.shared-rdata.test.", zoneText("one.shared-rdata.test.", serial: 1)),
+                                   ("two.shared-rdata.test.", zoneText("two.shared-rdata.test.", serial: 2))])
+        let zones = store.snapshot.allZones.sorted { $0.origin < $1.origin }
+        let (one, two) = (zones[0], zones[1])
+        for type in [RecordType.ns, .mx, .txt] {
+            #expect(address(try storage(one, type)) == address(try storage(two, type)), "\(type)")
+        }
+        #expect(address(try storage(one, .soa)) != address(try storage(two, .soa)))
+        let dmarc = { (zone: Zone) throws -> RRSet.Storage in
+            try storage(zone, .txt, at: try Name("_dmarc", origin: zone.origin))
+        }
+        #expect(address(try dmarc(one)) != address(try dmarc(two)))
+        let answer = try ask(store, "two.shared-rdata.test.", .mx)
+        #expect(answer.answers.map(\.name) == [try Name("two.shared-rdata.test.")])
+        #expect(answer.answers.map(\.rdata) == [.mx(preference: 10, exchange: try Name("mail.provider.test."))])
+    }
+
+    @Test("an apex set that differs (another SPF) keeps storage of its own and its own data")
+    func differentSetsStayApart() throws {
+        let store = try makeStore([("three.shared-rdata.test.", zoneText("three.shared-rdata.test.", serial: 1)),
+                                   ("four.shared-rdata.test.", zoneText("four.shared-rdata.test.", serial: 1,
+                                                                        spf: "v=spf1 ip4:192.0.2.1 -all"))])
+        let zones = store.snapshot.allZones.sorted { $0.origin < $1.origin }
+        #expect(address(try storage(zones[0], .txt)) != address(try storage(zones[1], .txt)))
+        let answer = try ask(store, "four.shared-rdata.test.", .txt)
+        #expect(answer.answers.map(\.rdata) == [.txt([Array("v=spf1 ip4:192.0.2.1 -all".utf8)])])
+    }
+
+    @Test("the table keeps at most its capacity; a set seen once the table is full is served from its own storage")
+    func capacityBound() {
+        let table = SharedRData(capacity: 2)
+        let a = RRSet.Storage.encoded(count: 1, wire: [0, 1, 1])
+        let b = RRSet.Storage.encoded(count: 1, wire: [0, 1, 2])
+        let c = RRSet.Storage.encoded(count: 1, wire: [0, 1, 3])
+        _ = table.intern(a)
+        _ = table.intern(b)
+        _ = table.intern(c)
+        let again = RRSet.Storage.encoded(count: 1, wire: [0, 1, 1])
+        #expect(address(table.intern(again)) == address(a))
+        let otherC = RRSet.Storage.encoded(count: 1, wire: [0, 1, 3])
+        #expect(address(table.intern(otherC)) == address(otherC), "c was not kept")
+    }
+}
