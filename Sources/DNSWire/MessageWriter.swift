@@ -15,6 +15,9 @@ public struct MessageWriter {
     public let compressionEnabled: Bool
     /// Offsets of names (and their suffixes) already written, usable as compression targets.
     private var targets: [UInt16] = []
+    /// The name written first, right after the header (the question's), while it is in the message: most answers
+    /// are owned by the very name asked, and get a pointer to it without a search.
+    private var questionName: [UInt8] = []
 
     /// A point to roll back to.
     public struct Mark {
@@ -35,6 +38,7 @@ public struct MessageWriter {
     public mutating func reset(limit: Int) {
         bytes.removeAll(keepingCapacity: true)
         targets.removeAll(keepingCapacity: true)
+        questionName = []
         self.limit = limit - reserved
     }
 
@@ -50,6 +54,7 @@ public struct MessageWriter {
     public mutating func rollBack(to mark: Mark) {
         bytes.removeSubrange(mark.size...)
         targets.removeSubrange(mark.targetCount...)
+        if mark.size <= Header.size { questionName = [] }
     }
 
     public mutating func appendUInt8(_ value: UInt8) { bytes.append(value) }
@@ -100,6 +105,14 @@ public struct MessageWriter {
         let wire = name.wire
         var position = 0
         let useCompression = compress && compressionEnabled
+        // The same name as the question (usually the very same storage, so no octet is compared): the pointer
+        // the search below would find first.
+        if useCompression, !questionName.isEmpty, wire == questionName {
+            appendUInt16(0xC000 | UInt16(Header.size))
+            return
+        }
+        let first = bytes.count == Header.size && compressionEnabled
+        defer { if first { questionName = wire } }
         // Only names already complete in the message are targets: a suffix of this name is registered as soon as
         // its label is written, before the rest is, and comparing against it would read past the end (a name with
         // a repeated label, `a.a.example.`, crashed the server that way). A suffix of the name being written can

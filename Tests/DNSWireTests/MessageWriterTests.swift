@@ -137,6 +137,32 @@ struct MessageWriterRollbackTests {
         #expect(message.answers.map(\.name) == [name("www.example.com.")])
     }
 
+    /// Answers owned by the question's name get a pointer to it without a search; the name they compare with is
+    /// the question in the message, never one rolled back (or reset) away.
+    @Test("a name equal to the question points to offset 12; after the question is rolled back or reset, to the new one only")
+    func questionShortcut() throws {
+        var writer = MessageWriter(limit: 512)
+        writer.writeHeader(Header(id: 9, flags: 0x8400, questionCount: 1))
+        let beforeQuestion = writer.mark()
+        writer.writeQuestion(Question(name: name("mail.example.com."), type: .mx))
+        writer.writeName(name("mail.example.com."), compress: true)
+        #expect(Array(writer.bytes.suffix(2)) == [0xC0, 12])
+
+        writer.rollBack(to: beforeQuestion)
+        writer.writeQuestion(Question(name: name("www.example.com."), type: .a))
+        writer.writeName(name("mail.example.com."), compress: true)
+        // mail + a pointer to example.com. inside the new question (offset 16), not a pointer to offset 12.
+        #expect(Array(writer.bytes.suffix(7)) == [4] + Array("mail".utf8) + [0xC0, 16])
+        writer.writeName(name("www.example.com."), compress: true)
+        #expect(Array(writer.bytes.suffix(2)) == [0xC0, 12])
+
+        writer.reset(limit: 512)
+        writer.writeHeader(Header(id: 10, flags: 0x8400, questionCount: 1))
+        writer.writeQuestion(Question(name: name("other.example."), type: .a))
+        writer.writeName(name("www.example.com."), compress: true)
+        #expect(Array(writer.bytes.suffix(17)) == wire("www", "example", "com"))
+    }
+
     @Test("nested marks roll back independently")
     func nestedMarks() throws {
         var writer = MessageWriter(limit: 512)
