@@ -41,6 +41,7 @@ struct Lookup {
                 answer.negative = currentZone
                 return .answer(answer)
             case .data(let set):
+                if answer.rrsets.isEmpty { return .data(name: current, set: set) }
                 answer.rrsets.append((current, set))
                 return .answer(answer)
             case .cname(let set):

@@ -7,6 +7,9 @@ enum Outcome {
     /// with the name it is written under. `finalRcode` is NXDOMAIN when a chain ends at a missing name, and
     /// `negative` carries the SOA for such a chain or one that ends in no data (RFC 2308 sections 2.1, 2.2).
     case answer(Answer)
+    /// Authoritative data found at the name asked, with no CNAME on the way (the usual answer): `answer` without
+    /// its array, which a query would otherwise allocate.
+    case data(name: Name, set: RRSet)
     /// The name exists but has no data of the type asked (NODATA): SOA in the authority section.
     case noData(Zone)
     /// The name does not exist (NXDOMAIN): SOA in the authority section.

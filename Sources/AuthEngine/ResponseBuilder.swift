@@ -83,6 +83,8 @@ struct ResponseBuilder {
             writeNegative(.nxDomain, zone: zone, answers: [], delegation: nil, to: &writer)
         case .delegation(let cut):
             writeReferral(cut, answers: [], to: &writer)
+        case .data(let name, let set):
+            writePositive(CollectionOfOne((name: name, set: set)), to: &writer)
         case .answer(let answer):
             if let zone = answer.negative {
                 writeNegative(answer.rcode, zone: zone, answers: answer.rrsets, delegation: nil, to: &writer)
@@ -111,7 +113,8 @@ struct ResponseBuilder {
 
     /// Writes required RRsets; on overflow, empties the response back to the question and marks it truncated
     /// (RFC 2181 section 9: a partial RRset is never sent, the client retries over TCP).
-    private func writeRequired(_ sets: [(name: Name, set: RRSet)], ttl: UInt32? = nil, section: Sections.Section,
+    private func writeRequired(_ sets: some Collection<(name: Name, set: RRSet)>, ttl: UInt32? = nil,
+                               section: Sections.Section,
                                sections: inout Sections, afterQuestion: MessageWriter.Mark,
                                to writer: inout MessageWriter) {
         guard !sections.truncated else { return }
@@ -145,7 +148,7 @@ struct ResponseBuilder {
         if let edns = responseEDNS(rcode: rcode) { writer.limit -= edns.wireSize }
     }
 
-    private func writePositive(_ answers: [(name: Name, set: RRSet)], to writer: inout MessageWriter) {
+    private func writePositive(_ answers: some Collection<(name: Name, set: RRSet)>, to writer: inout MessageWriter) {
         begin(.noError, authoritative: true, to: &writer)
         reserveOPT(&writer, rcode: .noError)
         let afterQuestion = writer.mark()
@@ -168,7 +171,7 @@ struct ResponseBuilder {
         writeRequired(answers, section: .answer, sections: &sections, afterQuestion: afterQuestion,
                       to: &writer)
         // RFC 2308 section 3: the SOA's TTL in a negative answer is the lesser of its TTL and MINIMUM.
-        writeRequired([(zone.soa.owner, zone.soa)], ttl: zone.negativeTTL, section: .authority,
+        writeRequired(CollectionOfOne((name: zone.soa.owner, set: zone.soa)), ttl: zone.negativeTTL, section: .authority,
                       sections: &sections, afterQuestion: afterQuestion, to: &writer)
         finish(rcode, answer: sections.answer, authority: sections.authority, additional: sections.additional,
                truncated: sections.truncated, to: &writer)
@@ -182,7 +185,7 @@ struct ResponseBuilder {
         var sections = Sections()
         writeRequired(answers, section: .answer, sections: &sections, afterQuestion: afterQuestion,
                       to: &writer)
-        writeRequired([(cut.owner, cut)], section: .authority, sections: &sections,
+        writeRequired(CollectionOfOne((name: cut.owner, set: cut)), section: .authority, sections: &sections,
                       afterQuestion: afterQuestion, to: &writer)
         // Glue below the cut is needed to reach the child (RFC 9471): it truncates when it does not fit.
         let glue = cut.additional.filter { $0.owner.isSubdomain(of: cut.owner) }

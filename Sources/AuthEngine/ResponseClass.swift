@@ -45,6 +45,8 @@ public struct ResponseClass: Hashable, Sendable {
             self.init(kind: .nameError, nameHash: Self.identity(zone))
         case .delegation(let cut):
             self.init(kind: .referral, nameHash: Self.identity(cut))
+        case .data(_, let set):
+            self.init(kind: .answer, nameHash: Self.identity(set))
         case .answer(let answer):
             if answer.rcode == .nxDomain, let zone = answer.negative {
                 self.init(kind: .nameError, nameHash: Self.identity(zone))

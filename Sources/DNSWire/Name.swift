@@ -180,6 +180,7 @@ public struct Name: Hashable, Sendable, CustomStringConvertible, Comparable {
 
     /// The name with its leftmost `count` labels removed.
     public func dropping(labels count: Int) -> Name {
+        if count <= 0 { return self }
         var position = 0
         for _ in 0 ..< count where wire[position] != 0 {
             position += 1 + Int(wire[position])
