@@ -75,6 +75,8 @@ struct Lookup {
     private func step(_ key: Name, _ type: RecordType, in zone: Zone) -> Step {
         if zone.hasCuts, let cut = cut(above: key, type: type, in: zone) { return .delegation(cut) }
         if let node = zone.node(key) { return match(node, type) }
+        // Without wildcards a name the zone lacks does not exist (no name to copy for every step up).
+        guard zone.hasWildcards else { return .nameError }
         // No such name: the closest encloser's wildcard child, if any, synthesizes the answer (RFC 4592 3.3.1).
         var encloser = key.parent
         while let candidate = encloser, candidate.labelCount >= zone.origin.labelCount {

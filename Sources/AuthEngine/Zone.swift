@@ -22,6 +22,8 @@ public final class Zone: Sendable {
     let nodes: NodeTable
     /// True when the zone delegates any name below its apex, so lookups must look for zone cuts.
     let hasCuts: Bool
+    /// True when the zone has a wildcard name (`*.<name>`), so a name it lacks may still be answered.
+    let hasWildcards: Bool
     /// The number of records the zone was built from.
     public let recordCount: Int
     /// A digest of the records the zone was built from, to tell a reloaded but unchanged zone.
@@ -103,6 +105,7 @@ public final class Zone: Sendable {
         self.negativeTTL = min(soaSet.ttl, soaData.minimum)
         self.nodes = NodeTable(nodes)
         self.hasCuts = cuts
+        self.hasWildcards = plain.keys.contains { $0.isWildcard }
         self.recordCount = records.count
         self.contentDigest = Zone.digest(of: records)
         self.history = Zone.chain(history, endingAt: soaData.serial)
