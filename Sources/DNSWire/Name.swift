@@ -10,7 +10,28 @@ public struct Name: Hashable, Sendable, CustomStringConvertible, Comparable {
     /// How many compression pointers a name may follow before it is rejected.
     public static let maxPointerHops = 32
 
-    public static func == (lhs: Name, rhs: Name) -> Bool { lhs.wire == rhs.wire }
+    /// Exact equality of the wire bytes, eight octets at a time: every zone and node lookup of a query compares
+    /// names (an octet-by-octet loop was a sixth of the server's own CPU per query).
+    public static func == (lhs: Name, rhs: Name) -> Bool {
+        let count = lhs.wire.count
+        guard count == rhs.wire.count else { return false }
+        return lhs.wire.withUnsafeBytes { left in
+            rhs.wire.withUnsafeBytes { right in
+                if left.baseAddress == right.baseAddress { return true }
+                var offset = 0
+                while offset + 8 <= count {
+                    guard left.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                        == right.loadUnaligned(fromByteOffset: offset, as: UInt64.self) else { return false }
+                    offset += 8
+                }
+                while offset < count {
+                    guard left[offset] == right[offset] else { return false }
+                    offset += 1
+                }
+                return true
+            }
+        }
+    }
 
     /// Hashes the wire bytes in one call rather than octet by octet.
     public func hash(into hasher: inout Hasher) {

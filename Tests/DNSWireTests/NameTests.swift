@@ -123,6 +123,27 @@ struct NameStructureTests {
         #expect(mixed != name("www.example.com."))
     }
 
+    /// Equality compares eight octets at a time, then the rest: a difference in any octet, in either part, of
+    /// names of every length up to the longest is found, and equal bytes in separate storage are equal.
+    @Test("names are equal exactly when their wire bytes are, whatever the length and wherever they differ")
+    func equalityByWords() throws {
+        for labelLength in [1, 2, 5, 6, 7, 8, 13, 30, 63] {
+            var labels: [[UInt8]] = []
+            while labels.reduce(1, { $0 + 1 + $1.count }) + 1 + labelLength <= Name.maxWireLength {
+                labels.append(Array(repeating: UInt8(ascii: "a") + UInt8(labels.count % 26), count: labelLength))
+                let name = try Name(labels: labels)
+                let copy = Name(uncheckedWire: Array(name.wire))
+                #expect(name == copy && name.hashValue == copy.hashValue)
+                for index in name.wire.indices.dropLast() where name.wire[index] >= UInt8(ascii: "a") {
+                    var changed = name.wire
+                    changed[index] ^= 0x01
+                    #expect(name != Name(uncheckedWire: changed), "octet \(index) of \(name.wire.count)")
+                }
+            }
+        }
+        #expect(name("a.example.") != name("a.example.com."))
+    }
+
     /// Every query and every zone name is lowercased for lookups; most already are, and a copy each time costs
     /// an allocation per query and a few hundred bytes per served zone.
     @Test("a name that is already lower case is its own lowercased form, sharing its storage")
