@@ -105,7 +105,9 @@ public final class Zone: Sendable {
         self.negativeTTL = min(soaSet.ttl, soaData.minimum)
         self.nodes = NodeTable(nodes)
         self.hasCuts = cuts
-        self.hasWildcards = plain.keys.contains { $0.isWildcard }
+        // Over every node, empty non-terminals included: `*.x` with no records but a name below it still exists
+        // and answers NODATA (RFC 4592 section 2.2.2).
+        self.hasWildcards = nodes.keys.contains { $0.isWildcard }
         self.recordCount = records.count
         self.contentDigest = Zone.digest(of: records)
         self.history = Zone.chain(history, endingAt: soaData.serial)

@@ -81,4 +81,25 @@ struct WildcardTests {
     func deeper() throws {
         #expect(try ask(store, "a.b.c.wild.example.com.", .txt).answers.count == 1)
     }
+
+    /// `*.example.net.` has no records, only a name below it: it exists all the same (an empty non-terminal), so
+    /// a missing name it covers is NODATA, not NXDOMAIN. A zone's "has wildcards" shortcut must see it.
+    @Test("a wildcard that is an empty non-terminal still matches: NODATA, not NXDOMAIN (RFC 4592 2.2.2)")
+    func emptyNonTerminalWildcard() throws {
+        let zone = """
+            $ORIGIN example.net.
+            $TTL 300
+            @ SOA ns1.example.net. hostmaster.example.net. 1 7200 1800 1209600 300
+            @ NS ns1.example.net.
+            ns1 A 192.0.2.53
+            sub.* TXT "below the wildcard"
+            """
+        let store = try makeStore([("example.net.", zone)])
+        let response = try ask(store, "foo.example.net.", .a)
+        #expect(response.rcode == .noError)
+        #expect(response.answers.isEmpty && response.authority.first?.type == .soa)
+        // Deeper names under the apex are covered as well: their closest encloser is the apex.
+        let deeper = try ask(store, "sub.foo.example.net.", .txt)
+        #expect(deeper.rcode == .noError && deeper.answers.isEmpty)
+    }
 }
