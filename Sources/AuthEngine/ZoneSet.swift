@@ -32,9 +32,15 @@ public struct ZoneSet: Sendable {
     /// A copy with `zone` added or replacing the zone of the same origin.
     public func inserting(_ zone: Zone) -> ZoneSet {
         var copy = self
-        copy.zones[zone.origin] = zone
-        copy.deepestOrigin = max(deepestOrigin, zone.origin.labelCount)
+        copy.insert(zone)
         return copy
+    }
+
+    /// Adds `zone`, replacing the zone of the same origin: in place when this set's storage is not shared (many
+    /// zones added to one copy cost one path copy, not one each).
+    public mutating func insert(_ zone: Zone) {
+        zones[zone.origin] = zone
+        deepestOrigin = max(deepestOrigin, zone.origin.labelCount)
     }
 
     /// A copy without the zone of this origin.

@@ -67,10 +67,9 @@ struct ServeCommand: AsyncParsableCommand {
         // Filled once the stored zones are served: key generation on every core would slow the start.
         let keyPool = DKIMKeyPool(algorithm: .rsa2048, capacity: settings.keyPoolSize, startFilling: false)
         defer { keyPool.stop() }
-        let service = DomainService(database: database, keys: keyPool,
-                                    publisher: StorePublisher(store: store, claims: claims, versions: versions,
-                                                              catalog: catalog, notifier: notifier,
-                                                              watchInterval: UInt64(settings.verifyInterval) * 1000),
+        let publisher = StorePublisher(store: store, claims: claims, versions: versions, catalog: catalog,
+                                       notifier: notifier, watchInterval: UInt64(settings.verifyInterval) * 1000)
+        let service = DomainService(database: database, keys: keyPool, publisher: publisher,
                                     settings: settings.provider, offload: BlockingExecutor(label: "wistdns.storage"),
                                     webhooks: settings.webhooks)
         let verification = VerificationService(
@@ -92,7 +91,10 @@ struct ServeCommand: AsyncParsableCommand {
             logger.notice("no --resolver configured: verify checks our own server only, and domains cannot turn verified")
         }
         // Every stored zone version read in one transaction, not one a domain.
-        let generated = try versions.preloading { try service.publishAll(logger: logger) }
+        // ... and served in one snapshot update.
+        let generated = try publisher.batchingPublication {
+            try versions.preloading { try service.publishAll(logger: logger) }
+        }
         let skippedNote = generated.skipped > 0 ? "; \(generated.skipped) stored domains are not served (see the errors above)" : ""
         logger.info("serving \(generated.served) domains from \(settings.database)\(skippedNote)")
         try catalog?.rebuild()

@@ -21,6 +21,8 @@ final class StorePublisher: ZonePublisher {
     let watches = Mutex<[Name: QueryWatch]>([:])
     /// How often one watched zone may ask for a check (ms).
     let watchInterval: UInt64
+    /// The zones published while `batchingPublication` runs (nil outside it).
+    private let pending = Mutex<[Zone]?>(nil)
 
     init(store: ZoneStore, claims: ZoneClaims, versions: ZoneVersions, catalog: CatalogMaintainer?, notifier: Notifier,
          watchInterval: UInt64) {
@@ -63,10 +65,33 @@ final class StorePublisher: ZonePublisher {
         }
         if onQuery == nil { watches.withLock { _ = $0.removeValue(forKey: key) } }
         let zone = try versions.zone(origin: origin, records: records, current: nil, now: now, watch: watch)
-        store.update { $0.inserting(zone) }
+        let batched = pending.withLock { zones in
+            zones?.append(zone)
+            return zones != nil
+        }
+        if !batched { store.update { $0.inserting(zone) } }
         notifier.zoneChanged(zone)
         catalog?.membersChanged()
         return zone.serial
+    }
+
+    /// Runs `body` (the start-up, publishing every stored domain) and serves the zones it publishes in one
+    /// snapshot update when it ends, rather than one update each (each copies a path of the zone set's tree).
+    /// Nothing may read the store for those zones before it returns: the DNS server starts after it.
+    func batchingPublication<T>(_ body: () throws -> T) throws -> T {
+        pending.withLock { $0 = [] }
+        defer {
+            let zones = pending.withLock { zones in
+                defer { zones = nil }
+                return zones ?? []
+            }
+            store.update { current in
+                var next = current
+                for zone in zones { next.insert(zone) }
+                return next
+            }
+        }
+        return try body()
     }
 
     func stopWatching(origin: Name) {

@@ -1,5 +1,6 @@
 @testable import AuthEngine
 import DNSWire
+import Foundation
 import Testing
 import ZoneFile
 
@@ -72,6 +73,17 @@ struct ZoneSetTests {
         store.update { $0.removing(origin: child.origin) }
         #expect(store.snapshot.count == 1)
         #expect(!(try ask(store, "www.child.example.com.", .a).header.isAuthoritative))
+
+        // Many zones added in place to one copy (the start-up's single update) leave the snapshot they were
+        // copied from as it was.
+        let published = store.snapshot
+        var next = published
+        next.insert(child)
+        let other = try #require(try makeStore([("example.org.", exampleZone.replacingOccurrences(
+            of: "example.com.", with: "example.org."))]).snapshot.allZones.first)
+        next.insert(other)
+        #expect(published.count == 1 && next.count == 3)
+        #expect(published.zone(origin: child.origin) == nil && next.zone(origin: other.origin) === other)
     }
 
     @Test("a thread's reader sees a publish on its next query")
