@@ -40,12 +40,7 @@ public final class RRSet: Sendable {
             return .decoded(rdata)
         default:
             var writer = MessageWriter(limit: Int.max, compression: false)
-            for data in rdata {
-                let lengthOffset = writer.count
-                writer.appendUInt16(0)
-                data.write(to: &writer)
-                writer.patchUInt16(UInt16(truncatingIfNeeded: writer.count - lengthOffset - 2), at: lengthOffset)
-            }
+            for data in rdata { writer.appendRDATA(data) }
             return .encoded(count: rdata.count, wire: writer.bytes.withUnsafeBufferPointer { Array($0) })
         }
     }
@@ -120,10 +115,7 @@ public final class RRSet: Sendable {
         case .decoded(let rdata):
             for data in rdata {
                 writeHeader(name, ttl, to: &writer)
-                let lengthOffset = writer.count
-                writer.appendUInt16(0)
-                data.write(to: &writer)
-                writer.patchUInt16(UInt16(writer.count - lengthOffset - 2), at: lengthOffset)
+                writer.appendRDATA(data)
                 if writer.overflowed { return false }
             }
         }

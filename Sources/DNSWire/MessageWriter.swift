@@ -174,9 +174,14 @@ public struct MessageWriter {
         appendUInt16(record.type.rawValue)
         appendUInt16(record.rclass.rawValue)
         appendUInt32(record.ttl)
+        appendRDATA(record.rdata)
+    }
+
+    /// Writes RDLENGTH and then `rdata` (its names compressed where the type allows).
+    public mutating func appendRDATA(_ rdata: RData) {
         let lengthOffset = bytes.count
         appendUInt16(0)
-        record.rdata.write(to: &self)
+        rdata.write(to: &self)
         patchUInt16(UInt16(bytes.count - lengthOffset - 2), at: lengthOffset)
     }
 

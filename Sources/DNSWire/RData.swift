@@ -127,7 +127,7 @@ public enum RData: Hashable, Sendable {
     }
 
     /// The RDATA in uncompressed wire form, as used for canonical comparisons and zone transfers. The array holds
-    /// just these octets: zones keep it for every record, so the writer's working capacity must not come along.
+    /// just these octets, not the writer's working capacity.
     public var uncompressedWire: [UInt8] {
         var writer = MessageWriter(limit: 65535, compression: false)
         write(to: &writer)

@@ -79,15 +79,31 @@ public enum MailZone {
     }
 
     /// The provider's host names (nameservers, hostmaster, mail host), the same in every zone.
-    private static let providerNames = Mutex<[String: Name]>([:])
+    static let providerNames = ProviderNames(capacity: 64)
 
     /// `absoluteName` for a name of the provider's settings: parsed once, so that every zone's records share its
-    /// storage (a few hundred bytes a zone). At most 64 are kept; settings name a handful.
+    /// storage (a few hundred bytes a zone).
     static func providerName(_ text: String) throws(WireError) -> Name {
-        if let name = providerNames.withLock({ $0[text] }) { return name }
-        let name = try absoluteName(text)
-        providerNames.withLock { names in
-            if names.count < 64 { names[text] = name }
+        try providerNames.name(text)
+    }
+}
+
+/// Names parsed once and shared: at most `capacity` are kept, for the life of the process (settings name a
+/// handful; should more come, they are parsed each time).
+final class ProviderNames: Sendable {
+    private let capacity: Int
+    private let names = Mutex<[String: Name]>([:])
+
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    /// The absolute name for `text` (with or without its trailing dot), kept if there is room.
+    func name(_ text: String) throws(WireError) -> Name {
+        if let name = names.withLock({ $0[text] }) { return name }
+        let name = try MailZone.absoluteName(text)
+        names.withLock { names in
+            if names.count < capacity { names[text] = name }
         }
         return name
     }

@@ -40,7 +40,7 @@ public struct ZoneVersions: Sendable {
                      watch: QueryWatch? = nil) throws -> Zone {
         let name = Self.storageName(origin)
         let previous: (records: [Record], history: [ZoneDelta])
-        /// The stored version encoded as these records encode, when its bytes differ.
+        // The stored version encoded as these records encode, when its bytes differ.
         var reencoded: ZoneVersionRow?
         if let current, let known, let newSOA = records.first(where: { $0.type == .soa }) {
             return try save(ZoneDelta(oldSOA: current.soa.records[0], newSOA: newSOA, removed: known.removed,
@@ -137,7 +137,6 @@ public struct ZoneVersions: Sendable {
 
 /// The stored zone versions `ZoneVersions.preloading` read ahead, by lowercased name; nil outside it.
 private final class ReadAhead: Sendable {
-
     private struct State {
         var versions: [String: StoredZoneVersion]
         /// The names asked for already: their versions may have changed since the read.

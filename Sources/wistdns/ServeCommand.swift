@@ -90,8 +90,8 @@ struct ServeCommand: AsyncParsableCommand {
         if settings.resolvers.isEmpty {
             logger.notice("no --resolver configured: verify checks our own server only, and domains cannot turn verified")
         }
-        // Every stored zone version read in one transaction, not one a domain.
-        // ... and served in one snapshot update.
+        // Every stored zone version read in one transaction, not one a domain, and every zone served in one
+        // snapshot update.
         let generated = try publisher.batchingPublication {
             try versions.preloading { try service.publishAll(logger: logger) }
         }

@@ -1,5 +1,5 @@
 import DNSWire
-import MailRecords
+@testable import MailRecords
 import Testing
 
 @Suite("MailZone.zoneRecords: the zone we serve")
@@ -91,5 +91,22 @@ struct ZoneRecordsTests {
         }
         let apex = first.filter { $0.name == first[0].name }
         #expect(apex.count >= 4 && apex.allSatisfy { storage($0.name) == storage(first[0].name) })
+    }
+
+    /// The shared provider names are kept for the life of the process, so a bounded number are: settings that
+    /// change often (or a bug that passes customer names through) cannot grow the table without bound. A table of
+    /// its own: the process's is shared with the other tests.
+    @Test("at most the table's capacity of names is kept: beyond it names are parsed each time, and still right")
+    func providerNamesBounded() throws {
+        let table = ProviderNames(capacity: 3)
+        for index in 0 ..< 5 {
+            let host = "mx\(index).bounded-provider.test"
+            let first = try table.name(host)
+            #expect(first == (try Name(host + ".")))
+            // The same text again: kept (the same storage) only for the first three.
+            let again = try table.name(host)
+            #expect(again == first)
+            #expect((storage(again) == storage(first)) == (index < 3), "\(host)")
+        }
     }
 }
