@@ -26,8 +26,6 @@ public final class Zone: Sendable {
     let hasWildcards: Bool
     /// The number of records the zone was built from.
     public let recordCount: Int
-    /// A digest of the records the zone was built from, to tell a reloaded but unchanged zone.
-    public let contentDigest: Int
     /// The recent changes that led to this version, oldest first, each following the one before and the last
     /// ending at `serial`: what IXFR answers from (RFC 1995).
     public let history: [ZoneDelta]
@@ -44,72 +42,77 @@ public final class Zone: Sendable {
         let zoneName = origin.description
         func fail(_ message: String) -> ZoneError { ZoneError(zone: zoneName, message: message) }
 
-        // Group records by owner and type, keeping file order and dropping exact duplicates.
-        var grouped: [Name: [(type: RecordType, owner: Name, ttl: UInt32, rdata: [RData])]] = [:]
+        // Group records by owner and type, keeping file order and dropping exact duplicates. Owners are kept in
+        // arrays, in the order first seen, and found through `OwnerIndex`.
+        var owners = OwnerIndex()
+        var grouped: [[PendingSet]] = []
         for record in records {
             guard record.name.isSubdomain(of: origin) else { throw fail("\(record.name) is outside the zone") }
             let key = record.name.lowercased()
-            var sets = grouped[key, default: []]
-            if let index = sets.firstIndex(where: { $0.type == record.type }) {
-                if !sets[index].rdata.contains(record.rdata) { sets[index].rdata.append(record.rdata) }
+            let slot: Int
+            if let found = owners.position(of: key) {
+                slot = found
             } else {
-                sets.append((record.type, record.name, record.ttl, [record.rdata]))
+                slot = owners.insert(key)
+                grouped.append([])
             }
-            grouped[key] = sets
+            if let index = grouped[slot].firstIndex(where: { $0.type == record.type }) {
+                if !grouped[slot][index].rdata.contains(record.rdata) { grouped[slot][index].rdata.append(record.rdata) }
+            } else {
+                grouped[slot].append(PendingSet(type: record.type, owner: record.name, ttl: record.ttl,
+                                                rdata: [record.rdata]))
+            }
         }
-        guard let apexSets = grouped[origin], let soaSet = apexSets.first(where: { $0.type == .soa }) else {
+        guard let apexSlot = owners.position(of: origin),
+              let soaSet = grouped[apexSlot].first(where: { $0.type == .soa }) else {
             throw fail("no SOA record at the apex")
         }
         guard soaSet.rdata.count == 1, case .soa(let soaData) = soaSet.rdata[0] else {
             throw fail("more than one SOA record at the apex")
         }
-        guard apexSets.contains(where: { $0.type == .ns }) else { throw fail("no NS records at the apex") }
-        for (name, sets) in grouped where name != origin && sets.contains(where: { $0.type == .soa }) {
-            throw fail("SOA record at \(name), below the apex")
+        guard grouped[apexSlot].contains(where: { $0.type == .ns }) else { throw fail("no NS records at the apex") }
+        for (slot, sets) in grouped.enumerated() where slot != apexSlot && sets.contains(where: { $0.type == .soa }) {
+            throw fail("SOA record at \(owners.names[slot]), below the apex")
         }
 
         // First pass: RRsets without additional data, so address sets can be attached in the second.
-        var plain: [Name: [RRSet]] = [:]
         var cuts = false
-        for (name, sets) in grouped {
-            plain[name] = sets.map {
+        let plain = grouped.enumerated().map { slot, sets in
+            if slot != apexSlot && sets.contains(where: { $0.type == .ns }) { cuts = true }
+            return sets.map {
                 RRSet(owner: $0.owner, type: $0.type, ttl: $0.ttl, rdata: $0.rdata,
-                      shared: name == origin && $0.type != .soa)
+                      shared: slot == apexSlot && $0.type != .soa)
             }
-            if name != origin && sets.contains(where: { $0.type == .ns }) { cuts = true }
         }
         func addresses(of target: Name) -> [RRSet] {
-            guard let sets = plain[target.lowercased()] else { return [] }
-            return sets.filter { $0.type == .a || $0.type == .aaaa }
+            guard let slot = owners.position(of: target.lowercased()) else { return [] }
+            return plain[slot].filter { $0.type == .a || $0.type == .aaaa }
         }
-        var nodes: [Name: ZoneNode] = [:]
-        nodes.reserveCapacity(plain.count)
-        for (name, sets) in plain {
-            let prepared = sets.map { set -> RRSet in
+        var nodes = plain.map { sets in
+            ZoneNode(rrsets: sets.map { set -> RRSet in
                 // A new set only when some target has in-zone addresses (never for a mail zone's NS and MX).
                 let additional = set.rdata.compactMap(\.additionalName).flatMap(addresses(of:))
                 return additional.isEmpty ? set : set.with(additional: additional)
-            }
-            nodes[name] = ZoneNode(rrsets: prepared)
+            })
         }
         // Empty non-terminals: every ancestor between a name and the apex exists as a node.
-        for name in plain.keys {
+        for name in owners.names.prefix(plain.count) {
             var ancestor = name.parent
-            while let current = ancestor, current.labelCount > origin.labelCount, nodes[current] == nil {
-                nodes[current] = ZoneNode(rrsets: [])
+            while let current = ancestor, current.labelCount > origin.labelCount, owners.position(of: current) == nil {
+                _ = owners.insert(current)
+                nodes.append(ZoneNode(rrsets: []))
                 ancestor = current.parent
             }
         }
         self.origin = origin
-        self.soa = nodes[origin]!.rrset(.soa)!
+        self.soa = nodes[apexSlot].rrset(.soa)!
         self.negativeTTL = min(soaSet.ttl, soaData.minimum)
-        self.nodes = NodeTable(nodes)
+        self.nodes = NodeTable(names: owners.names, nodes: nodes)
         self.hasCuts = cuts
         // Over every node, empty non-terminals included: `*.x` with no records but a name below it still exists
         // and answers NODATA (RFC 4592 section 2.2.2).
-        self.hasWildcards = nodes.keys.contains { $0.isWildcard }
+        self.hasWildcards = owners.names.contains { $0.isWildcard }
         self.recordCount = records.count
-        self.contentDigest = Zone.digest(of: records)
         self.history = Zone.chain(history, endingAt: soaData.serial)
     }
 
@@ -144,23 +147,6 @@ public final class Zone: Sendable {
         return history[first...]
     }
 
-    /// A digest of records that does not depend on their order.
-    public static func digest(of records: [Record]) -> Int {
-        var combined = 0
-        for record in records {
-            var hasher = Hasher()
-            hasher.combine(record.name.lowercased())
-            hasher.combine(record)
-            combined = combined &+ hasher.finalize()
-        }
-        return combined ^ records.count
-    }
-
-    /// True when this zone was built from exactly these records (in any order).
-    public func isBuilt(from records: [Record]) -> Bool {
-        recordCount == records.count && contentDigest == Zone.digest(of: records)
-    }
-
     /// The node at a lowercased name.
     func node(_ name: Name) -> ZoneNode? { nodes[name] }
 
@@ -174,5 +160,36 @@ public final class Zone: Sendable {
             }
         }
         return result
+    }
+}
+
+/// An RRset being gathered from a zone's records.
+private struct PendingSet {
+    let type: RecordType
+    let owner: Name
+    let ttl: UInt32
+    var rdata: [RData]
+}
+
+/// The distinct owner names of a zone being built, in the order first seen, each with its position: found by
+/// comparing while they are few (a mail zone has four names), by hashing past `NodeTable.arrayLimit`.
+private struct OwnerIndex {
+    private(set) var names: [Name] = []
+    private var table: [Name: Int]?
+
+    func position(of name: Name) -> Int? {
+        if let table { return table[name] }
+        return names.firstIndex(of: name)
+    }
+
+    /// Adds a name not in the index yet; returns its position.
+    mutating func insert(_ name: Name) -> Int {
+        names.append(name)
+        if table != nil {
+            table![name] = names.count - 1
+        } else if names.count > NodeTable.arrayLimit {
+            table = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+        }
+        return names.count - 1
     }
 }

@@ -21,12 +21,13 @@ enum NodeTable: Sendable {
     /// The most names kept in an array.
     static let arrayLimit = 8
 
-    init(_ nodes: [Name: ZoneNode]) {
-        if nodes.count <= NodeTable.arrayLimit {
-            self = .few(nodes.map { (name: $0.key, node: $0.value) }
+    /// The table of `names` (distinct, lowercased) and the node of each, at the same position.
+    init(names: [Name], nodes: [ZoneNode]) {
+        if names.count <= NodeTable.arrayLimit {
+            self = .few(zip(names, nodes).map { (name: $0, node: $1) }
                 .sorted { ($0.name.labelCount, $0.name) < ($1.name.labelCount, $1.name) })
         } else {
-            self = .many(nodes)
+            self = .many(Dictionary(uniqueKeysWithValues: zip(names, nodes)))
         }
     }
 

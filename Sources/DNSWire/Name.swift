@@ -269,23 +269,28 @@ public struct Name: Hashable, Sendable, CustomStringConvertible, Comparable {
     /// Presentation format, absolute, with special characters escaped.
     public var description: String {
         if isRoot { return "." }
-        var text = ""
-        for label in labels {
-            for byte in label {
+        // Built as UTF-8 octets and made a String once: a start writes every stored zone's name as text.
+        var text: [UInt8] = []
+        text.reserveCapacity(wire.count + 8)
+        var position = 0
+        while wire[position] != 0 {
+            let length = Int(wire[position])
+            for byte in wire[(position + 1) ... (position + length)] {
                 switch byte {
                 case UInt8(ascii: "."), UInt8(ascii: "\\"), UInt8(ascii: "\""), UInt8(ascii: ";"),
                      UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "@"), UInt8(ascii: "$"):
-                    text.append("\\")
-                    text.append(Character(Unicode.Scalar(byte)))
+                    text.append(UInt8(ascii: "\\"))
+                    text.append(byte)
                 case 0x21 ... 0x7E:
-                    text.append(Character(Unicode.Scalar(byte)))
+                    text.append(byte)
                 default:
-                    text.append(Name.decimalEscapeText(byte))
+                    text.append(contentsOf: Name.decimalEscapeText(byte).utf8)
                 }
             }
-            text.append(".")
+            text.append(UInt8(ascii: "."))
+            position += 1 + length
         }
-        return text
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// `\DDD` for a byte.

@@ -57,10 +57,18 @@ public enum MailZone {
             records.append(Record(name: origin, type: .ns, ttl: settings.ttl, rdata: .ns(try providerName(nameserver))))
         }
         let rotating = domain.dkim.filter { $0.state != .active }.map { dkimRecord($0, domain: domain.name) }
+        let apex = domain.name.withoutTrailingDot
         for published in publishedRecords(for: domain, settings: settings) + rotating {
-            // The apex records share the origin's storage.
-            let owner = published.name.withoutTrailingDot == domain.name.withoutTrailingDot ? origin
-                : try absoluteName(published.name)
+            // The apex records share the origin's storage; the others are a label or two (`_dmarc`,
+            // `<selector>._domainkey`, the same in every zone, parsed once) before it.
+            let name = published.name.withoutTrailingDot
+            let owner = if name == apex {
+                origin
+            } else if name.utf8.count > apex.utf8.count + 1, name.hasSuffix("." + apex) {
+                try providerName(String(name.utf8.dropLast(apex.utf8.count + 1))!).appending(origin)
+            } else {
+                try absoluteName(name)
+            }
             let record = switch published.kind {
             case .mx:
                 Record(name: owner, type: .mx, ttl: settings.ttl,
@@ -78,7 +86,8 @@ public enum MailZone {
         try Name(text.withoutTrailingDot + ".")
     }
 
-    /// The provider's host names (nameservers, hostmaster, mail host), the same in every zone.
+    /// The provider's host names (nameservers, hostmaster, mail host) and the labels before a zone's apex
+    /// (`_dmarc`, `<selector>._domainkey`), the same in every zone.
     static let providerNames = ProviderNames(capacity: 64)
 
     /// `absoluteName` for a name of the provider's settings: parsed once, so that every zone's records share its

@@ -4,18 +4,27 @@ enum Template {
     static let placeholders: Set<String> = ["sendingIPv4", "domain", "mailHost"]
 
     /// The template with each `{name}` replaced by `values[name]`. A brace pair whose name has no value is
-    /// kept as written; `unknownPlaceholders(in:)` finds those when settings are validated.
-    static func expand(_ template: String, values: [String: String]) -> String {
-        var output = ""
-        var rest = Substring(template)
-        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
-            output += rest[..<open]
-            let key = String(rest[rest.index(after: open) ..< close])
-            output += values[key] ?? String(rest[open ... close])
-            rest = rest[rest.index(after: close)...]
+    /// kept as written; `unknownPlaceholders(in:)` finds those when settings are validated. Scans UTF-8 octets
+    /// (braces are ASCII, so never part of another character): every stored domain's SPF and DMARC are expanded
+    /// at a start.
+    static func expand(_ template: String, values: Values) -> String {
+        let octets = template.utf8
+        guard octets.contains(UInt8(ascii: "{")) else { return template }
+        var output: [UInt8] = []
+        output.reserveCapacity(octets.count + 64)
+        var rest = octets[...]
+        while let open = rest.firstIndex(of: UInt8(ascii: "{")),
+              let close = rest[open...].firstIndex(of: UInt8(ascii: "}")) {
+            output.append(contentsOf: rest[..<open])
+            if let value = values[Substring(rest[octets.index(after: open) ..< close])] {
+                output.append(contentsOf: value.utf8)
+            } else {
+                output.append(contentsOf: rest[open ... close])
+            }
+            rest = rest[octets.index(after: close)...]
         }
-        output += rest
-        return output
+        output.append(contentsOf: rest)
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// The `{name}` placeholders in the template that are not in `placeholders`, in order.
@@ -31,8 +40,25 @@ enum Template {
     }
 
     /// The values for a domain under the given settings (names without a trailing dot).
-    static func values(domain: String, settings: ProviderSettings) -> [String: String] {
-        ["sendingIPv4": settings.sendingIPv4, "domain": domain, "mailHost": settings.mailHost.withoutTrailingDot]
+    static func values(domain: String, settings: ProviderSettings) -> Values {
+        Values(sendingIPv4: settings.sendingIPv4, domain: domain, mailHost: settings.mailHost.withoutTrailingDot)
+    }
+
+    /// The value of each placeholder for one domain.
+    struct Values {
+        let sendingIPv4: String
+        let domain: String
+        let mailHost: String
+
+        /// The value of the placeholder `key`, nil for a name that is not one.
+        subscript(key: Substring) -> String? {
+            switch key {
+            case "sendingIPv4": sendingIPv4
+            case "domain": domain
+            case "mailHost": mailHost
+            default: nil
+            }
+        }
     }
 }
 

@@ -23,10 +23,12 @@ public final class CatalogMaintainer: Sendable {
     /// Signalled when a rebuild is due; the rebuild thread waits on it.
     private let wake = WakeSignal()
     private let scheduled = Mutex(false)
-    /// False until the first `rebuild()` has run. Changes before it (start-up publishing every stored domain)
+    /// False until `start()` or the first `rebuild()`. Changes before it (start-up publishing every stored domain)
     /// schedule nothing: a rebuild in the middle would list only some of the zones, and secondaries would drop
     /// the others and transfer them again.
     private let started = Atomic(false)
+    /// True once a version of the catalog is served (for readiness).
+    private let served = Atomic(false)
     /// The member records of the version this maintainer published last (nil before the first). Its lock also
     /// makes rebuilds run one at a time (the start-up rebuild and the thread's).
     private let listed = Mutex<CatalogZone.Listing?>(nil)
@@ -59,6 +61,16 @@ public final class CatalogMaintainer: Sendable {
     deinit {
         wake.signal()  // the thread wakes, finds the maintainer gone, and ends
     }
+
+    /// Starts following changes, and builds the first version on the rebuild thread: the start-up serves every
+    /// other zone without waiting for the catalog, whose first build takes about a second per 100,000 members.
+    public func start() {
+        started.store(true, ordering: .releasing)
+        membersChanged()
+    }
+
+    /// True once a version of the catalog is served.
+    public var isServed: Bool { served.load(ordering: .acquiring) }
 
     /// Schedules a rebuild after `delay`; calls made before it runs share it. Ignored before the first
     /// `rebuild()`, which sees every change made until then.
@@ -106,6 +118,10 @@ public final class CatalogMaintainer: Sendable {
                 zone = try versions.zone(origin: origin, records: head + next.records(), current: current, now: now)
             }
             listed = next
+            if !served.exchange(true, ordering: .acquiringAndReleasing) {
+                // The first build (every member at once) leaves its temporaries' pages free but resident.
+                FreeMemory.release()
+            }
             if let current, current.serial == zone.serial { return }
             store.update { $0.inserting(zone) }
             logger.info("catalog zone \(origin): serial \(zone.serial), \(members.count) members")

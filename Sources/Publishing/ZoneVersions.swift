@@ -137,17 +137,17 @@ public struct ZoneVersions: Sendable {
 
 /// The stored zone versions `ZoneVersions.preloading` read ahead, by lowercased name; nil outside it.
 private final class ReadAhead: Sendable {
-    private struct State {
-        var versions: [String: StoredZoneVersion]
-        /// The names asked for already: their versions may have changed since the read.
-        var taken: Set<String> = []
+    /// A name's entry: its version until it is asked for, then `taken` (it may have changed since the read).
+    private enum Entry {
+        case stored(StoredZoneVersion)
+        case taken
     }
 
-    private let state = Mutex<State?>(nil)
+    private let state = Mutex<[String: Entry]?>(nil)
 
     /// Starts (`versions`) or ends (nil) a read-ahead.
     func set(_ versions: [String: StoredZoneVersion]?) {
-        state.withLock { $0 = versions.map { State(versions: $0) } }
+        state.withLock { $0 = versions.map { $0.mapValues(Entry.stored) } }
     }
 
     /// What the read-ahead knows of a name.
@@ -159,10 +159,15 @@ private final class ReadAhead: Sendable {
     }
 
     /// The read-ahead's answer for `name`: what was read, the first time it is asked for during a read-ahead.
+    /// One hash of the name, under the lock: every stored domain asks once at a start, from every core.
     func take(_ name: String) -> Answer {
-        state.withLock { state in
-            guard state != nil, state!.taken.insert(name).inserted else { return .askTheDatabase }
-            return .read(state!.versions.removeValue(forKey: name))
+        state.withLock { entries in
+            guard entries != nil else { return .askTheDatabase }
+            switch entries!.updateValue(.taken, forKey: name) {
+            case .stored(let version): return .read(version)
+            case .taken: return .askTheDatabase
+            case nil: return .read(nil)
+            }
         }
     }
 }

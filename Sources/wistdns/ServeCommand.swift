@@ -92,12 +92,13 @@ struct ServeCommand: AsyncParsableCommand {
         }
         // Every stored zone version read in one transaction, not one a domain, and every zone served in one
         // snapshot update.
+        let startedServing = SystemClock.monotonicMilliseconds()
         let generated = try publisher.batchingPublication {
             try versions.preloading { try service.publishAll(logger: logger) }
         }
         let skippedNote = generated.skipped > 0 ? "; \(generated.skipped) stored domains are not served (see the errors above)" : ""
-        logger.info("serving \(generated.served) domains from \(settings.database)\(skippedNote)")
-        try catalog?.rebuild()
+        let took = SystemClock.monotonicMilliseconds() - startedServing
+        logger.info("serving \(generated.served) domains from \(settings.database) (read and built in \(took) ms)\(skippedNote)")
         keyPool.startFilling()
 
         if !settings.keyring.isEmpty {
@@ -143,6 +144,8 @@ struct ServeCommand: AsyncParsableCommand {
         defer { server.stop() }
         // Building every zone on every core left the temporaries' pages free but resident in many arenas.
         FreeMemory.release()
+        // The catalog's first version is built on its own thread, at nice 10: the DNS server need not wait for it.
+        catalog?.start()
         try notifier.start()
         defer { notifier.stop() }
         if !notifier.targets.isEmpty {
@@ -172,6 +175,7 @@ struct ServeCommand: AsyncParsableCommand {
                 var problems: [String] = []
                 if server.boundAddresses.isEmpty { problems.append("DNS listeners not bound") }
                 if loader.lastLoad.withLock({ $0 }) == nil { problems.append("zones folder not loaded") }
+                if let catalog, !catalog.isServed { problems.append("catalog zone not built yet") }
                 if let problem = await probe.problem() { problems.append(problem) }
                 return problems
             }) { port in

@@ -31,6 +31,9 @@ final class ZoneLoader: Sendable {
 
     /// The last load: how many zones failed, and when it ended (seconds since 1970); nil before the first.
     let lastLoad = Mutex<(failures: Int, at: Double)?>(nil)
+    /// A digest of the records each file's served zone was built from (`digest(of:)`), by lowercased origin: a
+    /// reload tells an unchanged file by it.
+    private let builtFrom = Mutex<[Name: Int]>([:])
 
     /// Reads the folder and publishes the result. Returns the number of zones that failed (refused files
     /// included).
@@ -55,6 +58,7 @@ final class ZoneLoader: Sendable {
             if let origin = try? ZoneFolder.origin(forFile: error.file) { failed.insert(origin.lowercased()) }
         }
         var loaded: [Zone] = [], removed: [Name] = [], refusedCount = 0, unchanged = 0
+        var digests = builtFrom.withLock { $0 }
         store.update { previous in
             var next = previous
             // A file that fails keeps the content it had, and with it its claim.
@@ -74,7 +78,8 @@ final class ZoneLoader: Sendable {
             let refusedOrigins = Set(refused.map(\.origin))
             for file in parsed where !refusedOrigins.contains(file.origin.lowercased()) && !failed.contains(file.origin.lowercased()) {
                 let origin = file.origin.lowercased()
-                if let current = previous.zone(origin: origin), current.isBuilt(from: file.records) {
+                let digest = Self.digest(of: file.records)
+                if previous.zone(origin: origin) != nil, digests[origin] == digest {
                     unchanged += 1
                     continue
                 }
@@ -83,19 +88,36 @@ final class ZoneLoader: Sendable {
                                         history: history(to: file.records, from: previous.zone(origin: origin)))
                     next = next.inserting(zone)
                     loaded.append(zone)
+                    digests[origin] = digest
                 } catch {
                     logger.error("\(file.file): \(error)")
                     failed.insert(origin)
                 }
             }
             removed = released
-            for origin in removed { next = next.removing(origin: origin) }
+            for origin in removed {
+                next = next.removing(origin: origin)
+                digests[origin.lowercased()] = nil
+            }
             return next
         }
+        builtFrom.withLock { $0 = digests }
         for zone in loaded { notifier.zoneChanged(zone) }
         for origin in removed { notifier.zoneRemoved(origin: origin) }
         logger.info("loaded \(directory): \(loaded.count) zones changed, \(unchanged) unchanged, \(failed.count + refusedCount) with errors")
         return failed.count + refusedCount
+    }
+
+    /// A digest of records that does not depend on their order.
+    static func digest(of records: [Record]) -> Int {
+        var combined = 0
+        for record in records {
+            var hasher = Hasher()
+            hasher.combine(record.name.lowercased())
+            hasher.combine(record)
+            combined = combined &+ hasher.finalize()
+        }
+        return combined ^ records.count
     }
 
     /// The change history of a zone file's new content: the old version's history plus the change from it, kept

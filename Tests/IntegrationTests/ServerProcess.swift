@@ -69,6 +69,11 @@ final class ServerProcess: @unchecked Sendable {
                 // Our own line (text or JSON logs), not Hummingbird's "Server started and listening", which the
                 // metrics listener may print before the API has failed to bind a port that was taken.
                 try waitFor("[wistdns] listening", #""message":"listening""#, timeout: 20)
+                // The catalog's first version is built once the other zones answer: wait for it as well, unless
+                // the catalog is off.
+                let catalogOff = zip(extraArguments, extraArguments.dropFirst())
+                    .contains { $0 == "--catalog-zone" && $1 == "none" }
+                if !catalogOff { try waitFor("[Publishing] catalog zone ", #""message":"catalog zone "#, timeout: 20) }
                 return
             } catch {
                 lastError = error

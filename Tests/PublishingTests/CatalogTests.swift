@@ -117,4 +117,21 @@ struct CatalogTests {
         #expect(count.withLock { $0 } == 2)
         #expect(store.snapshot.zone(origin: catalog)?.records.filter { $0.type == .ptr }.count == 2)
     }
+
+    /// A start serves every other zone first and leaves the catalog's first version to the maintainer's thread
+    /// (about a second per 100,000 members): `isServed` tells readiness when it is there.
+    @Test("start() builds the first version on the maintainer's thread, and isServed turns true with it")
+    func startBuildsInTheBackground() async throws {
+        let store = ZoneStore()
+        let maintainer = try CatalogMaintainer(origin: catalog, store: store,
+                                               versions: ZoneVersions(database: try Database.inMemory()),
+                                               logger: Logger(label: "test"), delay: .milliseconds(1))
+        try addZone("a.example.", to: store)
+        try addZone("b.example.", to: store)
+        #expect(!maintainer.isServed)
+        maintainer.start()
+        for _ in 0 ..< 250 where !maintainer.isServed { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(maintainer.isServed)
+        #expect(store.snapshot.zone(origin: catalog)?.records.filter { $0.type == .ptr }.count == 2)
+    }
 }

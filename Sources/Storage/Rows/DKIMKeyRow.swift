@@ -47,4 +47,13 @@ public struct DKIMKeyRow: Codable, Equatable, Sendable {
 
 extension DKIMKeyRow: FetchableRecord, PersistableRecord {
     public static let databaseTableName = "dkim_keys"
+
+    /// Reads the columns by name, without the Codable decoder (a start reads every row).
+    public init(row: Row) throws {
+        self.init(domainID: try row.decode(forColumn: "domain_id"), selector: try row.decode(forColumn: "selector"),
+                  algorithm: try row.decode(forColumn: "algorithm"),
+                  privateKeyPEM: try row.decode(forColumn: "private_key_pem"),
+                  publicKey: try row.decode(forColumn: "public_key"), createdAt: try row.decode(forColumn: "created_at"),
+                  state: try row.decode(forColumn: "state"), stateSince: try row.decode(forColumn: "state_since"))
+    }
 }

@@ -25,4 +25,12 @@ public struct ZoneVersionRow: Codable, Equatable, Sendable, FetchableRecord, Per
         case name, serial, records
         case recordCount = "record_count"
     }
+
+    /// Reads the columns by name, without the Codable decoder (a start reads every row).
+    public init(row: Row) throws {
+        name = try row.decode(forColumn: "name")
+        serial = try row.decode(forColumn: "serial")
+        records = try row.decode(forColumn: "records")
+        recordCount = try row.decode(forColumn: "record_count")
+    }
 }
