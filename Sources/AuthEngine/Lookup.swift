@@ -93,7 +93,7 @@ struct Lookup {
     private func match(_ node: ZoneNode, _ type: RecordType) -> Step {
         if type == .any {
             // RFC 8482 section 4.2: answer ANY with one RRset rather than all of them.
-            guard let first = node.rrsets.min(by: { $0.type.rawValue < $1.type.rawValue }) else { return .noData }
+            guard let first = node.lowestType else { return .noData }
             return .data(first)
         }
         if let set = node.rrset(type) { return .data(set) }

@@ -1,13 +1,54 @@
 import DNSWire
 
 /// The data at one name of a zone. A node without RRsets is an empty non-terminal (RFC 4592 section 2.2.2).
+/// Most names hold one RRset (a mail zone's DKIM and DMARC names, every member of a catalog): it is kept without an
+/// array around it.
 struct ZoneNode: Sendable {
-    /// The RRsets at this name, few enough that a linear scan beats hashing.
-    let rrsets: [RRSet]
+    private enum Sets: Sendable {
+        case none
+        case one(RRSet)
+        /// Few enough that a linear scan beats hashing.
+        case many([RRSet])
+    }
+
+    private let sets: Sets
+
+    init(rrsets: [RRSet]) {
+        switch rrsets.count {
+        case 0: sets = .none
+        case 1: sets = .one(rrsets[0])
+        default: sets = .many(rrsets)
+        }
+    }
+
+    /// The RRsets at this name (an array made for the caller: for transfers and tests, not answers).
+    var rrsets: [RRSet] {
+        switch sets {
+        case .none: []
+        case .one(let set): [set]
+        case .many(let sets): sets
+        }
+    }
 
     func rrset(_ type: RecordType) -> RRSet? {
-        for set in rrsets where set.type == type { return set }
-        return nil
+        switch sets {
+        case .none:
+            return nil
+        case .one(let set):
+            return set.type == type ? set : nil
+        case .many(let sets):
+            for set in sets where set.type == type { return set }
+            return nil
+        }
+    }
+
+    /// The RRset of the lowest type code (what ANY is answered with, RFC 8482), nil for an empty non-terminal.
+    var lowestType: RRSet? {
+        switch sets {
+        case .none: nil
+        case .one(let set): set
+        case .many(let sets): sets.min { $0.type.rawValue < $1.type.rawValue }
+        }
     }
 }
 

@@ -15,6 +15,8 @@ public struct ZoneVersions: Sendable {
     let limits: JournalLimits
     /// The stored versions read ahead by `preloading`, while it runs (shared by the copies of this value).
     private let preloaded = ReadAhead()
+    /// The first versions `preloading` writes in batches, while it runs.
+    private let firstVersions = FirstVersions()
 
     public init(database: Database, limits: JournalLimits = JournalLimits()) {
         self.database = database
@@ -22,13 +24,35 @@ public struct ZoneVersions: Sendable {
     }
 
     /// Runs `body` (a start that serves every stored zone) with every stored version read ahead in one
-    /// transaction, so that each zone's first `zone(...)` finds its version in memory. A version is taken from the
-    /// read-ahead once: a later call reads the database again, as it may have changed since.
+    /// transaction, so that each zone's first `zone(...)` finds its version in memory. The read runs on another
+    /// thread while `body` begins (it reads the domains and claims their names); the first `zone(...)` waits for
+    /// it. A version is taken from the read-ahead once: a later call reads the database again, as it may have
+    /// changed since; so does every call when the read-ahead failed.
+    ///
+    /// Zones never stored before (the first start after an import or an upgrade) have their first versions
+    /// written in transactions of `FirstVersions.batchSize` during the run, the rest when it ends, before it
+    /// returns (so before the zones are served).
     public func preloading<T>(_ body: () throws -> T) throws -> T {
-        let all = try database.allZoneVersions()
-        preloaded.set(all)
-        defer { preloaded.set(nil) }
-        return try body()
+        let database = self.database, preloaded = self.preloaded
+        let reading = DispatchGroup()
+        preloaded.begin(reading)
+        DispatchQueue.global().async(group: reading) {
+            preloaded.set(try? database.allZoneVersions())
+        }
+        defer {
+            reading.wait()
+            preloaded.set(nil)
+        }
+        firstVersions.begin()
+        let result: T
+        do {
+            result = try body()
+        } catch {
+            try? firstVersions.end(database)
+            throw error
+        }
+        try firstVersions.end(database)
+        return result
     }
 
     /// The zone to serve for `records` at `origin`. `current` is the version of the zone being served now, if
@@ -62,7 +86,8 @@ public struct ZoneVersions: Sendable {
                         try stored.changes.map(Self.delta(from:)))
             reencoded = ZoneVersionRow(name: name, serial: serial, records: encoded, recordCount: unchanged.count)
         } else {
-            try database.saveFirstZoneVersion(Self.row(name: name, records: records))
+            let row = Self.row(name: name, records: records)
+            if !(try firstVersions.add(row, database)) { try database.saveFirstZoneVersion(row) }
             return try Zone(origin: origin, records: records, watch: watch)
         }
         guard let change = ZoneDelta(from: previous.records, to: records) else {
@@ -144,10 +169,18 @@ private final class ReadAhead: Sendable {
     }
 
     private let state = Mutex<[String: Entry]?>(nil)
+    /// The read in progress, which `take` waits for; nil outside a read-ahead.
+    private let reading = Mutex<DispatchGroup?>(nil)
 
-    /// Starts (`versions`) or ends (nil) a read-ahead.
+    /// Starts a read-ahead whose versions `reading` brings.
+    func begin(_ reading: DispatchGroup) {
+        self.reading.withLock { $0 = reading }
+    }
+
+    /// Sets the versions read (nil when the read failed, or to end the read-ahead).
     func set(_ versions: [String: StoredZoneVersion]?) {
         state.withLock { $0 = versions.map { $0.mapValues(Entry.stored) } }
+        if versions == nil { reading.withLock { $0 = nil } }
     }
 
     /// What the read-ahead knows of a name.
@@ -161,7 +194,8 @@ private final class ReadAhead: Sendable {
     /// The read-ahead's answer for `name`: what was read, the first time it is asked for during a read-ahead.
     /// One hash of the name, under the lock: every stored domain asks once at a start, from every core.
     func take(_ name: String) -> Answer {
-        state.withLock { entries in
+        reading.withLock { $0 }?.wait()
+        return state.withLock { entries in
             guard entries != nil else { return .askTheDatabase }
             switch entries!.updateValue(.taken, forKey: name) {
             case .stored(let version): return .read(version)
@@ -169,5 +203,42 @@ private final class ReadAhead: Sendable {
             case nil: return .read(nil)
             }
         }
+    }
+}
+
+/// The first versions of zones that `ZoneVersions.preloading` stores in batches rather than one transaction each.
+private final class FirstVersions: Sendable {
+    /// Versions written in one transaction.
+    static let batchSize = 2_000
+
+    /// The versions not written yet; nil outside a batch.
+    private let pending = Mutex<[ZoneVersionRow]?>(nil)
+
+    func begin() {
+        pending.withLock { $0 = [] }
+    }
+
+    /// Queues `row` while a batch runs, writing the batch once it is full (on the caller's thread); false outside
+    /// a batch, where the caller writes it itself.
+    func add(_ row: ZoneVersionRow, _ database: Database) throws -> Bool {
+        let full: [ZoneVersionRow]? = pending.withLock { pending in
+            guard pending != nil else { return nil }
+            pending!.append(row)
+            guard pending!.count >= Self.batchSize else { return [] }
+            defer { pending = [] }
+            return pending
+        }
+        guard let full else { return false }
+        if !full.isEmpty { try database.saveFirstZoneVersions(full) }
+        return true
+    }
+
+    /// Writes what is left and ends the batch.
+    func end(_ database: Database) throws {
+        let rest = pending.withLock { pending in
+            defer { pending = nil }
+            return pending ?? []
+        }
+        if !rest.isEmpty { try database.saveFirstZoneVersions(rest) }
     }
 }

@@ -38,10 +38,18 @@ extension Database {
     /// version's serial becomes the zone name's last serial (give it one from `proposedSerial` or from
     /// `insertDomain`, so serials still never go back).
     public func saveFirstZoneVersion(_ version: ZoneVersionRow) throws(StorageError) {
+        try saveFirstZoneVersions(CollectionOfOne(version))
+    }
+
+    /// `saveFirstZoneVersion` for many zones in one transaction (a start that serves zones never stored before:
+    /// one transaction each took minutes for a million).
+    public func saveFirstZoneVersions(_ versions: some Collection<ZoneVersionRow>) throws(StorageError) {
         try write { db in
-            try db.execute(sql: "DELETE FROM zone_journal WHERE name = ?", arguments: [version.name])
-            try version.save(db)
-            try ZoneSerials.record(db, name: version.name, serial: UInt32(truncatingIfNeeded: version.serial))
+            for version in versions {
+                try db.execute(sql: "DELETE FROM zone_journal WHERE name = ?", arguments: [version.name])
+                try version.save(db)
+                try ZoneSerials.record(db, name: version.name, serial: UInt32(truncatingIfNeeded: version.serial))
+            }
         }
     }
 

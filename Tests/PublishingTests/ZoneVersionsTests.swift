@@ -96,6 +96,28 @@ struct ZoneVersionsTests {
         #expect(try database.zoneVersion(name: "other.example")?.version.serial == 7)
     }
 
+    /// The first start after an import stores every zone's first version: in batches, not one transaction each
+    /// (minutes for a million), and all of them before `preloading` returns, from every core.
+    @Test("zones never stored, published from two threads inside a start, are all stored when it returns")
+    func firstVersionsInBatches() throws {
+        let database = try Database.inMemory()
+        let versions = ZoneVersions(database: database)
+        let count = 4_500  // two full batches of 2,000 and a rest
+        let names = try (0 ..< count).map { try Name("d\($0).example.") }
+        try versions.preloading {
+            DispatchQueue.concurrentPerform(iterations: 2) { half in
+                for index in stride(from: half, to: count, by: 2) {
+                    let name = names[index]
+                    let records = try! mailZone(serial: 9).map { Record(name: name, type: $0.type, ttl: $0.ttl, rdata: $0.rdata) }
+                    #expect(try! versions.zone(origin: name, records: records, current: nil, now: april2026).serial == 9)
+                }
+            }
+        }
+        let stored = try database.allZoneVersions()
+        #expect(stored.count == count)
+        #expect(stored["d4499.example"]?.version.serial == 9)
+    }
+
     @Test("every change gets a serial newer than the one before, even within one second")
     func serialsKeepGrowing() throws {
         let database = try Database.inMemory()
