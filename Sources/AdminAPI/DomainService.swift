@@ -42,39 +42,151 @@ public final class DomainService: Sendable {
     ///
     /// Domains claim their names oldest first, so of two stored domains that overlap (stored before the overlap
     /// check existed), the one added first is served.
+    ///
+    /// A domain whose zone version is stored is served from it as it is, so the start does not wait for every
+    /// zone's records to be generated again; `refreshStored` compares them afterwards. The others (a first start
+    /// after an import) are generated from their rows.
     public func publishAll(logger: Logger) throws -> (served: Int, skipped: Int) {
-        // Public keys only: the zones publish nothing else.
-        let all = try database.allDomains(privateKeys: false).sorted { ($0.0.createdAt, $0.0.id) < ($1.0.createdAt, $1.0.id) }
-        var added = 0
+        let all = try database.allDomainRows().sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
         // Names first, one at a time and oldest first (which domain of an overlapping pair wins depends on it);
         // then the zones, which cost the CPU, on every core.
-        var claimed: [(row: DomainRow, keys: [DKIMKeyRow])] = []
-        for (row, stored) in all {
-            var keys = stored
-            // Ed25519 turned on since the domain was added: it gets its key now.
-            if settings.dkimEd25519Selector != nil, !keys.contains(where: { Self.keyType($0) == .ed25519 }),
-               let key = try Self.ed25519Key(domainID: row.id, settings: settings, now: SystemClock.wallMilliseconds()) {
-                try database.insertDKIMKey(key)
-                keys.append(key)
-                added += 1
-            }
+        var claimed: [DomainRow] = []
+        for row in all {
             if let failure = claimStored(row) {
                 notServing(row, failure, logger: logger)
             } else {
-                claimed.append((row, keys))
+                claimed.append(row)
             }
         }
-        let next = Atomic(0)
-        let work = claimed
-        DispatchQueue.concurrentPerform(iterations: min(Processors.online, max(1, work.count))) { _ in
-            while case let index = next.add(1, ordering: .relaxed).oldValue, index < work.count {
-                let (row, keys) = work[index]
+        let fromStore = onEveryCore(claimed) { row -> Bool in
+            // A stored version that cannot be served is left to the generated records, which meet it again
+            // (they are compared with it) and say why.
+            (try? publisher.publishStored(origin: try Name(row.name + "."), onQuery: onQuery(for: row))) ?? false
+        }
+        storedServed.withLock { $0 = zip(claimed, fromStore).filter { $0.1 }.map(\.0.id) }
+        // Zones stored nowhere yet: generated from their rows and keys, read in chunks.
+        let generate = zip(claimed, fromStore).filter { !$0.1 }.map(\.0)
+        var added = 0
+        for start in stride(from: 0, to: generate.count, by: Self.chunkSize) {
+            let chunk = try database.domainsWithPublicKeys(ids: generate[start ..< min(start + Self.chunkSize, generate.count)].map(\.id))
+            var work: [(DomainRow, [DKIMKeyRow])] = []
+            for (row, stored) in chunk {
+                let (keys, made) = try withEd25519Key(row, stored)
+                added += made ? 1 : 0
+                work.append((row, keys))
+            }
+            _ = onEveryCore(work) { row, keys in
                 if let failure = serveClaimed(row, keys: keys) { notServing(row, failure, logger: logger) }
             }
         }
         if added > 0 { logger.info("made Ed25519 DKIM keys for \(added) domains that had none") }
         let skipped = unserved.withLock { $0.count }
         return (all.count - skipped, skipped)
+    }
+
+    /// How many stored domains a start reads and compares in one go.
+    static let chunkSize = 512
+
+    /// The domains `publishAll` served from their stored versions, by id, oldest first, until `refreshStored`.
+    private let storedServed = Mutex<[String]>([])
+
+    /// After `publishAll` (the DNS server answering): generates the records of every domain served from its stored
+    /// version and serves them when they differ from the version stored now (the settings changed since it was
+    /// stored, a newer release writes them otherwise, Ed25519 keys were turned on). A chunk of domains at a time
+    /// on the storage queue, rows and versions read in the chunk's job, so API changes go between chunks and
+    /// never race a comparison. Returns how many zones changed.
+    @discardableResult
+    public func refreshStored(logger: Logger) async -> Int {
+        let ids = storedServed.withLock { ids in
+            defer { ids = [] }
+            return ids
+        }
+        var changed = 0, added = 0
+        for start in stride(from: 0, to: ids.count, by: Self.chunkSize) {
+            let chunk = Array(ids[start ..< min(start + Self.chunkSize, ids.count)])
+            do {
+                let (chunkChanged, chunkAdded) = try await offload.run { try self.refresh(chunk, logger: logger) }
+                changed += chunkChanged
+                added += chunkAdded
+            } catch {
+                logger.error("cannot compare stored zones with their domains: \(error)")
+            }
+        }
+        if added > 0 { logger.info("made Ed25519 DKIM keys for \(added) domains that had none") }
+        if !ids.isEmpty {
+            logger.info("compared \(ids.count) stored zones with their domains: \(changed) changed")
+        }
+        return changed
+    }
+
+    /// `refreshStored` for one chunk of ids, on the storage queue.
+    private func refresh(_ ids: [String], logger: Logger) throws -> (changed: Int, added: Int) {
+        var added = 0
+        var zones: [(row: DomainRow, origin: Name, records: [Record])] = []
+        for (row, stored) in try database.domainsWithPublicKeys(ids: ids) where unserved.withLock({ $0[row.id] == nil }) {
+            do {
+                let (keys, made) = try withEd25519Key(row, stored)
+                added += made ? 1 : 0
+                let zone = try zone(for: row, keys: keys)
+                zones.append((row, zone.origin, zone.records))
+            } catch {
+                // As at a start that generates it: not served, the name still held, listed with the reason.
+                publisher.withdraw(origin: try Name(row.name + "."))
+                let problem = "its zone cannot be built: \(error)"
+                notServing(row, (problem, problem, true), logger: logger)
+            }
+        }
+        var changed = 0
+        for (zone, same) in zip(zones, try publisher.matchStored(zones.map { ($0.origin, $0.records) })) where !same {
+            do {
+                try publisher.publish(origin: zone.origin, records: zone.records, onQuery: onQuery(for: zone.row))
+                changed += 1
+            } catch {
+                // Its stored version stays served (storage failed, not the records).
+                logger.error("cannot serve the new records of \(zone.row.name) (\(zone.row.id)): \(error)",
+                             metadata: ["domain": "\(zone.row.id)", "name": "\(zone.row.name)"])
+            }
+        }
+        return (changed, added)
+    }
+
+    /// A stored domain's keys, with an Ed25519 key made and stored when the provider turned Ed25519 on since the
+    /// domain was added; and whether one was made.
+    private func withEd25519Key(_ row: DomainRow, _ keys: [DKIMKeyRow]) throws -> ([DKIMKeyRow], Bool) {
+        guard settings.dkimEd25519Selector != nil, !keys.contains(where: { Self.keyType($0) == .ed25519 }),
+              let key = try Self.ed25519Key(domainID: row.id, settings: settings, now: SystemClock.wallMilliseconds())
+        else { return (keys, false) }
+        try database.insertDKIMKey(key)
+        return (keys + [key], true)
+    }
+
+    /// `body` of every item, on every core; the results in the items' order.
+    private func onEveryCore<Item: Sendable, Result: Sendable>(_ items: [Item],
+                                                             _ body: @Sendable (Item) -> Result) -> [Result] {
+        guard !items.isEmpty else { return [] }
+        let next = Atomic(0)
+        return [Result](unsafeUninitializedCapacity: items.count) { buffer, count in
+            let slots = Slots(base: buffer.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: min(Processors.online, items.count)) { _ in
+                while case let index = next.add(1, ordering: .relaxed).oldValue, index < items.count {
+                    (slots.base + index).initialize(to: body(items[index]))
+                }
+            }
+            count = items.count
+        }
+    }
+
+    /// A results buffer that every core writes, each at indices no other writes.
+    private struct Slots<Result>: @unchecked Sendable {
+        let base: UnsafeMutablePointer<Result>
+    }
+
+    /// The `onQuery` a stored domain's zone is published with: a domain waiting for verification is checked as soon
+    /// as its zone is asked from outside.
+    private func onQuery(for row: DomainRow) -> (@Sendable () -> Void)? {
+        guard row.status == .pending || row.status == .temporaryFailure else { return nil }
+        let id = row.id, requests = passiveRequests
+        return { requests.yield(id) }
     }
 
     /// Records and logs why a stored domain is not served.
@@ -286,12 +398,7 @@ public final class DomainService: Sendable {
     /// query for it asks for a check at once (`passiveChecks`).
     private func publishZone(_ row: DomainRow, keys: [DKIMKeyRow]) throws -> UInt32 {
         let zone = try zone(for: row, keys: keys)
-        let id = row.id, requests = passiveRequests
-        var onQuery: (@Sendable () -> Void)? = nil
-        if row.status == .pending || row.status == .temporaryFailure {
-            onQuery = { requests.yield(id) }
-        }
-        return try publisher.publish(origin: zone.origin, records: zone.records, onQuery: onQuery)
+        return try publisher.publish(origin: zone.origin, records: zone.records, onQuery: onQuery(for: row))
     }
 
     /// Takes back a stored domain whose zone could not be served. Returns false when even that fails: the row then

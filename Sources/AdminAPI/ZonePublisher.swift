@@ -17,6 +17,16 @@ public protocol ZonePublisher: Sendable {
     /// calls `onQuery`, at most once per the publisher's interval, until `stopWatching(origin:)`.
     @discardableResult
     func publish(origin: Name, records: [Record], onQuery: (@Sendable () -> Void)?) throws -> UInt32
+    /// Serves the version stored for `origin` (claimed) as it is, watched as `publish` says: a start serves every
+    /// stored domain this way before it generates any records. Returns false, changing nothing, when no version
+    /// is stored for the name.
+    func publishStored(origin: Name, onQuery: (@Sendable () -> Void)?) throws -> Bool
+    /// For each zone, whether `records` (with any SOA serial) are the version stored for `origin`, so that
+    /// `publish` would change nothing. One read of the storage for all of them.
+    func matchStored(_ zones: [(origin: Name, records: [Record])]) throws -> [Bool]
+    /// Stops serving `origin`'s zone but keeps its claim (a stored domain whose zone cannot be built any more: its
+    /// name stays the customer's).
+    func withdraw(origin: Name)
     /// Stops calling the `onQuery` of `origin`'s zone.
     func stopWatching(origin: Name)
     /// Stops serving `origin` if it was published and gives up its claim. Does nothing for a name the API does

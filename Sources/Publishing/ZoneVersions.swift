@@ -55,6 +55,27 @@ public struct ZoneVersions: Sendable {
         return result
     }
 
+    /// The zone stored for `origin`, built from its stored bytes as they are (none when nothing is stored): a start
+    /// serves every stored zone at once this way, before it generates any zone's records (see `matchStored`).
+    public func storedZone(origin: Name, watch: QueryWatch? = nil) throws -> Zone? {
+        let name = Self.storageName(origin)
+        guard let stored = try storedVersion(name: name) else { return nil }
+        return try Zone(origin: origin, records: try RecordList.decode(Array(stored.version.records)),
+                        history: try stored.changes.map(Self.delta(from:)), watch: watch)
+    }
+
+    /// For each zone, whether `records` (with any SOA serial) are the version stored for `origin`: they encode,
+    /// with its serial, to its stored bytes. False when nothing is stored. One read for all of them.
+    public func matchStored(_ zones: [(origin: Name, records: [Record])]) throws -> [Bool] {
+        let stored = try database.zoneVersions(names: zones.map { Self.storageName($0.origin) })
+        return zones.map { zone in
+            guard let version = stored[Self.storageName(zone.origin)] else { return false }
+            let serial = UInt32(truncatingIfNeeded: version.serial)
+            let unchanged = zone.records.map { $0.type == .soa ? ZoneDelta.withSerial($0, serial) : $0 }
+            return Data(RecordList.encode(unchanged)) == version.records
+        }
+    }
+
     /// The zone to serve for `records` at `origin`. `current` is the version of the zone being served now, if
     /// any: as this process stored it last, it spares reading the stored version back. A caller that knows
     /// what changed since `current` passes it as `change` (records removed and added, no SOA), which spares

@@ -77,14 +77,37 @@ extension Database {
         }
     }
 
-    /// Every domain (by name) with its DKIM keys (by selector): what the DNS side builds its zones from. Without
-    /// `privateKeys` each key's `privateKeyPEM` is left empty: DNS publishes only public keys, and a start that
-    /// serves every domain need not read (and hold) every private key.
-    public func allDomains(privateKeys: Bool = true) throws(StorageError) -> [(DomainRow, [DKIMKeyRow])] {
+    /// Every stored domain's row, without its keys (a start serves the stored zones from their versions).
+    public func allDomainRows() throws(StorageError) -> [DomainRow] {
+        try read { db in try DomainRow.fetchAll(db, sql: "SELECT * FROM domains") }
+    }
+
+    /// The domains of `ids` that still exist, each with its DKIM keys (by selector), in one transaction: what the
+    /// DNS side builds their zones from. Each key's `privateKeyPEM` is left empty: DNS publishes only public keys,
+    /// and a start need not read (and hold) every private key.
+    public func domainsWithPublicKeys(ids: [String]) throws(StorageError) -> [(DomainRow, [DKIMKeyRow])] {
+        guard !ids.isEmpty else { return [] }
+        return try read { db in
+            let list = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+            let arguments = StatementArguments(ids)
+            let domains = try DomainRow.fetchAll(db, sql: "SELECT * FROM domains WHERE id IN (\(list))",
+                                                 arguments: arguments)
+            let keys = try DKIMKeyRow.fetchAll(
+                db, sql: """
+                    SELECT domain_id, selector, algorithm, '' AS private_key_pem, public_key, created_at, state, state_since
+                    FROM dkim_keys WHERE domain_id IN (\(list)) ORDER BY domain_id, selector
+                    """,
+                arguments: arguments)
+            let keysByDomain = Dictionary(grouping: keys, by: \.domainID)
+            return domains.map { ($0, keysByDomain[$0.id] ?? []) }
+        }
+    }
+
+    /// Every domain (by name) with its DKIM keys (by selector), private keys included (for the signers' export).
+    public func allDomains() throws(StorageError) -> [(DomainRow, [DKIMKeyRow])] {
         try read { db in
             let domains = try DomainRow.fetchAll(db, sql: "SELECT * FROM domains ORDER BY name")
-            let columns = privateKeys ? "*" : "domain_id, selector, algorithm, '' AS private_key_pem, public_key, created_at, state, state_since"
-            let keys = try DKIMKeyRow.fetchAll(db, sql: "SELECT \(columns) FROM dkim_keys ORDER BY domain_id, selector")
+            let keys = try DKIMKeyRow.fetchAll(db, sql: "SELECT * FROM dkim_keys ORDER BY domain_id, selector")
             let keysByDomain = Dictionary(grouping: keys, by: \.domainID)
             return domains.map { ($0, keysByDomain[$0.id] ?? []) }
         }

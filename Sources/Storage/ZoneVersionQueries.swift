@@ -15,6 +15,18 @@ extension Database {
         }
     }
 
+    /// The stored versions of the zones `names` (without their journals), by name; names without one are left
+    /// out. One transaction.
+    public func zoneVersions(names: [String]) throws(StorageError) -> [String: ZoneVersionRow] {
+        guard !names.isEmpty else { return [:] }
+        return try read { db in
+            let list = Array(repeating: "?", count: names.count).joined(separator: ", ")
+            let rows = try ZoneVersionRow.fetchAll(db, sql: "SELECT * FROM zone_versions WHERE name IN (\(list))",
+                                                   arguments: StatementArguments(names))
+            return Dictionary(rows.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        }
+    }
+
     /// Every stored zone version with its journal, oldest change first, by lowercased name: one read for a start
     /// that serves every stored zone, instead of one transaction per zone.
     public func allZoneVersions() throws(StorageError) -> [String: StoredZoneVersion] {
@@ -25,9 +37,14 @@ extension Database {
                 changes[(row["name"] as String).lowercased(), default: []].append(try ZoneChangeRow(row: row))
             }
             var versions: [String: StoredZoneVersion] = [:]
-            let stored = try ZoneVersionRow.fetchCursor(db)
-            while let version = try stored.next() {
-                let name = version.name.lowercased()
+            versions.reserveCapacity(try Int.fetchOne(db, sql: "SELECT count(*) FROM zone_versions") ?? 0)
+            // Columns by position, and names lowercased only when they are not already (they are stored so).
+            let stored = try Row.fetchCursor(db, sql: "SELECT name, serial, records, record_count FROM zone_versions")
+            while let row = try stored.next() {
+                let version = ZoneVersionRow(name: try row.decode(atIndex: 0), serial: try row.decode(atIndex: 1),
+                                             records: try row.decode(atIndex: 2), recordCount: try row.decode(atIndex: 3))
+                let name = version.name.utf8.contains(where: { (0x41 ... 0x5A).contains($0) })
+                    ? version.name.lowercased() : version.name
                 versions[name] = (version, changes[name] ?? [])
             }
             return versions

@@ -213,6 +213,9 @@ struct ServeCommand: AsyncParsableCommand {
             }
             group.addTask { await verification.checkOnOutsideQueries(of: service) }
             group.addTask {
+                // First, the zones served from their stored versions are compared with their domains' records.
+                await service.refreshStored(logger: logger)
+                FreeMemory.release()  // the comparison's temporaries, made on every core
                 // Background verification on the schedule kept in the database.
                 while !Task.isCancelled {
                     try await Task.sleep(for: .seconds(settings.verifyInterval))

@@ -47,24 +47,51 @@ final class StorePublisher: ZonePublisher {
     }
 
     func publish(origin: Name, records: [Record], onQuery: (@Sendable () -> Void)?) throws -> UInt32 {
-        guard claims.holdsDomain(origin) else {
-            throw ZoneConflict(zone: origin.description, reason: "is not claimed for a domain")
-        }
+        try requireClaim(origin)
         let now = SystemClock.wallMilliseconds()
         // Never from the snapshot: a zone of this name there is not the API's (a file a reload is withdrawing), and
         // the version to follow is the one stored for the name.
-        let key = origin.lowercased()
-        // One watch per name across versions, so its once-per-interval limit holds over republishes.
-        let watch = onQuery.map { callback in
-            watches.withLock { watches in
-                let watch = watches[key] ?? QueryWatch(interval: watchInterval, onQuery: callback)
-                watch.setActive(true)
-                watches[key] = watch
-                return watch
-            }
+        let zone = try versions.zone(origin: origin, records: records, current: nil, now: now,
+                                     watch: watch(origin, onQuery))
+        serve(zone)
+        return zone.serial
+    }
+
+    func publishStored(origin: Name, onQuery: (@Sendable () -> Void)?) throws -> Bool {
+        try requireClaim(origin)
+        guard let zone = try versions.storedZone(origin: origin, watch: watch(origin, onQuery)) else { return false }
+        serve(zone)
+        return true
+    }
+
+    func matchStored(_ zones: [(origin: Name, records: [Record])]) throws -> [Bool] {
+        try versions.matchStored(zones)
+    }
+
+    private func requireClaim(_ origin: Name) throws {
+        guard claims.holdsDomain(origin) else {
+            throw ZoneConflict(zone: origin.description, reason: "is not claimed for a domain")
         }
-        if onQuery == nil { watches.withLock { _ = $0.removeValue(forKey: key) } }
-        let zone = try versions.zone(origin: origin, records: records, current: nil, now: now, watch: watch)
+    }
+
+    /// The watch of `origin`'s zone with `onQuery`, nil without: one per name across versions, so its
+    /// once-per-interval limit holds over republishes.
+    private func watch(_ origin: Name, _ onQuery: (@Sendable () -> Void)?) -> QueryWatch? {
+        let key = origin.lowercased()
+        guard let onQuery else {
+            watches.withLock { _ = $0.removeValue(forKey: key) }
+            return nil
+        }
+        return watches.withLock { watches in
+            let watch = watches[key] ?? QueryWatch(interval: watchInterval, onQuery: onQuery)
+            watch.setActive(true)
+            watches[key] = watch
+            return watch
+        }
+    }
+
+    /// Serves `zone` (in the start-up's batch while one runs), and tells the secondaries and the catalog.
+    private func serve(_ zone: Zone) {
         let batched = pending.withLock { zones in
             zones?.append(zone)
             return zones != nil
@@ -72,7 +99,6 @@ final class StorePublisher: ZonePublisher {
         if !batched { store.update { $0.inserting(zone) } }
         notifier.zoneChanged(zone)
         catalog?.membersChanged()
-        return zone.serial
     }
 
     /// Runs `body` (the start-up, publishing every stored domain) and serves the zones it publishes in one
@@ -98,14 +124,16 @@ final class StorePublisher: ZonePublisher {
         watches.withLock { $0[origin.lowercased()]?.setActive(false) }
     }
 
+    func withdraw(origin: Name) {
+        guard claims.holdsDomain(origin), store.snapshot.zone(origin: origin) != nil else { return }
+        store.update { $0.removing(origin: origin) }
+        notifier.zoneRemoved(origin: origin)
+        catalog?.membersChanged()
+    }
+
     func release(origin: Name) {
         guard claims.holdsDomain(origin) else { return }
-        let served = store.snapshot.zone(origin: origin) != nil
-        if served {
-            store.update { $0.removing(origin: origin) }
-            notifier.zoneRemoved(origin: origin)
-            catalog?.membersChanged()
-        }
+        withdraw(origin: origin)
         claims.releaseDomain(origin)
         watches.withLock { _ = $0.removeValue(forKey: origin.lowercased()) }
     }

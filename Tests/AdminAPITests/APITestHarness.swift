@@ -40,6 +40,11 @@ final class RecordingPublisher: ZonePublisher {
         // The real publisher gives a changed zone a new serial; here the number of versions stands for it.
         return published.withLock { $0[origin.lowercased(), default: 0] += 1; return $0[origin.lowercased()]! }
     }
+    /// Nothing is stored here: every stored domain is published from its records.
+    func publishStored(origin: Name, onQuery: (@Sendable () -> Void)?) throws -> Bool { false }
+    func matchStored(_ zones: [(origin: Name, records: [Record])]) throws -> [Bool] {
+        zones.map { zone in self.zones.withLock { $0[zone.origin.lowercased()] } == zone.records }
+    }
     /// Whether each zone was published watched (with an `onQuery`), and not stopped since.
     let watched = Mutex<[Name: Bool]>([:])
     func stopWatching(origin: Name) { watched.withLock { $0[origin.lowercased()] = false } }
@@ -47,6 +52,9 @@ final class RecordingPublisher: ZonePublisher {
     let callbacks = Mutex<[Name: @Sendable () -> Void]>([:])
     /// How many versions of each zone were published.
     let published = Mutex<[Name: UInt32]>([:])
+    func withdraw(origin: Name) {
+        _ = zones.withLock { $0.removeValue(forKey: origin.lowercased()) }
+    }
     func release(origin: Name) {
         guard claims.releaseDomain(origin) else { return }
         _ = zones.withLock { $0.removeValue(forKey: origin.lowercased()) }

@@ -79,13 +79,18 @@ struct IncrementalTransferIntegrationTests {
         // Same settings: same serials, the catalog's too. New sending address: a newer serial and one journaled
         // change.
         server = try ServerProcess(database: database, extraArguments: ["--allow-transfer", "127.0.0.1"])
+        // Served at once from its stored version; then compared with the records the settings give.
+        try server.waitFor("compared 1 stored zones with their domains: 0 changed")
         #expect(soaSerial(recordLines(try dig(server, "shop.example", "SOA")).first ?? "") == first)
         Thread.sleep(forTimeInterval: 0.2)
         #expect(soaSerial(recordLines(try dig(server, "catalog.invalid", "SOA")).first ?? "") == catalog)
         server.stop()
-        for _ in 0 ..< 2 {
+        for changes in [1, 0] {
             server = try ServerProcess(database: database,
                                        extraArguments: ["--allow-transfer", "127.0.0.1", "--sending-ipv4", "192.0.2.99"])
+            // The first start with the new address serves the stored version, finds it differs and serves the new
+            // records; the second finds them stored.
+            try server.waitFor("compared 1 stored zones with their domains: \(changes) changed")
             let second = try #require(soaSerial(recordLines(try dig(server, "shop.example", "SOA")).first ?? ""))
             #expect(UInt32(second)! > UInt32(first)!)
             let ixfr = recordLines(try dig(server, "IXFR=\(first)", "shop.example"))

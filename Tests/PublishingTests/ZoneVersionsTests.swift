@@ -118,6 +118,28 @@ struct ZoneVersionsTests {
         #expect(stored["d4499.example"]?.version.serial == 9)
     }
 
+    /// A start serves each stored zone from its stored bytes before generating anything, then asks whether the
+    /// generated records still encode to those bytes.
+    @Test("storedZone serves the stored version as it is; matchStored tells generated records that equal it from ones that do not")
+    func storedZoneAndMatch() throws {
+        let database = try Database.inMemory()
+        let versions = ZoneVersions(database: database)
+        let other = try Name("other.example.")
+        #expect(try versions.storedZone(origin: origin) == nil)
+        let first = try versions.zone(origin: origin, records: try mailZone(serial: 100), current: nil, now: april2026)
+        let changed = try versions.zone(origin: origin, records: try mailZone(serial: 1, text: "v=spf1 -all"),
+                                        current: first, now: april2026)
+        let stored = try #require(try versions.storedZone(origin: origin))
+        #expect(stored.serial == changed.serial && stored.records == changed.records)
+        #expect(stored.history == changed.history, "the journal comes with it, for IXFR")
+        // Any proposed serial: the stored one is what counts.
+        #expect(try versions.matchStored([
+            (origin, try mailZone(serial: 7, text: "v=spf1 -all")),
+            (origin, try mailZone(serial: 7, text: "v=spf1 mx -all")),
+            (other, try mailZone(serial: 7)),
+        ]) == [true, false, false])
+    }
+
     @Test("every change gets a serial newer than the one before, even within one second")
     func serialsKeepGrowing() throws {
         let database = try Database.inMemory()

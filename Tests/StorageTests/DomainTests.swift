@@ -93,7 +93,10 @@ import Testing
         // For serving: the same keys without their private halves.
         var publicOnly = [dkimKey(for: "dom_1"), dkimKey(for: "dom_2")]
         for index in publicOnly.indices { publicOnly[index].privateKeyPEM = "" }
-        #expect(try database.allDomains(privateKeys: false).map(\.1) == [[publicOnly[0]], [publicOnly[1]]])
+        let served = try database.domainsWithPublicKeys(ids: ["dom_2", "dom_1", "dom_gone"]).sorted { $0.0.id < $1.0.id }
+        #expect(served.map(\.0.id) == ["dom_1", "dom_2"])
+        #expect(served.map(\.1) == [[publicOnly[0]], [publicOnly[1]]])
+        #expect(try database.allDomainRows().map(\.id).sorted() == ["dom_1", "dom_2"])
     }
 
     @Test func verificationResultsAreStored() throws {
