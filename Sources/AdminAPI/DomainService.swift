@@ -48,24 +48,26 @@ public final class DomainService: Sendable {
     /// after an import) are generated from their rows.
     public func publishAll(logger: Logger) throws -> (served: Int, skipped: Int) {
         let all = try database.allDomainRows().sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
-        // Names first, one at a time and oldest first (which domain of an overlapping pair wins depends on it);
-        // then the zones, which cost the CPU, on every core.
-        var claimed: [DomainRow] = []
-        for row in all {
-            if let failure = claimStored(row) {
-                notServing(row, failure, logger: logger)
-            } else {
-                claimed.append(row)
+        // Names one at a time and oldest first (which domain of an overlapping pair wins depends on it), on one
+        // thread; the stored zones, which cost the CPU, on the others as their names are claimed.
+        let claims = ClaimProgress(count: all.count)
+        let outcomes = onEveryCore(Array(all.indices), leading: {
+            for (index, row) in all.enumerated() {
+                let failure = self.claimStored(row)
+                if let failure { self.notServing(row, failure, logger: logger) }
+                claims.record(index, claimed: failure == nil)
             }
-        }
-        let fromStore = onEveryCore(claimed) { row -> Bool in
+        }) { index -> StartOutcome in
+            guard claims.waitFor(index) else { return .notClaimed }
+            let row = all[index]
             // A stored version that cannot be served is left to the generated records, which meet it again
             // (they are compared with it) and say why.
-            (try? publisher.publishStored(origin: try Name(row.name + "."), onQuery: onQuery(for: row))) ?? false
+            let served = (try? publisher.publishStored(origin: try Name(row.name + "."), onQuery: onQuery(for: row)))
+            return served == true ? .servedAsStored : .toGenerate
         }
-        storedServed.withLock { $0 = zip(claimed, fromStore).filter { $0.1 }.map(\.0.id) }
+        storedServed.withLock { $0 = zip(all, outcomes).filter { $0.1 == .servedAsStored }.map(\.0.id) }
         // Zones stored nowhere yet: generated from their rows and keys, read in chunks.
-        let generate = zip(claimed, fromStore).filter { !$0.1 }.map(\.0)
+        let generate = zip(all, outcomes).filter { $0.1 == .toGenerate }.map(\.0)
         var added = 0
         for start in stride(from: 0, to: generate.count, by: Self.chunkSize) {
             let chunk = try database.domainsWithPublicKeys(ids: generate[start ..< min(start + Self.chunkSize, generate.count)].map(\.id))
@@ -160,19 +162,60 @@ public final class DomainService: Sendable {
         return (keys + [key], true)
     }
 
-    /// `body` of every item, on every core; the results in the items' order.
-    private func onEveryCore<Item: Sendable, Result: Sendable>(_ items: [Item],
+    /// What a start did with a stored domain.
+    private enum StartOutcome {
+        case notClaimed, servedAsStored, toGenerate
+    }
+
+    /// `body` of every item, on every core; the results in the items' order. `leading`, when given, runs first on
+    /// one of the threads, beside the others (which may wait for its progress).
+    private func onEveryCore<Item: Sendable, Result: Sendable>(_ items: [Item], leading: (@Sendable () -> Void)? = nil,
                                                              _ body: @Sendable (Item) -> Result) -> [Result] {
-        guard !items.isEmpty else { return [] }
+        guard !items.isEmpty else {
+            leading?()
+            return []
+        }
         let next = Atomic(0)
+        let threads = min(Processors.online, items.count) + (leading == nil ? 0 : 1)
         return [Result](unsafeUninitializedCapacity: items.count) { buffer, count in
             let slots = Slots(base: buffer.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: min(Processors.online, items.count)) { _ in
+            DispatchQueue.concurrentPerform(iterations: threads) { thread in
+                if thread == 0, let leading {
+                    leading()
+                    return
+                }
                 while case let index = next.add(1, ordering: .relaxed).oldValue, index < items.count {
                     (slots.base + index).initialize(to: body(items[index]))
                 }
             }
             count = items.count
+        }
+    }
+
+    /// How far the claims of a start have come, for the threads that serve the claimed domains' zones.
+    private final class ClaimProgress: @unchecked Sendable {
+        // @unchecked: each flag is written once, by the claiming thread, before `done` is raised past it
+        // (releasing); readers look at a flag only after seeing `done` past it (acquiring).
+        private let claimed: UnsafeMutableBufferPointer<Bool>
+        private let done = Atomic(0)
+
+        init(count: Int) {
+            claimed = .allocate(capacity: max(count, 1))
+            claimed.initialize(repeating: false)
+        }
+
+        deinit { claimed.deallocate() }
+
+        /// Records the claim of item `index` (the items are claimed in order).
+        func record(_ index: Int, claimed: Bool) {
+            self.claimed[index] = claimed
+            done.store(index + 1, ordering: .releasing)
+        }
+
+        /// Waits until item `index` has been through its claim; whether it was claimed.
+        func waitFor(_ index: Int) -> Bool {
+            while done.load(ordering: .acquiring) <= index { SystemClock.sleep(for: .microseconds(100)) }
+            return claimed[index]
         }
     }
 
