@@ -53,16 +53,17 @@ public final class DomainService: Sendable {
         let claims = ClaimProgress(count: all.count)
         let outcomes = onEveryCore(Array(all.indices), leading: {
             for (index, row) in all.enumerated() {
-                let failure = self.claimStored(row)
+                let (origin, failure) = self.claimStored(row)
                 if let failure { self.notServing(row, failure, logger: logger) }
-                claims.record(index, claimed: failure == nil)
+                claims.record(index, origin: origin)
             }
         }) { index -> StartOutcome in
-            guard claims.waitFor(index) else { return .notClaimed }
+            // The zone's origin is the name claimed: one copy of it.
+            guard let origin = claims.waitFor(index) else { return .notClaimed }
             let row = all[index]
             // A stored version that cannot be served is left to the generated records, which meet it again
             // (they are compared with it) and say why.
-            let served = (try? publisher.publishStored(origin: try Name(row.name + "."), onQuery: onQuery(for: row)))
+            let served = (try? publisher.publishStored(origin: origin, onQuery: onQuery(for: row)))
             return served == true ? .servedAsStored : .toGenerate
         }
         storedServed.withLock { $0 = zip(all, outcomes).filter { $0.1 == .servedAsStored }.map(\.0.id) }
@@ -194,26 +195,29 @@ public final class DomainService: Sendable {
 
     /// How far the claims of a start have come, for the threads that serve the claimed domains' zones.
     private final class ClaimProgress: @unchecked Sendable {
-        // @unchecked: each flag is written once, by the claiming thread, before `done` is raised past it
-        // (releasing); readers look at a flag only after seeing `done` past it (acquiring).
-        private let claimed: UnsafeMutableBufferPointer<Bool>
+        // @unchecked: each slot is written once, by the claiming thread, before `done` is raised past it
+        // (releasing); readers look at a slot only after seeing `done` past it (acquiring).
+        private let claimed: UnsafeMutableBufferPointer<Name?>
         private let done = Atomic(0)
 
         init(count: Int) {
             claimed = .allocate(capacity: max(count, 1))
-            claimed.initialize(repeating: false)
+            claimed.initialize(repeating: nil)
         }
 
-        deinit { claimed.deallocate() }
+        deinit {
+            claimed.deinitialize()
+            claimed.deallocate()
+        }
 
-        /// Records the claim of item `index` (the items are claimed in order).
-        func record(_ index: Int, claimed: Bool) {
-            self.claimed[index] = claimed
+        /// Records the claim of item `index` (the items are claimed in order): the name claimed, nil when refused.
+        func record(_ index: Int, origin: Name?) {
+            claimed[index] = origin
             done.store(index + 1, ordering: .releasing)
         }
 
-        /// Waits until item `index` has been through its claim; whether it was claimed.
-        func waitFor(_ index: Int) -> Bool {
+        /// Waits until item `index` has been through its claim; the name claimed, nil when refused.
+        func waitFor(_ index: Int) -> Name? {
             while done.load(ordering: .acquiring) <= index { SystemClock.sleep(for: .microseconds(100)) }
             return claimed[index]
         }
@@ -266,24 +270,24 @@ public final class DomainService: Sendable {
     /// Claims and serves one stored domain; returns why not when it cannot be (for the API, and for the log), and
     /// whether the domain holds its name all the same.
     private func publishStored(_ row: DomainRow, keys: [DKIMKeyRow]) -> NotServed? {
-        claimStored(row) ?? serveClaimed(row, keys: keys)
+        claimStored(row).failure ?? serveClaimed(row, keys: keys)
     }
 
-    /// Claims a stored domain's name; returns why not when it cannot.
-    private func claimStored(_ row: DomainRow) -> NotServed? {
+    /// Claims a stored domain's name; returns the name claimed, or why not.
+    private func claimStored(_ row: DomainRow) -> (origin: Name?, failure: NotServed?) {
         let origin: Name
         do {
             origin = try Name(row.name + ".")
         } catch {
             let problem = "the name is not a valid DNS name: \(error)"
-            return (problem, problem, false)
+            return (nil, (problem, problem, false))
         }
         do {
             try publisher.claim(origin: origin)
         } catch {
-            return ("the name \(error.reason)", "the name \(error.detail)", false)
+            return (nil, ("the name \(error.reason)", "the name \(error.detail)", false))
         }
-        return nil
+        return (origin, nil)
     }
 
     /// Serves the zone of a stored domain whose name it holds; returns why not when it cannot be built. Safe to call

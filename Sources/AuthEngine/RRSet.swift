@@ -29,6 +29,11 @@ public final class RRSet: Sendable {
         self.type = type
         self.ttl = ttl
         self.additional = additional
+        if type == .soa {
+            // A SOA is never shared whole (its serial differs), but its names are.
+            self.storage = .decoded(rdata.map { if case .soa(let soa) = $0 { .soa(SharedRData.shared.intern(soa)) } else { $0 } })
+            return
+        }
         let storage = RRSet.storage(type: type, rdata: rdata)
         self.storage = shared ? SharedRData.shared.intern(storage) : storage
     }

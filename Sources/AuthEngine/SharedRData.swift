@@ -1,3 +1,4 @@
+import DNSWire
 import Synchronization
 
 /// RDATA that many zones hold alike, kept once: the apex NS, MX and SPF sets of every generated zone (and the
@@ -13,9 +14,28 @@ final class SharedRData: Sendable {
 
     private let capacity: Int
     private let table = Mutex<[RRSet.Storage: RRSet.Storage]>([:])
+    /// The SOA MNAME and RNAME seen (every zone of a provider names the same two hosts), at most `capacity`.
+    private let names = Mutex<[Name: Name]>([:])
 
     init(capacity: Int) {
         self.capacity = capacity
+    }
+
+    /// `soa` with its MNAME and RNAME taken from the kept names when equal ones are kept (kept if there is room):
+    /// a SOA differs from zone to zone by its serial, but its two names rarely do.
+    func intern(_ soa: SOA) -> SOA {
+        var shared = soa
+        names.withLock { names in
+            for keyPath in [\SOA.mname, \SOA.rname] {
+                let name = soa[keyPath: keyPath]
+                if let kept = names[name] {
+                    shared[keyPath: keyPath] = kept
+                } else if names.count < capacity {
+                    names[name] = name
+                }
+            }
+        }
+        return shared
     }
 
     /// The kept storage equal to `storage`, or `storage` itself (kept if there is room).

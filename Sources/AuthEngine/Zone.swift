@@ -39,8 +39,7 @@ public final class Zone: Sendable {
     public init(origin: Name, records: [Record], history: [ZoneDelta] = [], watch: QueryWatch? = nil) throws(ZoneError) {
         self.watch = watch
         let origin = origin.lowercased()
-        let zoneName = origin.description
-        func fail(_ message: String) -> ZoneError { ZoneError(zone: zoneName, message: message) }
+        func fail(_ message: String) -> ZoneError { ZoneError(zone: origin.description, message: message) }
 
         // Group records by owner and type, keeping file order and dropping exact duplicates. Owners are kept in
         // arrays, in the order first seen, and found through `OwnerIndex`.
@@ -48,19 +47,23 @@ public final class Zone: Sendable {
         var grouped: [[PendingSet]] = []
         for record in records {
             guard record.name.isSubdomain(of: origin) else { throw fail("\(record.name) is outside the zone") }
-            let key = record.name.lowercased()
+            // One copy of each name for the zone: the records of a name (and the apex, the origin given) share
+            // the storage of the first one seen, when they are written alike.
+            var key = record.name.lowercased()
             let slot: Int
             if let found = owners.position(of: key) {
                 slot = found
+                key = owners.names[found]
             } else {
+                if key == origin { key = origin }
                 slot = owners.insert(key)
                 grouped.append([])
             }
             if let index = grouped[slot].firstIndex(where: { $0.type == record.type }) {
                 if !grouped[slot][index].rdata.contains(record.rdata) { grouped[slot][index].rdata.append(record.rdata) }
             } else {
-                grouped[slot].append(PendingSet(type: record.type, owner: record.name, ttl: record.ttl,
-                                                rdata: [record.rdata]))
+                grouped[slot].append(PendingSet(type: record.type, owner: record.name == key ? key : record.name,
+                                                ttl: record.ttl, rdata: [record.rdata]))
             }
         }
         guard let apexSlot = owners.position(of: origin),
@@ -88,10 +91,11 @@ public final class Zone: Sendable {
             guard let slot = owners.position(of: target.lowercased()) else { return [] }
             return plain[slot].filter { $0.type == .a || $0.type == .aaaa }
         }
-        var nodes = plain.map { sets in
-            ZoneNode(rrsets: sets.map { set -> RRSet in
-                // A new set only when some target has in-zone addresses (never for a mail zone's NS and MX).
-                let additional = set.rdata.compactMap(\.additionalName).flatMap(addresses(of:))
+        var nodes = zip(plain, grouped).map { sets, pending in
+            ZoneNode(rrsets: zip(sets, pending).map { set, pending -> RRSet in
+                // From the records' RDATA, not the set's (an encoded set would decode its buffer again). A new set
+                // only when some target has in-zone addresses (never for a mail zone's NS and MX).
+                let additional = pending.rdata.compactMap(\.additionalName).flatMap(addresses(of:))
                 return additional.isEmpty ? set : set.with(additional: additional)
             })
         }

@@ -11,21 +11,24 @@ public enum RecordList {
     /// Decodes what `encode` produced. Throws `WireError` when the bytes are not a whole number of records.
     public static func decode(_ bytes: [UInt8]) throws(WireError) -> [Record] {
         let result: Result<[Record], WireError> = bytes.withUnsafeBytes { buffer in
-            Result { () throws(WireError) in
-                var reader = WireReader(buffer)
-                var records: [Record] = []
-                while reader.remaining > 0 {
-                    let name = try reader.readName("owner")
-                    let type = RecordType(try reader.readUInt16("type"))
-                    let rclass = RecordClass(try reader.readUInt16("class"))
-                    let ttl = try reader.readUInt32("ttl")
-                    let length = Int(try reader.readUInt16("rdlength"))
-                    let rdata = try RData.read(type: type, length: length, from: &reader)
-                    records.append(Record(name: name, type: type, rclass: rclass, ttl: ttl, rdata: rdata))
-                }
-                return records
-            }
+            Result { () throws(WireError) in try decode(buffer) }
         }
         return try result.get()
+    }
+
+    /// Decodes what `encode` produced, read in place (stored bytes need not be copied into an array first).
+    public static func decode(_ buffer: UnsafeRawBufferPointer) throws(WireError) -> [Record] {
+        var reader = WireReader(buffer)
+        var records: [Record] = []
+        while reader.remaining > 0 {
+            let name = try reader.readName("owner")
+            let type = RecordType(try reader.readUInt16("type"))
+            let rclass = RecordClass(try reader.readUInt16("class"))
+            let ttl = try reader.readUInt32("ttl")
+            let length = Int(try reader.readUInt16("rdlength"))
+            let rdata = try RData.read(type: type, length: length, from: &reader)
+            records.append(Record(name: name, type: type, rclass: rclass, ttl: ttl, rdata: rdata))
+        }
+        return records
     }
 }

@@ -59,9 +59,12 @@ public struct ZoneVersions: Sendable {
     /// serves every stored zone at once this way, before it generates any zone's records (see `matchStored`).
     public func storedZone(origin: Name, watch: QueryWatch? = nil) throws -> Zone? {
         let name = Self.storageName(origin)
-        guard let stored = try storedVersion(name: name) else { return nil }
-        return try Zone(origin: origin, records: try RecordList.decode(Array(stored.version.records)),
-                        history: try stored.changes.map(Self.delta(from:)), watch: watch)
+        guard let stored = try preloaded.peek(name) ?? storedVersion(name: name) else { return nil }
+        let records = try stored.version.records.withUnsafeBytes { bytes throws(WireError) in
+            try RecordList.decode(bytes)
+        }
+        return try Zone(origin: origin, records: records, history: try stored.changes.map(Self.delta(from:)),
+                        watch: watch)
     }
 
     /// For each zone, whether `records` (with any SOA serial) are the version stored for `origin`: they encode,
@@ -183,14 +186,16 @@ public struct ZoneVersions: Sendable {
 
 /// The stored zone versions `ZoneVersions.preloading` read ahead, by lowercased name; nil outside it.
 private final class ReadAhead: Sendable {
-    /// A name's entry: its version until it is asked for, then `taken` (it may have changed since the read).
-    private enum Entry {
-        case stored(StoredZoneVersion)
-        case taken
+    /// The versions of a read-ahead as read, shared by reference: never changed, so read without holding a lock.
+    private final class ReadVersions: Sendable {
+        let versions: [String: StoredZoneVersion]
+        init(_ versions: [String: StoredZoneVersion]) { self.versions = versions }
     }
 
-    private let state = Mutex<[String: Entry]?>(nil)
-    /// The read in progress, which `take` waits for; nil outside a read-ahead.
+    private let read = Mutex<ReadVersions?>(nil)
+    /// The names `take` gave out already: their versions may have changed since the read.
+    private let taken = Mutex<Set<String>>([])
+    /// The read in progress, which `take` and `peek` wait for; nil outside a read-ahead.
     private let reading = Mutex<DispatchGroup?>(nil)
 
     /// Starts a read-ahead whose versions `reading` brings.
@@ -200,8 +205,17 @@ private final class ReadAhead: Sendable {
 
     /// Sets the versions read (nil when the read failed, or to end the read-ahead).
     func set(_ versions: [String: StoredZoneVersion]?) {
-        state.withLock { $0 = versions.map { $0.mapValues(Entry.stored) } }
-        if versions == nil { reading.withLock { $0 = nil } }
+        read.withLock { $0 = versions.map(ReadVersions.init) }
+        if versions == nil {
+            reading.withLock { $0 = nil }
+            taken.withLock { $0 = [] }
+        }
+    }
+
+    /// The versions read, once the read is over; nil outside a read-ahead or when it failed.
+    private func versions() -> ReadVersions? {
+        reading.withLock { $0 }?.wait()
+        return read.withLock { $0 }
     }
 
     /// What the read-ahead knows of a name.
@@ -213,17 +227,15 @@ private final class ReadAhead: Sendable {
     }
 
     /// The read-ahead's answer for `name`: what was read, the first time it is asked for during a read-ahead.
-    /// One hash of the name, under the lock: every stored domain asks once at a start, from every core.
     func take(_ name: String) -> Answer {
-        reading.withLock { $0 }?.wait()
-        return state.withLock { entries in
-            guard entries != nil else { return .askTheDatabase }
-            switch entries!.updateValue(.taken, forKey: name) {
-            case .stored(let version): return .read(version)
-            case .taken: return .askTheDatabase
-            case nil: return .read(nil)
-            }
-        }
+        guard let read = versions(), taken.withLock({ $0.insert(name).inserted }) else { return .askTheDatabase }
+        return .read(read.versions[name])
+    }
+
+    /// The version of `name` as the read-ahead read it, without taking it (a start that serves stored zones as
+    /// they are asks each name once and changes none); nil outside a read-ahead or without a version.
+    func peek(_ name: String) -> StoredZoneVersion? {
+        versions()?.versions[name]
     }
 }
 

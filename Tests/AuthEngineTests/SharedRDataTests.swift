@@ -49,6 +49,31 @@ struct SharedRDataTests {
         #expect(answer.answers.map(\.rdata) == [.mx(preference: 10, exchange: try Name("mail.provider.test."))])
     }
 
+    /// The address of a name's bytes: the same for two names only when they share them.
+    func address(_ name: Name) -> UnsafeRawPointer? {
+        name.wire.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+    }
+
+    @Test("two zones share their SOA's MNAME and RNAME (not its serial); within a zone, the origin and every apex set's owner are one copy")
+    func soaNamesAndOwnersShared() throws {
+        let store = try makeStore([("five.shared-rdata.test.", zoneText("five.shared-rdata.test.", serial: 5)),
+                                   ("six.shared-rdata.test.", zoneText("six.shared-rdata.test.", serial: 6))])
+        let zones = store.snapshot.allZones.sorted { $0.origin < $1.origin }
+        guard case .soa(let first) = zones[0].soa.rdata[0], case .soa(let second) = zones[1].soa.rdata[0] else {
+            Issue.record("no SOA")
+            return
+        }
+        #expect(address(first.mname) == address(second.mname) && address(first.rname) == address(second.rname))
+        #expect(first.serial == 5 && second.serial == 6)
+        for zone in zones {
+            for type in [RecordType.soa, .ns, .mx, .txt] {
+                #expect(address(try #require(zone.node(zone.origin)?.rrset(type)).owner) == address(zone.origin), "\(type)")
+            }
+        }
+        let answer = try ask(store, "six.shared-rdata.test.", .soa)
+        #expect(answer.answers.map(\.rdata) == [.soa(second)])
+    }
+
     @Test("an apex set that differs (another SPF) keeps storage of its own and its own data")
     func differentSetsStayApart() throws {
         let store = try makeStore([("three.shared-rdata.test.", zoneText("three.shared-rdata.test.", serial: 1)),
@@ -73,5 +98,18 @@ struct SharedRDataTests {
         #expect(address(table.intern(again)) == address(a))
         let otherC = RRSet.Storage.encoded(count: 1, wire: [0, 1, 3])
         #expect(address(table.intern(otherC)) == address(otherC), "c was not kept")
+    }
+
+    @Test("the SOA names kept are bounded too: past the capacity, new names are matched, not kept")
+    func soaNamesBounded() throws {
+        let table = SharedRData(capacity: 2)
+        func soa(_ mname: String, _ rname: String) throws -> SOA {
+            SOA(mname: try Name(mname), rname: try Name(rname), serial: 1, refresh: 1, retry: 1, expire: 1, minimum: 1)
+        }
+        let first = table.intern(try soa("a.test.", "b.test."))
+        let third = try soa("c.test.", "d.test.")
+        _ = table.intern(third)
+        #expect(address(table.intern(try soa("a.test.", "b.test.")).mname) == address(first.mname))
+        #expect(address(table.intern(try soa("c.test.", "b.test.")).mname) != address(third.mname), "c was not kept")
     }
 }
