@@ -46,7 +46,7 @@ struct Lookup {
                 return .answer(answer)
             case .cname(let set):
                 answer.rrsets.append((current, set))
-                guard case .cname(let target) = set.rdata[0] else { return .answer(answer) }
+                guard case .cname(let target) = set.firstRData else { return .answer(answer) }
                 let targetKey = target.lowercased()
                 // Follow the chain only inside the zone where it started (RFC 1034 section 4.3.2 step 3a):
                 // data of other zones is not authoritative for this answer's AA bit.

@@ -9,8 +9,12 @@ public final class RRSet: Sendable {
         /// `RData.write`.
         case decoded([RData])
         /// Every other type: each record's RDLENGTH and uncompressed RDATA, back to back in one exactly sized
-        /// buffer, as an answer holds them: copied verbatim.
-        case encoded(count: Int, wire: [UInt8])
+        /// buffer, as an answer holds them: copied verbatim. The number of records is counted from it (a set has a
+        /// record or two), so the case fits one word and a set object takes a smaller block.
+        case encoded(wire: [UInt8])
+        /// A set of one NS, CNAME or PTR record (every member of a catalog, a CNAME): the name it holds, without
+        /// an array around it. Written as `decoded` would write it.
+        case name(Name)
     }
 
     /// The owner as written in the zone (its case is kept for output).
@@ -41,12 +45,15 @@ public final class RRSet: Sendable {
     /// The storage of `rdata` for a set of `type`.
     private static func storage(type: RecordType, rdata: [RData]) -> Storage {
         switch type {
-        case .ns, .cname, .ptr, .soa, .mx:
+        case .ns, .cname, .ptr:
+            if rdata.count == 1, let name = rdata[0].onlyName(of: type) { return .name(name) }
+            return .decoded(rdata)
+        case .soa, .mx:
             return .decoded(rdata)
         default:
             var writer = MessageWriter(limit: Int.max, compression: false)
             for data in rdata { writer.appendRDATA(data) }
-            return .encoded(count: rdata.count, wire: writer.bytes.withUnsafeBufferPointer { Array($0) })
+            return .encoded(wire: writer.bytes.withUnsafeBufferPointer { Array($0) })
         }
     }
 
@@ -67,7 +74,8 @@ public final class RRSet: Sendable {
     public var count: Int {
         switch storage {
         case .decoded(let rdata): rdata.count
-        case .encoded(let count, _): count
+        case .name: 1
+        case .encoded(let wire): EncodedRecords(wire: wire).reduce(0) { count, _ in count + 1 }
         }
     }
 
@@ -76,7 +84,9 @@ public final class RRSet: Sendable {
         switch storage {
         case .decoded(let rdata):
             return rdata
-        case .encoded(_, let wire):
+        case .name(let name):
+            return [RData(name, as: type)]
+        case .encoded(let wire):
             return EncodedRecords(wire: wire).map { range in
                 let bytes = Array(wire[range.dropFirst(2)])
                 return bytes.withUnsafeBytes { raw in
@@ -101,6 +111,15 @@ public final class RRSet: Sendable {
         }
     }
 
+    /// The first record's RDATA (a CNAME's target), without making an array for a set of one name.
+    var firstRData: RData? {
+        switch storage {
+        case .name(let name): RData(name, as: type)
+        case .decoded(let rdata): rdata.first
+        case .encoded: rdata.first
+        }
+    }
+
     /// The records of the set, as `Record` values.
     public var records: [Record] {
         rdata.map { Record(name: owner, type: type, ttl: ttl, rdata: $0) }
@@ -111,7 +130,7 @@ public final class RRSet: Sendable {
     func write(as name: Name, ttl overrideTTL: UInt32? = nil, to writer: inout MessageWriter) -> Bool {
         let ttl = overrideTTL ?? self.ttl
         switch storage {
-        case .encoded(_, let wire):
+        case .encoded(let wire):
             for record in EncodedRecords(wire: wire) {
                 writeHeader(name, ttl, to: &writer)
                 writer.append(wire[record])
@@ -123,6 +142,10 @@ public final class RRSet: Sendable {
                 writer.appendRDATA(data)
                 if writer.overflowed { return false }
             }
+        case .name(let target):
+            writeHeader(name, ttl, to: &writer)
+            writer.appendRDATA(RData(target, as: type))
+            if writer.overflowed { return false }
         }
         return true
     }
@@ -134,5 +157,24 @@ public final class RRSet: Sendable {
         writer.appendUInt16(type.rawValue)
         writer.appendUInt16(RecordClass.in.rawValue)
         writer.appendUInt32(ttl)
+    }
+}
+
+private extension RData {
+    /// The RDATA of an NS, CNAME or PTR record holding `name` (`type` is one of those).
+    init(_ name: Name, as type: RecordType) {
+        self = switch type {
+        case .ns: .ns(name)
+        case .cname: .cname(name)
+        default: .ptr(name)
+        }
+    }
+
+    /// The name of an NS, CNAME or PTR RDATA of `type`, nil for any other.
+    func onlyName(of type: RecordType) -> Name? {
+        switch (self, type) {
+        case (.ns(let name), .ns), (.cname(let name), .cname), (.ptr(let name), .ptr): name
+        default: nil
+        }
     }
 }

@@ -42,6 +42,11 @@ struct ZoneNode: Sendable {
         }
     }
 
+    /// True for an empty non-terminal.
+    var isEmpty: Bool {
+        if case .none = sets { true } else { false }
+    }
+
     /// The RRset of the lowest type code (what ANY is answered with, RFC 8482), nil for an empty non-terminal.
     var lowestType: RRSet? {
         switch sets {
@@ -53,8 +58,11 @@ struct ZoneNode: Sendable {
 }
 
 /// The names of a zone and their data, by lowercased name. A zone of a few names (a mail zone has four) keeps
-/// them in one array, apex first; a larger one in a hash table. The array saves the table's buckets and, for a
-/// handful of names, comparing them costs less than hashing the one asked for.
+/// them in one array, apex first, without its empty non-terminals (a name with nothing but names below it, such as
+/// a mail zone's `_domainkey`): one is found as a name that some kept name lies below, when the name asked is
+/// not kept. The array saves the table's buckets and a name a zone; for a handful of names, comparing them costs
+/// less than hashing the one asked for. A larger zone keeps every name, empty non-terminals included, in a hash
+/// table.
 enum NodeTable: Sendable {
     case few([(name: Name, node: ZoneNode)])
     case many([Name: ZoneNode])
@@ -62,28 +70,33 @@ enum NodeTable: Sendable {
     /// The most names kept in an array.
     static let arrayLimit = 8
 
-    /// The table of `names` (distinct, lowercased) and the node of each, at the same position.
+    /// The table of `names` (distinct, lowercased, with every empty non-terminal) and the node of each, at the
+    /// same position.
     init(names: [Name], nodes: [ZoneNode]) {
         if names.count <= NodeTable.arrayLimit {
-            self = .few(zip(names, nodes).map { (name: $0, node: $1) }
+            self = .few(zip(names, nodes).filter { !$0.1.isEmpty }.map { (name: $0, node: $1) }
                 .sorted { ($0.name.labelCount, $0.name) < ($1.name.labelCount, $1.name) })
         } else {
             self = .many(Dictionary(uniqueKeysWithValues: zip(names, nodes)))
         }
     }
 
-    /// The node at a lowercased name.
+    /// The node at a lowercased name (an empty one for an empty non-terminal). Ask only names at or below the
+    /// zone's apex.
     subscript(name: Name) -> ZoneNode? {
         switch self {
         case .few(let nodes):
             for entry in nodes where entry.name == name { return entry.node }
+            for entry in nodes where entry.name.labelCount > name.labelCount && entry.name.isSubdomain(of: name) {
+                return ZoneNode(rrsets: [])
+            }
             return nil
         case .many(let table):
             return table[name]
         }
     }
 
-    /// The number of names.
+    /// The number of names kept.
     var count: Int {
         switch self {
         case .few(let nodes): nodes.count
@@ -91,7 +104,8 @@ enum NodeTable: Sendable {
         }
     }
 
-    /// Every name, lowercased, in no particular order.
+    /// Every name with records (and, in a large zone, every empty non-terminal), lowercased, in no particular
+    /// order.
     var names: [Name] {
         switch self {
         case .few(let nodes): nodes.map(\.name)

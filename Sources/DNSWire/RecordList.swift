@@ -20,8 +20,19 @@ public enum RecordList {
     public static func decode(_ buffer: UnsafeRawBufferPointer) throws(WireError) -> [Record] {
         var reader = WireReader(buffer)
         var records: [Record] = []
+        var previous: Name?
         while reader.remaining > 0 {
-            let name = try reader.readName("owner")
+            // An owner written like the one before (the records of a name follow one another) is that same name:
+            // no second copy is made.
+            let name: Name
+            if let previous, previous.wire.count <= reader.remaining,
+               previous.wire.withUnsafeBytes({ $0.elementsEqual(UnsafeRawBufferPointer(rebasing: buffer[reader.offset ..< reader.offset + $0.count])) }) {
+                try reader.skip(previous.wire.count, "owner")
+                name = previous
+            } else {
+                name = try reader.readName("owner")
+                previous = name
+            }
             let type = RecordType(try reader.readUInt16("type"))
             let rclass = RecordClass(try reader.readUInt16("class"))
             let ttl = try reader.readUInt32("ttl")

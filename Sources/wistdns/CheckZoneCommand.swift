@@ -30,7 +30,7 @@ struct CheckZoneCommand: ParsableCommand {
                 switch ZoneFileParser.parse(file: file, origin: zoneOrigin, includeRoot: ZoneFolder.folder(of: file)) {
                 case .success(let parsed):
                     let zone = try Zone(origin: parsed.origin, records: parsed.records)
-                    print("\(file): zone \(zone.origin) loaded, serial \(zone.serial), \(zone.recordCount) records")
+                    print("\(file): zone \(zone.origin) loaded, serial \(zone.serial), \(parsed.records.count) records")
                 case .failure(let errors):
                     failed = true
                     for error in errors.errors { printError(error.description) }

@@ -26,7 +26,8 @@ struct SharedRDataTests {
     func address(_ storage: RRSet.Storage) -> UnsafeRawPointer? {
         switch storage {
         case .decoded(let rdata): rdata.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
-        case .encoded(_, let wire): wire.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+        case .encoded(let wire): wire.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+        case .name(let name): name.wire.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
         }
     }
 
@@ -88,15 +89,15 @@ struct SharedRDataTests {
     @Test("the table keeps at most its capacity; a set seen once the table is full is served from its own storage")
     func capacityBound() {
         let table = SharedRData(capacity: 2)
-        let a = RRSet.Storage.encoded(count: 1, wire: [0, 1, 1])
-        let b = RRSet.Storage.encoded(count: 1, wire: [0, 1, 2])
-        let c = RRSet.Storage.encoded(count: 1, wire: [0, 1, 3])
+        let a = RRSet.Storage.encoded(wire: [0, 1, 1])
+        let b = RRSet.Storage.encoded(wire: [0, 1, 2])
+        let c = RRSet.Storage.encoded(wire: [0, 1, 3])
         _ = table.intern(a)
         _ = table.intern(b)
         _ = table.intern(c)
-        let again = RRSet.Storage.encoded(count: 1, wire: [0, 1, 1])
+        let again = RRSet.Storage.encoded(wire: [0, 1, 1])
         #expect(address(table.intern(again)) == address(a))
-        let otherC = RRSet.Storage.encoded(count: 1, wire: [0, 1, 3])
+        let otherC = RRSet.Storage.encoded(wire: [0, 1, 3])
         #expect(address(table.intern(otherC)) == address(otherC), "c was not kept")
     }
 
