@@ -44,8 +44,9 @@ public final class DomainService: Sendable {
     /// check existed), the one added first is served.
     ///
     /// A domain whose zone version is stored is served from it as it is, so the start does not wait for every
-    /// zone's records to be generated again; `refreshStored` compares them afterwards. The others (a first start
-    /// after an import) are generated from their rows.
+    /// zone's records to be generated again; `refreshStored` compares them afterwards, serves the ones that
+    /// changed and withdraws (the name still held, listed as above) one whose zone cannot be built any more. The
+    /// others (a first start after an import) are generated from their rows here.
     public func publishAll(logger: Logger) throws -> (served: Int, skipped: Int) {
         let all = try database.allDomainRows().sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
         // Names one at a time and oldest first (which domain of an overlapping pair wins depends on it), on one
@@ -106,6 +107,11 @@ public final class DomainService: Sendable {
         }
         var changed = 0, added = 0
         for start in stride(from: 0, to: ids.count, by: Self.chunkSize) {
+            // A stop does not wait for the rest: the stored versions stay served, and the next start compares them.
+            if Task.isCancelled {
+                logger.info("stopped comparing stored zones with their domains after \(start) of \(ids.count)")
+                return changed
+            }
             let chunk = Array(ids[start ..< min(start + Self.chunkSize, ids.count)])
             do {
                 let (chunkChanged, chunkAdded) = try await offload.run { try self.refresh(chunk, logger: logger) }
@@ -127,9 +133,18 @@ public final class DomainService: Sendable {
         var added = 0
         var zones: [(row: DomainRow, origin: Name, records: [Record])] = []
         for (row, stored) in try database.domainsWithPublicKeys(ids: ids) where unserved.withLock({ $0[row.id] == nil }) {
+            let keys: [DKIMKeyRow]
             do {
-                let (keys, made) = try withEd25519Key(row, stored)
+                let made: Bool
+                (keys, made) = try withEd25519Key(row, stored)
                 added += made ? 1 : 0
+            } catch {
+                // Storage (or key generation) failed, not the records: the stored version stays served.
+                logger.error("cannot compare \(row.name) (\(row.id)) with its stored zone: \(error)",
+                             metadata: ["domain": "\(row.id)", "name": "\(row.name)"])
+                continue
+            }
+            do {
                 let zone = try zone(for: row, keys: keys)
                 zones.append((row, zone.origin, zone.records))
             } catch {
@@ -145,7 +160,7 @@ public final class DomainService: Sendable {
                 try publisher.publish(origin: zone.origin, records: zone.records, onQuery: onQuery(for: zone.row))
                 changed += 1
             } catch {
-                // Its stored version stays served (storage failed, not the records).
+                // Its stored version stays served.
                 logger.error("cannot serve the new records of \(zone.row.name) (\(zone.row.id)): \(error)",
                              metadata: ["domain": "\(zone.row.id)", "name": "\(zone.row.name)"])
             }

@@ -18,7 +18,7 @@ public protocol ZonePublisher: Sendable {
     @discardableResult
     func publish(origin: Name, records: [Record], onQuery: (@Sendable () -> Void)?) throws -> UInt32
     /// Serves the version stored for `origin` (claimed) as it is, watched as `publish` says: a start serves every
-    /// stored domain this way before it generates any records. Returns false, changing nothing, when no version
+    /// stored domain this way before it generates any records. Returns false, serving nothing, when no version
     /// is stored for the name.
     func publishStored(origin: Name, onQuery: (@Sendable () -> Void)?) throws -> Bool
     /// For each zone, whether `records` (with any SOA serial) are the version stored for `origin`, so that

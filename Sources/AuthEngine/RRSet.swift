@@ -5,8 +5,8 @@ import DNSWire
 public final class RRSet: Sendable {
     /// The RDATA as the set keeps it: one copy, decoded or in wire form.
     enum Storage: Hashable, Sendable {
-        /// Types whose RDATA holds names an answer compresses (NS, CNAME, PTR, SOA, MX): written through
-        /// `RData.write`.
+        /// Types whose RDATA holds names an answer compresses (NS, CNAME, PTR, SOA, MX; a set of one NS, CNAME or
+        /// PTR is kept as `name`): written through `RData.write`.
         case decoded([RData])
         /// Every other type: each record's RDLENGTH and uncompressed RDATA, back to back in one exactly sized
         /// buffer, as an answer holds them: copied verbatim. The number of records is counted from it (a set has a

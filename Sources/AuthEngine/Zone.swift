@@ -16,7 +16,7 @@ public final class Zone: Sendable {
     public let soa: RRSet
     /// The SOA serial.
     public var serial: UInt32 { if case .soa(let value) = soa.rdata[0] { value.serial } else { 0 } }
-    /// Every name of the zone (including empty non-terminals) by lowercased name.
+    /// Every name of the zone by lowercased name (see `NodeTable` for empty non-terminals).
     let nodes: NodeTable
     /// The recent changes that led to this version, oldest first, each following the one before and the last
     /// ending at `serial`: what IXFR answers from (RFC 1995).

@@ -30,7 +30,7 @@ public final class CatalogMaintainer: Sendable {
     /// True once a version of the catalog is served (for readiness).
     private let served = Atomic(false)
     /// The member records of the version this maintainer published last (nil before the first). Its lock also
-    /// makes rebuilds run one at a time (the start-up rebuild and the thread's).
+    /// makes rebuilds run one at a time (a caller's and the thread's).
     private let listed = Mutex<CatalogZone.Listing?>(nil)
 
     /// Starts the rebuild thread. Throws when the system cannot create it.
@@ -72,8 +72,8 @@ public final class CatalogMaintainer: Sendable {
     /// True once a version of the catalog is served.
     public var isServed: Bool { served.load(ordering: .acquiring) }
 
-    /// Schedules a rebuild after `delay`; calls made before it runs share it. Ignored before the first
-    /// `rebuild()`, which sees every change made until then.
+    /// Schedules a rebuild after `delay`; calls made before it runs share it. Ignored before `start()` or the
+    /// first `rebuild()`, which see every change made until then.
     public func membersChanged() {
         guard started.load(ordering: .acquiring) else { return }
         let first = scheduled.withLock { pending in
@@ -91,11 +91,21 @@ public final class CatalogMaintainer: Sendable {
             try rebuild()
         } catch {
             logger.error("catalog zone \(origin): \(error)")
+            // No catalog served yet (readiness waits for one): try again, rather than wait for a change.
+            if !isServed {
+                SystemClock.sleep(for: .seconds(1))
+                membersChanged()
+            }
         }
     }
 
     /// Rebuilds the catalog now and publishes it when its member list changed (or it is not served yet).
     public func rebuild() throws {
+        var first = false
+        defer {
+            // The first build (every member at once) leaves its temporaries' pages free but resident.
+            if first { FreeMemory.release() }
+        }
         try listed.withLock { listed in
             let snapshot = store.snapshot
             let members = Set(snapshot.allZones.map(\.origin)).subtracting([origin])
@@ -118,12 +128,12 @@ public final class CatalogMaintainer: Sendable {
                 zone = try versions.zone(origin: origin, records: head + next.records(), current: current, now: now)
             }
             listed = next
-            if !served.exchange(true, ordering: .acquiringAndReleasing) {
-                // The first build (every member at once) leaves its temporaries' pages free but resident.
-                FreeMemory.release()
+            if let current, current.serial == zone.serial {
+                served.store(true, ordering: .releasing)
+                return
             }
-            if let current, current.serial == zone.serial { return }
             store.update { $0.inserting(zone) }
+            first = !served.exchange(true, ordering: .acquiringAndReleasing)
             logger.info("catalog zone \(origin): serial \(zone.serial), \(members.count) members")
             onPublish(zone)  // under the lock: versions are reported in the order they were published
         }

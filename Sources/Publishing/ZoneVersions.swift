@@ -24,14 +24,15 @@ public struct ZoneVersions: Sendable {
     }
 
     /// Runs `body` (a start that serves every stored zone) with every stored version read ahead in one
-    /// transaction, so that each zone's first `zone(...)` finds its version in memory. The read runs on another
+    /// transaction, so that each zone's first `zone(...)` or `storedZone` finds its version in memory. The read runs on another
     /// thread while `body` begins (it reads the domains and claims their names); the first `zone(...)` waits for
     /// it. A version is taken from the read-ahead once: a later call reads the database again, as it may have
     /// changed since; so does every call when the read-ahead failed.
     ///
     /// Zones never stored before (the first start after an import or an upgrade) have their first versions
     /// written in transactions of `FirstVersions.batchSize` during the run, the rest when it ends, before it
-    /// returns (so before the zones are served).
+    /// returns (so before the zones are served). A batch that cannot be written makes it throw at the end: those
+    /// zones would be served without a stored version, and a later change would keep their serial.
     public func preloading<T>(_ body: () throws -> T) throws -> T {
         let database = self.database, preloaded = self.preloaded
         let reading = DispatchGroup()
@@ -59,7 +60,7 @@ public struct ZoneVersions: Sendable {
     /// serves every stored zone at once this way, before it generates any zone's records (see `matchStored`).
     public func storedZone(origin: Name, watch: QueryWatch? = nil) throws -> Zone? {
         let name = Self.storageName(origin)
-        guard let stored = try preloaded.peek(name) ?? storedVersion(name: name) else { return nil }
+        guard let stored = try storedVersion(name: name) else { return nil }
         let records = try stored.version.records.withUnsafeBytes { bytes throws(WireError) in
             try RecordList.decode(bytes)
         }
@@ -111,7 +112,7 @@ public struct ZoneVersions: Sendable {
             reencoded = ZoneVersionRow(name: name, serial: serial, records: encoded, recordCount: unchanged.count)
         } else {
             let row = Self.row(name: name, records: records)
-            if !(try firstVersions.add(row, database)) { try database.saveFirstZoneVersion(row) }
+            if !firstVersions.add(row, database) { try database.saveFirstZoneVersion(row) }
             return try Zone(origin: origin, records: records, watch: watch)
         }
         guard let change = ZoneDelta(from: previous.records, to: records) else {
@@ -186,17 +187,13 @@ public struct ZoneVersions: Sendable {
 
 /// The stored zone versions `ZoneVersions.preloading` read ahead, by lowercased name; nil outside it.
 private final class ReadAhead: Sendable {
-    /// The versions of a read-ahead as read, shared by reference: never changed, so read without holding a lock.
-    private final class ReadVersions: Sendable {
-        let versions: [String: StoredZoneVersion]
-        init(_ versions: [String: StoredZoneVersion]) { self.versions = versions }
-    }
-
-    private let read = Mutex<ReadVersions?>(nil)
-    /// The names `take` gave out already: their versions may have changed since the read.
-    private let taken = Mutex<Set<String>>([])
-    /// The read in progress, which `take` and `peek` wait for; nil outside a read-ahead.
+    /// The versions read; a version given out is replaced by `taken` (its bytes are freed as the start goes).
+    private let versions = Mutex<[String: StoredZoneVersion]?>(nil)
+    /// The read in progress, which `take` waits for; nil outside a read-ahead.
     private let reading = Mutex<DispatchGroup?>(nil)
+
+    /// What replaces a version given out: it may have changed since the read.
+    private static let taken: StoredZoneVersion = (ZoneVersionRow(name: "", serial: 0, records: Data(), recordCount: 0), [])
 
     /// Starts a read-ahead whose versions `reading` brings.
     func begin(_ reading: DispatchGroup) {
@@ -205,37 +202,31 @@ private final class ReadAhead: Sendable {
 
     /// Sets the versions read (nil when the read failed, or to end the read-ahead).
     func set(_ versions: [String: StoredZoneVersion]?) {
-        read.withLock { $0 = versions.map(ReadVersions.init) }
-        if versions == nil {
-            reading.withLock { $0 = nil }
-            taken.withLock { $0 = [] }
-        }
-    }
-
-    /// The versions read, once the read is over; nil outside a read-ahead or when it failed.
-    private func versions() -> ReadVersions? {
-        reading.withLock { $0 }?.wait()
-        return read.withLock { $0 }
+        self.versions.withLock { $0 = versions }
+        if versions == nil { reading.withLock { $0 = nil } }
     }
 
     /// What the read-ahead knows of a name.
     enum Answer {
         /// Its stored version, or none (`nil`: the name had no version when it was read).
         case read(StoredZoneVersion?)
-        /// Nothing any more (no read-ahead, or the name was asked for already): ask the database.
+        /// Nothing (no read-ahead, or the name's version was given out already): ask the database.
         case askTheDatabase
     }
 
-    /// The read-ahead's answer for `name`: what was read, the first time it is asked for during a read-ahead.
+    /// The read-ahead's answer for `name`: its version the first time it is asked for during a read-ahead (one
+    /// hash of the name, under the lock). A name without a version is answered so every time: nothing was read
+    /// for it that could be out of date.
     func take(_ name: String) -> Answer {
-        guard let read = versions(), taken.withLock({ $0.insert(name).inserted }) else { return .askTheDatabase }
-        return .read(read.versions[name])
-    }
-
-    /// The version of `name` as the read-ahead read it, without taking it (a start that serves stored zones as
-    /// they are asks each name once and changes none); nil outside a read-ahead or without a version.
-    func peek(_ name: String) -> StoredZoneVersion? {
-        versions()?.versions[name]
+        reading.withLock { $0 }?.wait()
+        return versions.withLock { versions in
+            guard versions != nil else { return .askTheDatabase }
+            guard let index = versions!.index(forKey: name) else { return .read(nil) }
+            let version = versions!.values[index]
+            guard !version.version.name.isEmpty else { return .askTheDatabase }
+            versions!.values[index] = Self.taken
+            return .read(version)
+        }
     }
 }
 
@@ -246,14 +237,17 @@ private final class FirstVersions: Sendable {
 
     /// The versions not written yet; nil outside a batch.
     private let pending = Mutex<[ZoneVersionRow]?>(nil)
+    /// The first write that failed, rethrown by `end` (the zones of its batch are served without a stored version).
+    private let failure = Mutex<(any Error)?>(nil)
 
     func begin() {
         pending.withLock { $0 = [] }
+        failure.withLock { $0 = nil }
     }
 
     /// Queues `row` while a batch runs, writing the batch once it is full (on the caller's thread); false outside
     /// a batch, where the caller writes it itself.
-    func add(_ row: ZoneVersionRow, _ database: Database) throws -> Bool {
+    func add(_ row: ZoneVersionRow, _ database: Database) -> Bool {
         let full: [ZoneVersionRow]? = pending.withLock { pending in
             guard pending != nil else { return nil }
             pending!.append(row)
@@ -262,16 +256,26 @@ private final class FirstVersions: Sendable {
             return pending
         }
         guard let full else { return false }
-        if !full.isEmpty { try database.saveFirstZoneVersions(full) }
+        write(full, database)
         return true
     }
 
-    /// Writes what is left and ends the batch.
+    /// Writes what is left and ends the batch; throws the first write that failed during the batch.
     func end(_ database: Database) throws {
         let rest = pending.withLock { pending in
             defer { pending = nil }
             return pending ?? []
         }
-        if !rest.isEmpty { try database.saveFirstZoneVersions(rest) }
+        write(rest, database)
+        if let error = failure.withLock({ $0 }) { throw error }
+    }
+
+    private func write(_ rows: [ZoneVersionRow], _ database: Database) {
+        guard !rows.isEmpty else { return }
+        do {
+            try database.saveFirstZoneVersions(rows)
+        } catch {
+            failure.withLock { $0 = $0 ?? error }
+        }
     }
 }

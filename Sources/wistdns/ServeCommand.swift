@@ -215,7 +215,7 @@ struct ServeCommand: AsyncParsableCommand {
             group.addTask {
                 // First, the zones served from their stored versions are compared with their domains' records.
                 await service.refreshStored(logger: logger)
-                FreeMemory.release()  // the comparison's temporaries, made on every core
+                FreeMemory.release()  // the comparison's temporaries
                 // Background verification on the schedule kept in the database.
                 while !Task.isCancelled {
                     try await Task.sleep(for: .seconds(settings.verifyInterval))

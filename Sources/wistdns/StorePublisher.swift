@@ -96,9 +96,12 @@ final class StorePublisher: ZonePublisher {
             zones?.append(zone)
             return zones != nil
         }
+        // A new version of a zone served already changes no member of the catalog (a million of them, when new
+        // settings change every zone).
+        let listed = !batched && store.snapshot.zone(origin: zone.origin) != nil
         if !batched { store.update { $0.inserting(zone) } }
         notifier.zoneChanged(zone)
-        catalog?.membersChanged()
+        if !listed { catalog?.membersChanged() }
     }
 
     /// Runs `body` (the start-up, publishing every stored domain) and serves the zones it publishes in one

@@ -140,6 +140,34 @@ struct ZoneVersionsTests {
         ]) == [true, false, false])
     }
 
+    /// Zones served in a start whose first versions could not be stored would later change without a new
+    /// serial: the start fails instead, with the storage error.
+    @Test("a batch of first versions that cannot be written makes the start throw")
+    func firstVersionsFailure() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("first-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("wistdns.sqlite").path
+        let database = try Database(path: path)
+        // Every insert into zone_versions fails from now on (the sqlite3 shell, Debian's sqlite3).
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        shell.arguments = [path, "CREATE TRIGGER refuse BEFORE INSERT ON zone_versions BEGIN SELECT RAISE(ABORT, 'refused'); END;"]
+        try shell.run()
+        shell.waitUntilExit()
+        #expect(shell.terminationStatus == 0)
+        let versions = ZoneVersions(database: database)
+        // Exactly one batch: the zone that fills it writes it. Each zone's own error is caught, as a start does.
+        #expect(throws: (any Error).self) {
+            try versions.preloading {
+                for index in 0 ..< 2_000 {
+                    let name = try Name("d\(index).example.")
+                    let records = try mailZone(serial: 9).map { Record(name: name, type: $0.type, ttl: $0.ttl, rdata: $0.rdata) }
+                    _ = try? versions.zone(origin: name, records: records, current: nil, now: april2026)
+                }
+            }
+        }
+    }
+
     @Test("every change gets a serial newer than the one before, even within one second")
     func serialsKeepGrowing() throws {
         let database = try Database.inMemory()
