@@ -142,14 +142,23 @@ public struct ZoneVersions: Sendable {
             return try Zone(origin: origin, records: records.map { $0.type == .soa ? ZoneDelta.withSerial($0, serial) : $0 },
                             history: history, watch: watch)
         }
-        var published: [Record] = []
         var delta = change
-        _ = try database.saveZoneChange(name: name, now: now, limits: limits) { serial in
-            published = records.map { $0.type == .soa ? ZoneDelta.withSerial($0, serial) : $0 }
+        // Everything after a leading SOA is encoded before the write transaction, whose lock every API change
+        // waits for (a catalog of a million members is 50 MB of records); inside, only the SOA with its serial.
+        let tail = records.first?.type == .soa ? Data(RecordList.encode(Array(records.dropFirst()))) : nil
+        let serial = try database.saveZoneChange(name: name, now: now, limits: limits) { serial in
             delta = ZoneDelta(oldSOA: change.oldSOA, newSOA: ZoneDelta.withSerial(change.newSOA, serial),
                               removed: change.removed, added: change.added)
-            return (Self.row(name: name, records: published), Self.row(delta, now: now))
+            guard let tail else {
+                let published = records.map { $0.type == .soa ? ZoneDelta.withSerial($0, serial) : $0 }
+                return (Self.row(name: name, records: published), Self.row(delta, now: now))
+            }
+            var bytes = Data(RecordList.encode([ZoneDelta.withSerial(records[0], serial)]))
+            bytes.append(tail)
+            return (ZoneVersionRow(name: name, serial: serial, records: bytes, recordCount: records.count),
+                    Self.row(delta, now: now))
         }
+        let published = records.map { $0.type == .soa ? ZoneDelta.withSerial($0, serial) : $0 }
         let longer = history + [delta]
         let kept = limits.keptCount(newestFirst: longer.reversed().map(\.size), zoneRecords: published.count)
         return try Zone(origin: origin, records: published, history: Array(longer.suffix(kept)), watch: watch)
