@@ -72,10 +72,35 @@ public final class CatalogMaintainer: Sendable {
     /// True once a version of the catalog is served.
     public var isServed: Bool { served.load(ordering: .acquiring) }
 
-    /// Schedules a rebuild after `delay`; calls made before it runs share it. Ignored before `start()` or the
-    /// first `rebuild()`, which see every change made until then.
+    /// Schedules a rebuild after `delay` that compares the whole member list with the zones served (a reload of
+    /// the zones folder); calls made before it runs share it. Ignored before `start()` or the first `rebuild()`,
+    /// which see every change made until then.
     public func membersChanged() {
         guard started.load(ordering: .acquiring) else { return }
+        hints.withLock { $0.rescan = true }
+        schedule()
+    }
+
+    /// Schedules a rebuild that looks at `origin` only: it was just served (`added`) or withdrawn. Call it after
+    /// the snapshot holds the change. A million members are not compared for one add.
+    public func memberChanged(_ origin: Name, added: Bool) {
+        guard started.load(ordering: .acquiring) else { return }
+        hints.withLock { hints in
+            if added { hints.added.insert(origin.lowercased()) } else { hints.removed.insert(origin.lowercased()) }
+        }
+        schedule()
+    }
+
+    /// The names said to have come or gone since the last rebuild, or that a whole comparison is due.
+    private struct Hints {
+        var added: Set<Name> = []
+        var removed: Set<Name> = []
+        var rescan = false
+    }
+
+    private let hints = Mutex(Hints())
+
+    private func schedule() {
         let first = scheduled.withLock { pending in
             defer { pending = true }
             return !pending
@@ -101,42 +126,65 @@ public final class CatalogMaintainer: Sendable {
 
     /// Rebuilds the catalog now and publishes it when its member list changed (or it is not served yet).
     public func rebuild() throws {
-        var first = false
-        defer {
-            // The first build (every member at once) leaves its temporaries' pages free but resident.
-            if first { FreeMemory.release() }
+        // Taken before the snapshot is read: a change is in the snapshot before its hint is given, so a hint
+        // taken here is in the snapshot read below, and one given later schedules another rebuild.
+        let hinted = hints.withLock { hints in
+            defer { hints = Hints() }
+            return hints
         }
-        try listed.withLock { listed in
-            let snapshot = store.snapshot
-            let members = Set(snapshot.allZones.map(\.origin)).subtracting([origin])
-            let current = snapshot.zone(origin: origin)
-            let now = SystemClock.wallMilliseconds()
-            let proposed = try versions.database.proposedSerial(name: ZoneVersions.storageName(origin), now: now)
-            var next = try listed ?? CatalogZone.Listing(origin: origin)
-            let head = try CatalogZone.head(origin: origin, serial: proposed)
-            let zone: Zone
-            if let current, listed != nil {
-                // The members that came and went since the version being served: the change is known.
-                let before = next.members
-                if before == members { return }
-                let removed = try next.remove(before.subtracting(members))
-                let added = try next.add(members.subtracting(before))
-                zone = try versions.zone(origin: origin, records: head + next.records(), current: current,
-                                         change: (removed, added), now: now)
-            } else {
-                _ = try next.add(members)
-                zone = try versions.zone(origin: origin, records: head + next.records(), current: current, now: now)
-            }
-            listed = next
-            if let current, current.serial == zone.serial {
-                served.store(true, ordering: .releasing)
-                return
-            }
-            store.update { $0.inserting(zone) }
-            first = !served.exchange(true, ordering: .acquiringAndReleasing)
-            logger.info("catalog zone \(origin): serial \(zone.serial), \(members.count) members")
-            onPublish(zone)  // under the lock: versions are reported in the order they were published
+        let first: Bool
+        do {
+            first = try listed.withLock { listed in try rebuild(&listed, hinted: hinted) }
+        } catch {
+            // The hints taken are lost with this rebuild: the next one compares every zone.
+            hints.withLock { $0.rescan = true }
+            throw error
         }
+        // The first build (every member at once) leaves its temporaries' pages free but resident.
+        if first { FreeMemory.release() }
         started.store(true, ordering: .releasing)
+    }
+
+    /// `rebuild` under the lock of `listed`; true when it served the catalog's first version.
+    private func rebuild(_ listed: inout CatalogZone.Listing?, hinted: Hints) throws -> Bool {
+        let snapshot = store.snapshot
+        let current = snapshot.zone(origin: origin)
+        var next = try listed ?? CatalogZone.Listing(origin: origin)
+        // The members that came and went since the version being served: from the hints, each checked against the
+        // snapshot, when only hints came; else by comparing every zone served with the list.
+        let incoming: Set<Name>, leaving: Set<Name>
+        if current != nil, listed != nil, !hinted.rescan, !(hinted.added.isEmpty && hinted.removed.isEmpty) {
+            incoming = hinted.added.filter { $0 != origin && snapshot.zone(origin: $0) != nil && !next.lists($0) }
+            leaving = hinted.removed.filter { snapshot.zone(origin: $0) == nil && next.lists($0) }
+        } else {
+            let members = Set(snapshot.allZones.map(\.origin)).subtracting([origin])
+            let before = next.members
+            incoming = members.subtracting(before)
+            leaving = before.subtracting(members)
+        }
+        let now = SystemClock.wallMilliseconds()
+        let proposed = try versions.database.proposedSerial(name: ZoneVersions.storageName(origin), now: now)
+        let head = try CatalogZone.head(origin: origin, serial: proposed)
+        let zone: Zone
+        if let current, listed != nil {
+            if incoming.isEmpty && leaving.isEmpty { return false }
+            let removed = try next.remove(leaving)
+            let added = try next.add(incoming)
+            zone = try versions.zone(origin: origin, records: head + next.records(), current: current,
+                                     change: (removed, added), now: now)
+        } else {
+            _ = try next.add(incoming)
+            zone = try versions.zone(origin: origin, records: head + next.records(), current: current, now: now)
+        }
+        listed = next
+        if let current, current.serial == zone.serial {
+            served.store(true, ordering: .releasing)
+            return false
+        }
+        store.update { $0.inserting(zone) }
+        let first = !served.exchange(true, ordering: .acquiringAndReleasing)
+        logger.info("catalog zone \(origin): serial \(zone.serial), \(next.count) members")
+        onPublish(zone)  // under the lock: versions are reported in the order they were published
+        return first
     }
 }

@@ -45,6 +45,12 @@ public enum CatalogZone {
         /// The members listed.
         var members: Set<Name> { Set(ids.keys) }
 
+        /// The number of members listed.
+        var count: Int { ids.count }
+
+        /// Whether `member` (lowercased) is listed.
+        func lists(_ member: Name) -> Bool { ids[member] != nil }
+
         /// Every PTR record, in the order of their ids: the same order every time, so that a start whose catalog
         /// is the stored one finds the stored bytes and serves them without comparing record sets.
         func records() throws(WireError) -> [Record] {

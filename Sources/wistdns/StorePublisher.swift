@@ -101,7 +101,7 @@ final class StorePublisher: ZonePublisher {
         let listed = !batched && store.snapshot.zone(origin: zone.origin) != nil
         if !batched { store.update { $0.inserting(zone) } }
         notifier.zoneChanged(zone)
-        if !listed { catalog?.membersChanged() }
+        if !listed { catalog?.memberChanged(zone.origin, added: true) }
     }
 
     /// Runs `body` (the start-up, publishing every stored domain) and serves the zones it publishes in one
@@ -131,7 +131,7 @@ final class StorePublisher: ZonePublisher {
         guard claims.holdsDomain(origin), store.snapshot.zone(origin: origin) != nil else { return }
         store.update { $0.removing(origin: origin) }
         notifier.zoneRemoved(origin: origin)
-        catalog?.membersChanged()
+        catalog?.memberChanged(origin, added: false)
     }
 
     func release(origin: Name) {

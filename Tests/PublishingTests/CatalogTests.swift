@@ -134,4 +134,39 @@ struct CatalogTests {
         #expect(maintainer.isServed)
         #expect(store.snapshot.zone(origin: catalog)?.records.filter { $0.type == .ptr }.count == 2)
     }
+
+    /// An add among a million members must not compare them all: a rebuild after hints looks at the hinted names
+    /// only, each checked against the snapshot; a reload's rebuild compares every zone.
+    @Test("a rebuild after member hints changes only the hinted names that the snapshot confirms; membersChanged compares them all")
+    func hintedRebuilds() throws {
+        let store = ZoneStore()
+        let maintainer = try CatalogMaintainer(origin: catalog, store: store,
+                                               versions: ZoneVersions(database: try Database.inMemory()),
+                                               logger: Logger(label: "test"), delay: .seconds(3600))
+        func listed() -> Set<String> {
+            Set((store.snapshot.zone(origin: catalog)?.records ?? []).compactMap {
+                if case .ptr(let member) = $0.rdata { member.description } else { nil }
+            })
+        }
+        try addZone("a.example.", to: store)
+        try maintainer.rebuild()
+        #expect(listed() == ["a.example."])
+
+        try addZone("b.example.", to: store)
+        try addZone("quiet.example.", to: store)  // served without a hint
+        maintainer.memberChanged(try Name("b.example."), added: true)
+        maintainer.memberChanged(try Name("never.example."), added: true)  // not in the snapshot: ignored
+        try maintainer.rebuild()
+        #expect(listed() == ["a.example.", "b.example."])
+
+        store.update { $0.removing(origin: try! Name("a.example.")) }
+        maintainer.memberChanged(try Name("a.example."), added: false)
+        maintainer.memberChanged(try Name("b.example."), added: false)  // still served: stays
+        try maintainer.rebuild()
+        #expect(listed() == ["b.example."])
+
+        maintainer.membersChanged()
+        try maintainer.rebuild()
+        #expect(listed() == ["b.example.", "quiet.example."])
+    }
 }
