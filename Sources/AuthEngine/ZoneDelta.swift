@@ -56,6 +56,11 @@ public struct ZoneDelta: Hashable, Sendable {
         if case .soa(let value) = soa.rdata { value.serial } else { 0 }
     }
 
+    /// `records` with every SOA's serial replaced (a zone's records as served with `serial`).
+    public static func withSerial(_ records: [Record], _ serial: UInt32) -> [Record] {
+        records.map { $0.type == .soa ? withSerial($0, serial) : $0 }
+    }
+
     /// `soa` with its serial replaced.
     public static func withSerial(_ soa: Record, _ serial: UInt32) -> Record {
         guard case .soa(var value) = soa.rdata else { return soa }

@@ -1,7 +1,9 @@
 /// The `{placeholder}` templates of the SPF and DMARC settings.
 enum Template {
-    /// The placeholders a template may use.
-    static let placeholders: Set<String> = ["sendingIPv4", "domain", "mailHost"]
+    /// The placeholders a template may use, and where each one's value is.
+    static let placeholders: [Substring: KeyPath<Values, String> & Sendable] = [
+        "sendingIPv4": \.sendingIPv4, "domain": \.domain, "mailHost": \.mailHost,
+    ]
 
     /// The template with each `{name}` replaced by `values[name]`. A brace pair whose name has no value is
     /// kept as written; `unknownPlaceholders(in:)` finds those when settings are validated. Scans UTF-8 octets
@@ -33,7 +35,7 @@ enum Template {
         var rest = Substring(template)
         while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
             let key = String(rest[rest.index(after: open) ..< close])
-            if !placeholders.contains(key) { unknown.append(key) }
+            if placeholders[Substring(key)] == nil { unknown.append(key) }
             rest = rest[rest.index(after: close)...]
         }
         return unknown
@@ -52,12 +54,7 @@ enum Template {
 
         /// The value of the placeholder `key`, nil for a name that is not one.
         subscript(key: Substring) -> String? {
-            switch key {
-            case "sendingIPv4": sendingIPv4
-            case "domain": domain
-            case "mailHost": mailHost
-            default: nil
-            }
+            placeholders[key].map { self[keyPath: $0] }
         }
     }
 }

@@ -61,10 +61,7 @@ public struct ZoneVersions: Sendable {
     public func storedZone(origin: Name, watch: QueryWatch? = nil) throws -> Zone? {
         let name = Self.storageName(origin)
         guard let stored = try storedVersion(name: name) else { return nil }
-        let records = try stored.version.records.withUnsafeBytes { bytes throws(WireError) in
-            try RecordList.decode(bytes)
-        }
-        return try Zone(origin: origin, records: records, history: try stored.changes.map(Self.delta(from:)),
+        return try Zone(origin: origin, records: try Self.decode(stored.version.records), history: try stored.changes.map(Self.delta(from:)),
                         watch: watch)
     }
 
@@ -75,7 +72,7 @@ public struct ZoneVersions: Sendable {
         return zones.map { zone in
             guard let version = stored[Self.storageName(zone.origin)] else { return false }
             let serial = UInt32(truncatingIfNeeded: version.serial)
-            let unchanged = zone.records.map { $0.type == .soa ? ZoneDelta.withSerial($0, serial) : $0 }
+            let unchanged = ZoneDelta.withSerial(zone.records, serial)
             return Data(RecordList.encode(unchanged)) == version.records
         }
     }
@@ -101,13 +98,13 @@ public struct ZoneVersions: Sendable {
             // The common case of a start: the same records as stored. Their bytes with the stored serial equal the
             // stored bytes, and the stored version is served as it is, without decoding and comparing record sets.
             let serial = UInt32(truncatingIfNeeded: stored.version.serial)
-            let unchanged = records.map { $0.type == .soa ? ZoneDelta.withSerial($0, serial) : $0 }
+            let unchanged = ZoneDelta.withSerial(records, serial)
             let encoded = Data(RecordList.encode(unchanged))
             if encoded == stored.version.records {
                 return try Zone(origin: origin, records: unchanged, history: try stored.changes.map(Self.delta(from:)),
                                 watch: watch)
             }
-            previous = (try RecordList.decode(Array(stored.version.records)),
+            previous = (try Self.decode(stored.version.records),
                         try stored.changes.map(Self.delta(from:)))
             reencoded = ZoneVersionRow(name: name, serial: serial, records: encoded, recordCount: unchanged.count)
         } else {
@@ -139,7 +136,7 @@ public struct ZoneVersions: Sendable {
                       now: Int64, watch: QueryWatch?) throws -> Zone {
         if change.isEmpty {
             let serial = change.fromSerial
-            return try Zone(origin: origin, records: records.map { $0.type == .soa ? ZoneDelta.withSerial($0, serial) : $0 },
+            return try Zone(origin: origin, records: ZoneDelta.withSerial(records, serial),
                             history: history, watch: watch)
         }
         var delta = change
@@ -150,7 +147,7 @@ public struct ZoneVersions: Sendable {
             delta = ZoneDelta(oldSOA: change.oldSOA, newSOA: ZoneDelta.withSerial(change.newSOA, serial),
                               removed: change.removed, added: change.added)
             guard let tail else {
-                let published = records.map { $0.type == .soa ? ZoneDelta.withSerial($0, serial) : $0 }
+                let published = ZoneDelta.withSerial(records, serial)
                 return (Self.row(name: name, records: published), Self.row(delta, now: now))
             }
             var bytes = Data(RecordList.encode([ZoneDelta.withSerial(records[0], serial)]))
@@ -158,7 +155,7 @@ public struct ZoneVersions: Sendable {
             return (ZoneVersionRow(name: name, serial: serial, records: bytes, recordCount: records.count),
                     Self.row(delta, now: now))
         }
-        let published = records.map { $0.type == .soa ? ZoneDelta.withSerial($0, serial) : $0 }
+        let published = ZoneDelta.withSerial(records, serial)
         let longer = history + [delta]
         let kept = limits.keptCount(newestFirst: longer.reversed().map(\.size), zoneRecords: published.count)
         return try Zone(origin: origin, records: published, history: Array(longer.suffix(kept)), watch: watch)
@@ -183,9 +180,14 @@ public struct ZoneVersions: Sendable {
                       recordCount: delta.size, createdAt: now)
     }
 
+    /// Stored records, decoded in place.
+    private static func decode(_ bytes: Data) throws -> [Record] {
+        try bytes.withUnsafeBytes { buffer throws(WireError) in try RecordList.decode(buffer) }
+    }
+
     private static func delta(from row: ZoneChangeRow) throws -> ZoneDelta {
-        let removed = try RecordList.decode(Array(row.removed))
-        let added = try RecordList.decode(Array(row.added))
+        let removed = try decode(row.removed)
+        let added = try decode(row.added)
         guard let oldSOA = removed.first, oldSOA.type == .soa, let newSOA = added.first, newSOA.type == .soa else {
             throw WireError(.badRData, field: "journal entry without SOA", offset: 0)
         }

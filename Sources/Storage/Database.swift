@@ -75,6 +75,11 @@ public final class Database: Sendable {
         }
     }
 
+    /// `?, ?, ...`: the parameters of an `IN (...)` list of `count` values.
+    static func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ", ")
+    }
+
     /// Runs `body` on a consistent snapshot of the database.
     func read<T>(_ body: (GRDB.Database) throws -> T) throws(StorageError) -> T {
         do {

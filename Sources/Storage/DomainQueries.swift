@@ -88,7 +88,7 @@ extension Database {
     public func domainsWithPublicKeys(ids: [String]) throws(StorageError) -> [(DomainRow, [DKIMKeyRow])] {
         guard !ids.isEmpty else { return [] }
         return try read { db in
-            let list = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+            let list = Self.placeholders(ids.count)
             let arguments = StatementArguments(ids)
             let domains = try DomainRow.fetchAll(db, sql: "SELECT * FROM domains WHERE id IN (\(list))",
                                                  arguments: arguments)
@@ -98,8 +98,7 @@ extension Database {
                     FROM dkim_keys WHERE domain_id IN (\(list)) ORDER BY domain_id, selector
                     """,
                 arguments: arguments)
-            let keysByDomain = Dictionary(grouping: keys, by: \.domainID)
-            return domains.map { ($0, keysByDomain[$0.id] ?? []) }
+            return Self.withKeys(domains, keys)
         }
     }
 
@@ -108,9 +107,14 @@ extension Database {
         try read { db in
             let domains = try DomainRow.fetchAll(db, sql: "SELECT * FROM domains ORDER BY name")
             let keys = try DKIMKeyRow.fetchAll(db, sql: "SELECT * FROM dkim_keys ORDER BY domain_id, selector")
-            let keysByDomain = Dictionary(grouping: keys, by: \.domainID)
-            return domains.map { ($0, keysByDomain[$0.id] ?? []) }
+            return Self.withKeys(domains, keys)
         }
+    }
+
+    /// Each domain with its keys (in the keys' order).
+    private static func withKeys(_ domains: [DomainRow], _ keys: [DKIMKeyRow]) -> [(DomainRow, [DKIMKeyRow])] {
+        let keysByDomain = Dictionary(grouping: keys, by: \.domainID)
+        return domains.map { ($0, keysByDomain[$0.id] ?? []) }
     }
 
     /// The DKIM keys of a domain, by selector; empty for an unknown domain.

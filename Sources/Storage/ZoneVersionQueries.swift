@@ -20,8 +20,7 @@ extension Database {
     public func zoneVersions(names: [String]) throws(StorageError) -> [String: ZoneVersionRow] {
         guard !names.isEmpty else { return [:] }
         return try read { db in
-            let list = Array(repeating: "?", count: names.count).joined(separator: ", ")
-            let rows = try ZoneVersionRow.fetchAll(db, sql: "SELECT * FROM zone_versions WHERE name IN (\(list))",
+            let rows = try ZoneVersionRow.fetchAll(db, sql: "SELECT * FROM zone_versions WHERE name IN (\(Self.placeholders(names.count)))",
                                                    arguments: StatementArguments(names))
             return Dictionary(rows.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         }
