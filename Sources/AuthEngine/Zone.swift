@@ -118,6 +118,20 @@ public final class Zone: Sendable {
         self.history = Zone.chain(history, endingAt: soaData.serial)
     }
 
+    /// A version made from parts of another (`applying`): `history` is chained as `init(origin:records:)` does.
+    init(origin: Name, soa: RRSet, nodes: NodeTable, history: [ZoneDelta], watch: QueryWatch?, hasCuts: Bool,
+         hasWildcards: Bool) {
+        self.origin = origin
+        self.soa = soa
+        self.nodes = nodes
+        self.watch = watch
+        let soaData: SOA? = if case .soa(let value) = soa.rdata[0] { value } else { nil }
+        self.negativeTTL = min(soa.ttl, soaData?.minimum ?? 0)
+        self.hasCuts = hasCuts
+        self.hasWildcards = hasWildcards
+        self.history = Zone.chain(history, endingAt: soaData?.serial ?? 0)
+    }
+
     /// Whoever drops the last reference to a zone frees it, and that is often a DNS thread moving on to a new
     /// snapshot. Freeing a large zone (a catalog of 10,000 members) takes milliseconds that a query must not
     /// wait for, so a zone with at least this many names hands its nodes to `reclaimer` to free.

@@ -1,4 +1,5 @@
 import DNSWire
+import HashTreeCollections
 
 /// The data at one name of a zone. A node without RRsets is an empty non-terminal (RFC 4592 section 2.2.2).
 /// Most names hold one RRset (a mail zone's DKIM and DMARC names, every member of a catalog): it is kept without an
@@ -62,10 +63,13 @@ struct ZoneNode: Sendable {
 /// a mail zone's `_domainkey`): one is found as a name that some kept name lies below, when the name asked is
 /// not kept. The array saves the table's buckets and a name a zone; for a handful of names, comparing them costs
 /// less than hashing the one asked for. A larger zone keeps every name, empty non-terminals included, in a hash
-/// table.
+/// table. A zone changed a few names at a time (`Zone.applying`: the catalog) keeps them in a persistent hash tree,
+/// which each version shares with the one before but for the names changed.
 enum NodeTable: Sendable {
     case few([(name: Name, node: ZoneNode)])
     case many([Name: ZoneNode])
+    /// `deepest` is at least the label count of every name kept: a name that deep has no name below it.
+    case tree(TreeDictionary<Name, ZoneNode>, deepest: Int)
 
     /// The most names kept in an array.
     static let arrayLimit = 8
@@ -93,6 +97,8 @@ enum NodeTable: Sendable {
             return nil
         case .many(let table):
             return table[name]
+        case .tree(let table, _):
+            return table[name]
         }
     }
 
@@ -101,6 +107,7 @@ enum NodeTable: Sendable {
         switch self {
         case .few(let nodes): nodes.count
         case .many(let table): table.count
+        case .tree(let table, _): table.count
         }
     }
 
@@ -110,6 +117,7 @@ enum NodeTable: Sendable {
         switch self {
         case .few(let nodes): nodes.map(\.name)
         case .many(let table): Array(table.keys)
+        case .tree(let table, _): Array(table.keys)
         }
     }
 }
