@@ -12,8 +12,13 @@ public enum ZoneExport {
         let text = origin.description
         let name = text == "." ? text : String(text.dropLast())
         guard let stored = try database.zoneVersion(name: name) else { return nil }
-        let records = try RecordList.decode(Array(stored.version.records))
+        // The stored version with the changes journaled since replayed on it (a large catalog's).
+        let changes = ZoneChangeRow.changes(after: stored.version, in: stored.changes)
+        let records = RecordList.applying(
+            try changes.map { (removed: try RecordList.decode(Array($0.removed)), added: try RecordList.decode(Array($0.added))) },
+            to: try RecordList.decode(Array(stored.version.records)))
+        let serial = changes.last?.toSerial ?? stored.version.serial
         return MasterFileWriter.text(origin: origin, records: records,
-                                     comment: ["\(origin) serial \(stored.version.serial), as WistDNS serves it"])
+                                     comment: ["\(origin) serial \(serial), as WistDNS serves it"])
     }
 }

@@ -123,15 +123,7 @@ extension Zone {
 
     /// This zone's records as `applying(delta)` describes them: for a zone built again.
     private func records(after delta: ZoneDelta) -> [Record] {
-        let gone = Set(delta.removed.map(Self.caseless))
-        let kept = records.dropFirst().filter { !gone.contains(Self.caseless($0)) }
-        return [delta.newSOA] + kept + delta.added
-    }
-
-    private static func caseless(_ record: Record) -> Record {
-        var key = record
-        key.name = record.name.lowercased()
-        return key
+        RecordList.applying(CollectionOfOne((removed: delta.removed, added: [delta.newSOA] + delta.added)), to: records)
     }
 }
 

@@ -43,3 +43,51 @@ public enum RecordList {
         return records
     }
 }
+
+extension RecordList {
+    /// `records` after `changes`, oldest first: each change's `removed` records taken away (every copy; owner names
+    /// compared without case) and its `added` records put after the rest, but for an SOA added, which takes the
+    /// place of the list's SOA (it stays first). One pass over `records` however many changes there are: a zone's
+    /// journal replayed on its stored version.
+    public static func applying(_ changes: some Sequence<(removed: [Record], added: [Record])>,
+                                to records: [Record]) -> [Record] {
+        var gone = Set<Record>()
+        var added: [Record?] = []
+        var addedAt: [Record: [Int]] = [:]
+        var soa: Record?
+        for change in changes {
+            for record in change.removed where record.type != .soa {
+                let key = caseless(record)
+                gone.insert(key)
+                for index in addedAt.removeValue(forKey: key) ?? [] { added[index] = nil }
+            }
+            for record in change.added {
+                if record.type == .soa {
+                    soa = record
+                    continue
+                }
+                addedAt[caseless(record), default: []].append(added.count)
+                added.append(record)
+            }
+        }
+        var result: [Record] = []
+        result.reserveCapacity(records.count + added.count)
+        for record in records {
+            if record.type == .soa, let newer = soa {
+                result.append(newer)
+                soa = nil
+            } else if gone.isEmpty || !gone.contains(caseless(record)) {
+                result.append(record)
+            }
+        }
+        if let soa { result.insert(soa, at: 0) }
+        result.append(contentsOf: added.lazy.compactMap { $0 })
+        return result
+    }
+
+    private static func caseless(_ record: Record) -> Record {
+        var key = record
+        key.name = record.name.lowercased()
+        return key
+    }
+}

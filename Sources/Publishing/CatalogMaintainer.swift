@@ -148,10 +148,17 @@ public final class CatalogMaintainer: Sendable {
     /// `rebuild` under the lock of `listed`; true when it served the catalog's first version.
     private func rebuild(_ listed: inout CatalogZone.Listing?, hinted: Hints) throws -> Bool {
         let snapshot = store.snapshot
-        let current = snapshot.zone(origin: origin)
+        var current = snapshot.zone(origin: origin)
+        if listed == nil, let base = try current ?? versions.storedZone(origin: origin),
+           let found = try CatalogZone.Listing(origin: origin, zone: base) {
+            // The first build starts from the version served or stored (a restart): the members that came and
+            // went since are changed in it, and a million members are not listed and built again.
+            listed = found
+            current = base
+        }
         var next = try listed ?? CatalogZone.Listing(origin: origin)
-        // The members that came and went since the version being served: from the hints, each checked against the
-        // snapshot, when only hints came; else by comparing every zone served with the list.
+        // The members that came and went since `current`: from the hints, each checked against the snapshot, when
+        // only hints came; else by comparing every zone served with the list.
         let incoming: Set<Name>, leaving: Set<Name>
         if current != nil, listed != nil, !hinted.rescan, !(hinted.added.isEmpty && hinted.removed.isEmpty) {
             incoming = hinted.added.filter { $0 != origin && snapshot.zone(origin: $0) != nil && !next.lists($0) }
@@ -167,17 +174,19 @@ public final class CatalogMaintainer: Sendable {
         let head = try CatalogZone.head(origin: origin, serial: proposed)
         let zone: Zone
         if let current, listed != nil {
-            if incoming.isEmpty && leaving.isEmpty { return false }
-            let removed = try next.remove(leaving)
-            let added = try next.add(incoming)
-            zone = try versions.zone(origin: origin, records: head + next.records(), current: current,
-                                     change: (removed, added), now: now)
+            if incoming.isEmpty && leaving.isEmpty {
+                zone = current
+            } else {
+                let removed = try next.remove(leaving)
+                let added = try next.add(incoming)
+                zone = try versions.zone(applying: removed, added: added, to: current, soa: head[0], now: now)
+            }
         } else {
             _ = try next.add(incoming)
             zone = try versions.zone(origin: origin, records: head + next.records(), current: current, now: now)
         }
         listed = next
-        if let current, current.serial == zone.serial {
+        if let published = snapshot.zone(origin: origin), published.serial == zone.serial {
             served.store(true, ordering: .releasing)
             return false
         }

@@ -1,3 +1,4 @@
+import AuthEngine
 import DNSWire
 
 /// A catalog zone, version 2 (RFC 9432): the list of zones a server serves, for secondaries that create,
@@ -42,6 +43,22 @@ public enum CatalogZone {
             zones = try Name("zones", origin: origin)
         }
 
+        /// The listing of the catalog `zone` at `origin` (a version served or stored): its members with the ids
+        /// they have there. Nil when some member record is not one this listing writes (its id is not 16 hex
+        /// digits, or a member is listed twice).
+        init?(origin: Name, zone: Zone) throws(WireError) {
+            try self.init(origin: origin)
+            for record in zone.records where record.type == .ptr {
+                guard record.name.parent?.lowercased() == zones else { continue }
+                guard case .ptr(let target) = record.rdata, let label = record.name.labels.first, label.count == 16,
+                      let id = UInt64(String(decoding: label, as: UTF8.self), radix: 16) else { return nil }
+                let member = target.lowercased()
+                guard ids[member] == nil, !taken.contains(id) else { return nil }
+                ids[member] = id
+                taken.insert(id)
+            }
+        }
+
         /// The members listed.
         var members: Set<Name> { Set(ids.keys) }
 
@@ -51,8 +68,7 @@ public enum CatalogZone {
         /// Whether `member` (lowercased) is listed.
         func lists(_ member: Name) -> Bool { ids[member] != nil }
 
-        /// Every PTR record, in the order of their ids: the same order every time, so that a start whose catalog
-        /// is the stored one finds the stored bytes and serves them without comparing record sets.
+        /// Every PTR record, in the order of their ids.
         func records() throws(WireError) -> [Record] {
             var records: [Record] = []
             records.reserveCapacity(ids.count)

@@ -61,7 +61,8 @@ public struct ZoneVersions: Sendable {
     public func storedZone(origin: Name, watch: QueryWatch? = nil) throws -> Zone? {
         let name = Self.storageName(origin)
         guard let stored = try storedVersion(name: name) else { return nil }
-        return try Zone(origin: origin, records: try Self.decode(stored.version.records), history: try stored.changes.map(Self.delta(from:)),
+        let records = try Self.lastVersion(stored)
+        return try Zone(origin: origin, records: records, history: try history(stored, zoneRecords: records.count),
                         watch: watch)
     }
 
@@ -95,18 +96,20 @@ public struct ZoneVersions: Sendable {
         } else if let current {
             previous = (current.records, current.history)
         } else if let stored = try storedVersion(name: name) {
-            // The common case of a start: the same records as stored. Their bytes with the stored serial equal the
-            // stored bytes, and the stored version is served as it is, without decoding and comparing record sets.
-            let serial = UInt32(truncatingIfNeeded: stored.version.serial)
-            let unchanged = ZoneDelta.withSerial(records, serial)
-            let encoded = Data(RecordList.encode(unchanged))
-            if encoded == stored.version.records {
-                return try Zone(origin: origin, records: unchanged, history: try stored.changes.map(Self.delta(from:)),
-                                watch: watch)
+            let history = try history(stored, zoneRecords: records.count)
+            if ZoneChangeRow.changes(after: stored.version, in: stored.changes).isEmpty {
+                // The common case of a start: the same records as stored. Their bytes with the stored serial equal
+                // the stored bytes, and the stored version is served as it is, without decoding and comparing
+                // record sets.
+                let serial = UInt32(truncatingIfNeeded: stored.version.serial)
+                let unchanged = ZoneDelta.withSerial(records, serial)
+                let encoded = Data(RecordList.encode(unchanged))
+                if encoded == stored.version.records {
+                    return try Zone(origin: origin, records: unchanged, history: history, watch: watch)
+                }
+                reencoded = ZoneVersionRow(name: name, serial: serial, records: encoded, recordCount: unchanged.count)
             }
-            previous = (try Self.decode(stored.version.records),
-                        try stored.changes.map(Self.delta(from:)))
-            reencoded = ZoneVersionRow(name: name, serial: serial, records: encoded, recordCount: unchanged.count)
+            previous = (try Self.lastVersion(stored), history)
         } else {
             let row = Self.row(name: name, records: records)
             if !firstVersions.add(row, database) { try database.saveFirstZoneVersion(row) }
@@ -119,6 +122,57 @@ public struct ZoneVersions: Sendable {
         // order, so the next start takes the fast path above.
         if change.isEmpty, let reencoded { try database.rewriteZoneVersion(reencoded) }
         return try save(change, of: origin, as: name, records: records, history: previous.history, now: now, watch: watch)
+    }
+
+    /// The version after `current` (served now, as this process stored it last) that lacks `removed` and has
+    /// `added` (neither holding an SOA), with `soa` (any serial) for its SOA: stored with the next serial and
+    /// journaled, and changed from `current` at those names only (`Zone.applying`). The whole version is stored
+    /// only once the changes journaled since the stored one pass `limits.replayShare` of it (`JournalLimits`):
+    /// a catalog of a million members writes a journal entry, not 50 MB, for a member that comes or goes.
+    public func zone(applying removed: [Record], added: [Record], to current: Zone, soa: Record,
+                     now: Int64) throws -> Zone {
+        let name = Self.storageName(current.origin)
+        let proposed = ZoneDelta(oldSOA: current.soa.records[0], newSOA: soa, removed: removed, added: added)
+        let journal = try database.journalSinceStoredVersion(name: name)
+        // The whole version, made before the write transaction that every API change waits for; its SOA, whose
+        // serial the transaction gives, is put in front inside.
+        var whole: (tail: Data, count: Int)?
+        if journal.map({ limits.storesWhole(size: proposed.size, journaled: $0.journaled, versionRecords: $0.versionRecords) }) ?? true {
+            let records = try current.applying(proposed, history: []).records
+            whole = (Data(RecordList.encode(Array(records.dropFirst()))), records.count)
+        }
+        var delta = proposed
+        _ = try database.saveZoneChange(name: name, now: now, limits: limits) { serial in
+            delta = ZoneDelta(oldSOA: proposed.oldSOA, newSOA: ZoneDelta.withSerial(soa, serial), removed: removed,
+                              added: added)
+            let version = whole.map { whole in
+                var bytes = Data(RecordList.encode([delta.newSOA]))
+                bytes.append(whole.tail)
+                return ZoneVersionRow(name: name, serial: serial, records: bytes, recordCount: whole.count)
+            }
+            return (version, Self.row(delta, now: now))
+        }
+        let longer = current.history + [delta]
+        let kept = limits.keptCount(newestFirst: longer.reversed().map(\.size),
+                                    zoneRecords: whole?.count ?? journal?.versionRecords ?? 0)
+        return try current.applying(delta, history: Array(longer.suffix(kept)))
+    }
+
+    /// The records of the last version of a stored zone: its stored version with the changes journaled since
+    /// replayed on it.
+    private static func lastVersion(_ stored: StoredZoneVersion) throws -> [Record] {
+        let records = try decode(stored.version.records)
+        let changes = ZoneChangeRow.changes(after: stored.version, in: stored.changes)
+        guard !changes.isEmpty else { return records }
+        return RecordList.applying(try changes.map { (removed: try decode($0.removed), added: try decode($0.added)) },
+                                   to: records)
+    }
+
+    /// The history of a stored zone that `limits` keep for a version of `zoneRecords` records (the journal may
+    /// hold more: the changes since the stored version).
+    private func history(_ stored: StoredZoneVersion, zoneRecords: Int) throws -> [ZoneDelta] {
+        let kept = limits.keptCount(newestFirst: stored.changes.reversed().map(\.recordCount), zoneRecords: zoneRecords)
+        return try stored.changes.suffix(kept).map(Self.delta(from:))
     }
 
     /// The stored version of `name`: from the read-ahead of `preloading` the first time a name is asked for, else

@@ -7,9 +7,23 @@ public struct JournalLimits: Sendable, Equatable {
     /// smaller; a larger zone may keep as many change records as it has records.
     public var minRecordBudget: Int
 
-    public init(maxChanges: Int = 64, minRecordBudget: Int = 256) {
+    /// A change of a zone stores only its journal entry while the changes journaled since the zone's stored
+    /// version hold at most this share of that version's records; past it the whole new version is stored (and the
+    /// changes before it may go). A zone is read as its stored version with those changes replayed: a catalog of a
+    /// million members is not written whole for each member that comes or goes. A small zone is always stored
+    /// whole (one change holds more than its share).
+    public var replayShare: Double
+
+    public init(maxChanges: Int = 64, minRecordBudget: Int = 256, replayShare: Double = 1.0 / 16) {
         self.maxChanges = maxChanges
         self.minRecordBudget = minRecordBudget
+        self.replayShare = replayShare
+    }
+
+    /// Whether a change of `size` records is stored with the whole new version, after `journaled` records were
+    /// journaled since the zone's stored version of `versionRecords` records.
+    public func storesWhole(size: Int, journaled: Int, versionRecords: Int) -> Bool {
+        Double(journaled + size) > replayShare * Double(versionRecords)
     }
 
     /// How many of the newest changes to keep, given each change's record count (newest first) and the record

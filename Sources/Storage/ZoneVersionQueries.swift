@@ -15,13 +15,15 @@ extension Database {
         }
     }
 
-    /// The stored versions of the zones `names` (without their journals), by name; names without one are left
-    /// out. One transaction.
+    /// The stored versions of the zones `names` that are their last versions (no change was journaled since), by
+    /// name; the others are left out. One transaction.
     public func zoneVersions(names: [String]) throws(StorageError) -> [String: ZoneVersionRow] {
         guard !names.isEmpty else { return [:] }
         return try read { db in
-            let rows = try ZoneVersionRow.fetchAll(db, sql: "SELECT * FROM zone_versions WHERE name IN (\(Self.placeholders(names.count)))",
-                                                   arguments: StatementArguments(names))
+            let rows = try ZoneVersionRow.fetchAll(db, sql: """
+                SELECT * FROM zone_versions v WHERE name IN (\(Self.placeholders(names.count))) AND NOT EXISTS
+                    (SELECT 1 FROM zone_journal j WHERE j.name = v.name AND j.from_serial = v.serial)
+                """, arguments: StatementArguments(names))
             return Dictionary(rows.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         }
     }
@@ -86,18 +88,20 @@ extension Database {
     }
 
     /// Records a change of zone `name` in one transaction: hands out the zone's next serial (`zone_serials`,
-    /// and the `domains` row of that name when there is one), asks `build` for the new version and the change
-    /// that leads to it under that serial, stores both, and trims the journal to `limits`. Returns the serial.
+    /// and the `domains` row of that name when there is one), asks `build` for the change that leads to it under
+    /// that serial and, unless it returns none, the whole new version, stores them, and trims the journal to
+    /// `limits`, keeping every change written since the stored version (which the zone's last version is read
+    /// as: see `ZoneChangeRow.changes(after:in:)`). Returns the serial.
     public func saveZoneChange(
         name: String, now: Int64, limits: JournalLimits,
-        _ build: (UInt32) throws -> (version: ZoneVersionRow, change: ZoneChangeRow)
+        _ build: (UInt32) throws -> (version: ZoneVersionRow?, change: ZoneChangeRow)
     ) throws(StorageError) -> UInt32 {
         try write { db in
             let serial = try ZoneSerials.next(db, name: name, now: now)
             try db.execute(
                 sql: "UPDATE domains SET serial = ?, updated_at = ? WHERE name = ?", arguments: [serial, now, name])
             let (version, change) = try build(serial)
-            try version.save(db)
+            try version?.save(db)
             try db.execute(
                 sql: """
                     INSERT INTO zone_journal (name, from_serial, to_serial, removed, added, record_count, created_at)
@@ -105,10 +109,17 @@ extension Database {
                     """,
                 arguments: [name, change.fromSerial, change.toSerial, change.removed, change.added,
                             change.recordCount, change.createdAt])
-            let sizes = try Int.fetchAll(
-                db, sql: "SELECT record_count FROM zone_journal WHERE name = ? ORDER BY seq DESC", arguments: [name])
-            let kept = limits.keptCount(newestFirst: sizes, zoneRecords: version.recordCount)
-            if kept < sizes.count {
+            let stored = try Row.fetchOne(db, sql: "SELECT serial, record_count FROM zone_versions WHERE name = ?",
+                                          arguments: [name])
+            let journal = try Row.fetchAll(
+                db, sql: "SELECT from_serial, record_count FROM zone_journal WHERE name = ? ORDER BY seq DESC",
+                arguments: [name])
+            var kept = limits.keptCount(newestFirst: journal.map { $0[1] as Int }, zoneRecords: stored.map { $0[1] as Int } ?? 0)
+            // The changes since the stored version are kept whatever the limits: they are part of the zone.
+            if let base: Int64 = stored?[0], let since = journal.firstIndex(where: { $0[0] == base }) {
+                kept = max(kept, since + 1)
+            }
+            if kept < journal.count {
                 try db.execute(
                     sql: """
                         DELETE FROM zone_journal WHERE name = ? AND seq NOT IN
@@ -117,6 +128,21 @@ extension Database {
                     arguments: [name, name, kept])
             }
             return serial
+        }
+    }
+
+    /// How many records the changes of zone `name` written since its stored version hold (what a read of the
+    /// zone replays on that version), and how many records that version holds; nil when none is stored.
+    public func journalSinceStoredVersion(name: String) throws(StorageError) -> (journaled: Int, versionRecords: Int)? {
+        try read { db in
+            guard let stored = try Row.fetchOne(db, sql: "SELECT serial, record_count FROM zone_versions WHERE name = ?",
+                                                arguments: [name]) else { return nil }
+            let journal = try Row.fetchAll(
+                db, sql: "SELECT from_serial, record_count FROM zone_journal WHERE name = ? ORDER BY seq DESC",
+                arguments: [name])
+            let base: Int64 = stored[0]
+            let since = journal.firstIndex(where: { $0[0] == base }).map { journal[...$0] } ?? []
+            return (since.reduce(0) { $0 + ($1[1] as Int) }, stored[1])
         }
     }
 }

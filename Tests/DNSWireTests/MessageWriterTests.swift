@@ -225,6 +225,54 @@ struct RecordListTests {
         #expect(try RecordList.decode([]) == [])
         #expect(throws: WireError.self) { try RecordList.decode(Array(bytes.dropLast())) }
     }
+
+    /// A zone's journal replayed on its stored version in one pass must give what applying each change in turn
+    /// gives: every copy of a removed record gone (owner in any case), added records last, the SOA first.
+    @Test("changes applied in one pass give what applying them one at a time gives")
+    func applyingChanges() throws {
+        func soa(_ serial: UInt32) throws -> Record {
+            Record(name: try Name("example."), type: .soa, ttl: 60, rdata: .soa(SOA(
+                mname: try Name("ns.example."), rname: try Name("h.example."), serial: serial, refresh: 1, retry: 1,
+                expire: 1, minimum: 1)))
+        }
+        func record(_ n: Int, upper: Bool = false) throws -> Record {
+            Record(name: try Name(upper ? "R\(n).EXAMPLE." : "r\(n).example."), type: .txt, ttl: 60,
+                   rdata: .txt([Array("\(n)".utf8)]))
+        }
+        func oneAtATime(_ changes: [(removed: [Record], added: [Record])], _ records: [Record]) -> [Record] {
+            changes.reduce(records) { records, change in
+                let gone = change.removed.map { var key = $0; key.name = $0.name.lowercased(); return key }
+                let kept = records.filter { record in
+                    var key = record
+                    key.name = record.name.lowercased()
+                    return record.type == .soa || !gone.contains(key)
+                }
+                let newSOA = change.added.first { $0.type == .soa }
+                return kept.map { $0.type == .soa ? newSOA ?? $0 : $0 } + change.added.filter { $0.type != .soa }
+            }
+        }
+        let base = try [soa(1)] + (0 ..< 5).map { try record($0) }
+        let changes: [(removed: [Record], added: [Record])] = [
+            ([try soa(1), try record(1)], [try soa(2), try record(6), try record(7)]),
+            ([try soa(2), try record(6, upper: true)], [try soa(3), try record(1)]),
+            ([try soa(3), try record(7), try record(1)], [try soa(4), try record(1), try record(1)]),
+        ]
+        let replayed = RecordList.applying(changes, to: base)
+        #expect(replayed == [try soa(4), try record(0), try record(2), try record(3), try record(4), try record(1), try record(1)])
+        #expect(replayed == oneAtATime(changes, base))
+        var random = SplitMix64(seed: 99)
+        for _ in 0 ..< 200 {
+            var changes: [(removed: [Record], added: [Record])] = []
+            for step in 0 ..< Int.random(in: 0 ... 6, using: &random) {
+                let removed = try (0 ..< Int.random(in: 0 ... 3, using: &random)).map { _ in
+                    try record(Int.random(in: 0 ..< 10, using: &random), upper: Bool.random(using: &random)) }
+                let added = try (0 ..< Int.random(in: 0 ... 3, using: &random)).map { _ in
+                    try record(Int.random(in: 0 ..< 10, using: &random), upper: Bool.random(using: &random)) }
+                changes.append((removed, [try soa(UInt32(step + 2))] + added))
+            }
+            #expect(RecordList.applying(changes, to: base) == oneAtATime(changes, base))
+        }
+    }
 }
 
 /// Regression: a name with a repeated label (`a.a.example.org.`) made `writeName` compare the second label with

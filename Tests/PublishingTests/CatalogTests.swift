@@ -1,4 +1,4 @@
-import AuthEngine
+@testable import AuthEngine
 import DNSWire
 import Logging
 import Publishing
@@ -168,5 +168,66 @@ struct CatalogTests {
         maintainer.membersChanged()
         try maintainer.rebuild()
         #expect(listed() == ["b.example.", "quiet.example."])
+    }
+
+    /// A million members cannot be written whole for each add, nor listed and built again at each start: a change
+    /// is journaled on the stored version, and a restart starts from the stored version with the journal replayed.
+    @Test("changes are journaled on the stored catalog; a restart serves it with the journal replayed and changes only what came or went")
+    func journaledAndRestarted() throws {
+        let database = try Database.inMemory()
+        // Changes stay in the journal until they hold as many records as the stored version.
+        let versions = ZoneVersions(database: database, limits: JournalLimits(replayShare: 1))
+        func ptrs(_ zone: Zone?) -> Set<Record> { Set((zone?.records ?? []).filter { $0.type == .ptr }) }
+        func start(_ members: [String]) throws -> (ZoneStore, CatalogMaintainer) {
+            let store = ZoneStore()
+            for member in members { try addZone(member, to: store) }
+            let maintainer = try CatalogMaintainer(origin: catalog, store: store, versions: versions,
+                                                   logger: Logger(label: "test"), delay: .seconds(3600))
+            try maintainer.rebuild()
+            return (store, maintainer)
+        }
+        let members = (0 ..< 20).map { "m\($0).example." }
+        let (store, maintainer) = try start(members)
+        let first = try #require(store.snapshot.zone(origin: catalog))
+        for member in ["n1.example.", "n2.example."] {
+            try addZone(member, to: store)
+            maintainer.memberChanged(try Name(member), added: true)
+        }
+        try maintainer.rebuild()
+        let second = try #require(store.snapshot.zone(origin: catalog))
+        #expect(SerialNumber(second.serial).isNewer(than: first.serial))
+        guard case .tree = second.nodes else { Issue.record("not changed in place"); return }
+        var stored = try #require(try database.zoneVersion(name: "catalog.invalid"))
+        #expect(stored.version.serial == Int64(first.serial), "the change is journaled; the stored version stays")
+        #expect(stored.changes.last?.toSerial == Int64(second.serial))
+
+        // A restart with the same members serves the stored version with its journal: same serial, same records,
+        // and IXFR from the first version still answered.
+        let (same, _) = try start(members + ["n1.example.", "n2.example."])
+        let restarted = try #require(same.snapshot.zone(origin: catalog))
+        #expect(restarted.serial == second.serial)
+        #expect(Set(restarted.records) == Set(second.records))
+        #expect(restarted.changes(since: first.serial)?.count == 1)
+
+        // One member gone and one come while stopped: one change from the stored catalog, ids kept.
+        let (moved, _) = try start(members.dropFirst() + ["n1.example.", "n2.example.", "n3.example."])
+        let third = try #require(moved.snapshot.zone(origin: catalog))
+        let change = try #require(third.changes(since: second.serial)?.first)
+        #expect(change.removed.map(\.rdata) == [.ptr(try Name("m0.example."))])
+        #expect(change.added.map(\.rdata) == [.ptr(try Name("n3.example."))])
+        #expect(ptrs(third) == ptrs(second).subtracting(change.removed).union(change.added))
+        let fresh = try CatalogZone.records(origin: catalog, serial: third.serial, members: members.dropFirst().map { try Name($0) }
+                                                + [try Name("n1.example."), try Name("n2.example."), try Name("n3.example.")])
+        #expect(Set(third.records) == Set(fresh))
+        stored = try #require(try database.zoneVersion(name: "catalog.invalid"))
+        #expect(stored.version.serial == Int64(first.serial))
+
+        // Past the share, the whole version is stored and the journal since is empty.
+        let (grown, _) = try start(members + (0 ..< 30).map { "g\($0).example." })
+        let fourth = try #require(grown.snapshot.zone(origin: catalog))
+        stored = try #require(try database.zoneVersion(name: "catalog.invalid"))
+        #expect(stored.version.serial == Int64(fourth.serial))
+        #expect(ZoneChangeRow.changes(after: stored.version, in: stored.changes).isEmpty)
+        #expect(ptrs(fourth).count == 50)
     }
 }

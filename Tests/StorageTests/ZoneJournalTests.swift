@@ -47,6 +47,41 @@ import Testing
         #expect(try database.zoneVersion(name: "catalog.invalid")?.changes.map(\.toSerial) == [Int64(serials[5]), Int64(last)])
     }
 
+    /// A large zone (the catalog) stores a change as its journal entry only, and is read as its stored version
+    /// with the changes since replayed: those changes must outlive the IXFR limits until a whole version is stored.
+    @Test func changesSinceTheStoredVersionOutliveTheLimitsUntilAWholeVersion() throws {
+        let database = try Database.inMemory()
+        let name = "catalog.invalid"
+        try database.saveFirstZoneVersion(ZoneVersionRow(name: name, serial: 5, records: Data([0]), recordCount: 100))
+        let limits = JournalLimits(maxChanges: 2, minRecordBudget: 0)
+        var serials: [UInt32] = [5]
+        func save(whole: Bool, step: Int64) throws {
+            let from = serials.last!
+            serials.append(try database.saveZoneChange(name: name, now: april2026 + step * 1000, limits: limits) { serial in
+                (whole ? ZoneVersionRow(name: name, serial: serial, records: Data([1]), recordCount: 100) : nil,
+                 ZoneChangeRow(fromSerial: from, toSerial: serial, removed: Data([1]), added: Data([2]), recordCount: 4,
+                               createdAt: april2026))
+            })
+        }
+        for step in 0 ..< 5 { try save(whole: false, step: Int64(step)) }
+        let stored = try #require(try database.zoneVersion(name: name))
+        #expect(stored.version.serial == 5, "the stored version is not written again")
+        let since = serials.dropFirst().map(Int64.init)
+        #expect(stored.changes.map(\.toSerial) == since, "every change since it is kept, past maxChanges")
+        #expect(ZoneChangeRow.changes(after: stored.version, in: stored.changes).map(\.toSerial) == since)
+        let journal = try #require(try database.journalSinceStoredVersion(name: name))
+        #expect(journal.journaled == 20 && journal.versionRecords == 100)
+        #expect(try database.zoneVersions(names: [name]).isEmpty, "the stored version is not the last one")
+
+        try save(whole: true, step: 10)
+        let whole = try #require(try database.zoneVersion(name: name))
+        #expect(whole.version.serial == Int64(serials.last!))
+        #expect(whole.changes.map(\.toSerial) == serials.suffix(2).map(Int64.init), "back to the limits")
+        #expect(ZoneChangeRow.changes(after: whole.version, in: whole.changes).isEmpty)
+        #expect(try database.journalSinceStoredVersion(name: name)?.journaled == 0)
+        #expect(try database.zoneVersions(names: [name])[name]?.serial == Int64(serials.last!))
+    }
+
     @Test func aFirstVersionRecordsItsSerialAndClearsAnOldJournal() throws {
         let database = try Database.inMemory()
         let proposed = try database.proposedSerial(name: "catalog.invalid", now: april2026)
@@ -78,5 +113,10 @@ import Testing
         #expect(limits.keptCount(newestFirst: [6, 6], zoneRecords: 1) == 1)
         #expect(limits.keptCount(newestFirst: [6, 6], zoneRecords: 12) == 2)
         #expect(limits.keptCount(newestFirst: [11], zoneRecords: 1) == 0)
+        // A whole version once the changes since the stored one pass a sixteenth of it; a small zone every time.
+        let share = JournalLimits()
+        #expect(!share.storesWhole(size: 3, journaled: 6_000, versionRecords: 100_000))
+        #expect(share.storesWhole(size: 3, journaled: 6_250, versionRecords: 100_000))
+        #expect(share.storesWhole(size: 3, journaled: 0, versionRecords: 7))
     }
 }

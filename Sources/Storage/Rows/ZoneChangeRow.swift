@@ -26,6 +26,15 @@ public struct ZoneChangeRow: Codable, Equatable, Sendable, FetchableRecord {
         self.createdAt = createdAt
     }
 
+    /// The changes of `journal` (oldest first) that lead from `version` to the zone's last version: the ones
+    /// written since `version` was, each starting where the one before ended. Empty when `version` is the last.
+    public static func changes(after version: ZoneVersionRow, in journal: [ZoneChangeRow]) -> ArraySlice<ZoneChangeRow> {
+        guard let first = journal.lastIndex(where: { $0.fromSerial == version.serial }) else { return [] }
+        var end = first + 1
+        while end < journal.endIndex, journal[end].fromSerial == journal[end - 1].toSerial { end += 1 }
+        return journal[first ..< end]
+    }
+
     enum CodingKeys: String, CodingKey {
         case removed, added
         case fromSerial = "from_serial"
