@@ -157,7 +157,7 @@ def main():
             print(f"dnsperf {args.seconds} s: {qps:.0f} qps, {cpu * 1e6 / max(completed, 1):.2f} CPU us per answered query")
         if args.adds:
             bench_api.run_series("paced at 4/s", args.adds, 0.25, server.api_port, server.dns_port, key, "p",
-                                 server.process.pid)
+                                 server.process.pid, catalog="catalog.invalid")
         server.stop()
     finally:
         shutil.rmtree(folder, ignore_errors=True)

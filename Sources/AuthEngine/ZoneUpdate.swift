@@ -97,12 +97,23 @@ extension Zone {
                     watch: watch, hasCuts: hasCuts, hasWildcards: wildcards)
     }
 
+    /// This zone with its names kept as `applying` changes them (copied once into a tree): for a zone that will
+    /// change a few names at a time (the catalog), so that its first change costs what the next ones do. A zone of
+    /// a few names is returned as it is.
+    public func preparedForChanges() -> Zone {
+        guard case .many(let table) = nodes else { return self }
+        return Zone(origin: origin, soa: soa, nodes: .tree(TreeDictionary(table), deepest: Self.deepest(table)),
+                    history: history, watch: watch, hasCuts: hasCuts, hasWildcards: hasWildcards)
+    }
+
+    /// The most labels a name of `table` has.
+    private static func deepest(_ table: [Name: ZoneNode]) -> Int { table.keys.lazy.map(\.labelCount).max() ?? 0 }
+
     /// This zone's names as a tree to change, nil for a zone of a few names (built again from its records).
     private func changeableTable() -> ChangingTable? {
         switch nodes {
         case .few: nil
-        case .many(let table):
-            ChangingTable(nodes: TreeDictionary(table), deepest: table.keys.lazy.map(\.labelCount).max() ?? 0)
+        case .many(let table): ChangingTable(nodes: TreeDictionary(table), deepest: Self.deepest(table))
         case .tree(let table, let deepest): ChangingTable(nodes: table, deepest: deepest)
         }
     }

@@ -156,11 +156,14 @@ public final class CatalogMaintainer: Sendable {
             listed = found
             current = base
         }
-        var next = try listed ?? CatalogZone.Listing(origin: origin)
+        // Taken out rather than copied (a copy changed would copy a million ids): a rebuild that fails leaves none,
+        // and the next one reads the listing back from the version served.
+        let continued = listed != nil
+        var next = try listed.take() ?? CatalogZone.Listing(origin: origin)
         // The members that came and went since `current`: from the hints, each checked against the snapshot, when
         // only hints came; else by comparing every zone served with the list.
         let incoming: Set<Name>, leaving: Set<Name>
-        if current != nil, listed != nil, !hinted.rescan, !(hinted.added.isEmpty && hinted.removed.isEmpty) {
+        if current != nil, continued, !hinted.rescan, !(hinted.added.isEmpty && hinted.removed.isEmpty) {
             incoming = hinted.added.filter { $0 != origin && snapshot.zone(origin: $0) != nil && !next.lists($0) }
             leaving = hinted.removed.filter { snapshot.zone(origin: $0) == nil && next.lists($0) }
         } else {
@@ -172,14 +175,15 @@ public final class CatalogMaintainer: Sendable {
         let now = SystemClock.wallMilliseconds()
         let proposed = try versions.database.proposedSerial(name: ZoneVersions.storageName(origin), now: now)
         let head = try CatalogZone.head(origin: origin, serial: proposed)
-        let zone: Zone
-        if let current, listed != nil {
+        var zone: Zone
+        if let current, continued {
             if incoming.isEmpty && leaving.isEmpty {
                 zone = current
             } else {
                 let removed = try next.remove(leaving)
                 let added = try next.add(incoming)
-                zone = try versions.zone(applying: removed, added: added, to: current, soa: head[0], now: now)
+                zone = try versions.zone(applying: removed, added: added, to: current, soa: head[0],
+                                         zoneRecords: head.count + next.count, now: now)
             }
         } else {
             _ = try next.add(incoming)
@@ -190,7 +194,9 @@ public final class CatalogMaintainer: Sendable {
             served.store(true, ordering: .releasing)
             return false
         }
-        store.update { $0.inserting(zone) }
+        // A first version is built from records: its names are copied once into the table changes share.
+        zone = zone.preparedForChanges()
+        store.update { [zone] in $0.inserting(zone) }
         let first = !served.exchange(true, ordering: .acquiringAndReleasing)
         logger.info("catalog zone \(origin): serial \(zone.serial), \(next.count) members")
         onPublish(zone)  // under the lock: versions are reported in the order they were published

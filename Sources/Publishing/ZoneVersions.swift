@@ -125,36 +125,35 @@ public struct ZoneVersions: Sendable {
     }
 
     /// The version after `current` (served now, as this process stored it last) that lacks `removed` and has
-    /// `added` (neither holding an SOA), with `soa` (any serial) for its SOA: stored with the next serial and
-    /// journaled, and changed from `current` at those names only (`Zone.applying`). The whole version is stored
-    /// only once the changes journaled since the stored one pass `limits.replayShare` of it (`JournalLimits`):
-    /// a catalog of a million members writes a journal entry, not 50 MB, for a member that comes or goes.
-    public func zone(applying removed: [Record], added: [Record], to current: Zone, soa: Record,
+    /// `added` (neither holding an SOA), with `soa` (any serial) for its SOA and `zoneRecords` records: stored with
+    /// the next serial and journaled, and changed from `current` at those names only (`Zone.applying`). The whole
+    /// version is stored only once the changes journaled since the stored one pass `limits.replayShare` of the
+    /// zone (`JournalLimits`): a catalog of a million members writes a journal entry, not 50 MB, for a member that
+    /// comes or goes.
+    public func zone(applying removed: [Record], added: [Record], to current: Zone, soa: Record, zoneRecords: Int,
                      now: Int64) throws -> Zone {
         let name = Self.storageName(current.origin)
         let proposed = ZoneDelta(oldSOA: current.soa.records[0], newSOA: soa, removed: removed, added: added)
-        let journal = try database.journalSinceStoredVersion(name: name)
+        let journaled = try database.journalSinceStoredVersion(name: name)
         // The whole version, made before the write transaction that every API change waits for; its SOA, whose
         // serial the transaction gives, is put in front inside.
-        var whole: (tail: Data, count: Int)?
-        if journal.map({ limits.storesWhole(size: proposed.size, journaled: $0.journaled, versionRecords: $0.versionRecords) }) ?? true {
-            let records = try current.applying(proposed, history: []).records
-            whole = (Data(RecordList.encode(Array(records.dropFirst()))), records.count)
+        var whole: Data?
+        if journaled.map({ limits.storesWhole(size: proposed.size, journaled: $0, zoneRecords: zoneRecords) }) ?? true {
+            whole = Data(RecordList.encode(Array(try current.applying(proposed, history: []).records.dropFirst())))
         }
         var delta = proposed
-        _ = try database.saveZoneChange(name: name, now: now, limits: limits) { serial in
+        _ = try database.saveZoneChange(name: name, now: now, limits: limits, zoneRecords: zoneRecords) { serial in
             delta = ZoneDelta(oldSOA: proposed.oldSOA, newSOA: ZoneDelta.withSerial(soa, serial), removed: removed,
                               added: added)
-            let version = whole.map { whole in
+            let version = whole.map { tail in
                 var bytes = Data(RecordList.encode([delta.newSOA]))
-                bytes.append(whole.tail)
-                return ZoneVersionRow(name: name, serial: serial, records: bytes, recordCount: whole.count)
+                bytes.append(tail)
+                return ZoneVersionRow(name: name, serial: serial, records: bytes, recordCount: zoneRecords)
             }
             return (version, Self.row(delta, now: now))
         }
         let longer = current.history + [delta]
-        let kept = limits.keptCount(newestFirst: longer.reversed().map(\.size),
-                                    zoneRecords: whole?.count ?? journal?.versionRecords ?? 0)
+        let kept = limits.keptCount(newestFirst: longer.reversed().map(\.size), zoneRecords: zoneRecords)
         return try current.applying(delta, history: Array(longer.suffix(kept)))
     }
 
@@ -197,7 +196,7 @@ public struct ZoneVersions: Sendable {
         // Everything after a leading SOA is encoded before the write transaction, whose lock every API change
         // waits for (a catalog of a million members is 50 MB of records); inside, only the SOA with its serial.
         let tail = records.first?.type == .soa ? Data(RecordList.encode(Array(records.dropFirst()))) : nil
-        let serial = try database.saveZoneChange(name: name, now: now, limits: limits) { serial in
+        let serial = try database.saveZoneChange(name: name, now: now, limits: limits, zoneRecords: records.count) { serial in
             delta = ZoneDelta(oldSOA: change.oldSOA, newSOA: ZoneDelta.withSerial(change.newSOA, serial),
                               removed: change.removed, added: change.added)
             guard let tail else {

@@ -8,7 +8,7 @@ public struct JournalLimits: Sendable, Equatable {
     public var minRecordBudget: Int
 
     /// A change of a zone stores only its journal entry while the changes journaled since the zone's stored
-    /// version hold at most this share of that version's records; past it the whole new version is stored (and the
+    /// version hold at most this share of the zone's records; past it the whole new version is stored (and the
     /// changes before it may go). A zone is read as its stored version with those changes replayed: a catalog of a
     /// million members is not written whole for each member that comes or goes. A small zone is always stored
     /// whole (one change holds more than its share).
@@ -20,10 +20,10 @@ public struct JournalLimits: Sendable, Equatable {
         self.replayShare = replayShare
     }
 
-    /// Whether a change of `size` records is stored with the whole new version, after `journaled` records were
-    /// journaled since the zone's stored version of `versionRecords` records.
-    public func storesWhole(size: Int, journaled: Int, versionRecords: Int) -> Bool {
-        Double(journaled + size) > replayShare * Double(versionRecords)
+    /// Whether a change of `size` records is stored with the whole new version of `zoneRecords` records, after
+    /// `journaled` records were journaled since the zone's stored version.
+    public func storesWhole(size: Int, journaled: Int, zoneRecords: Int) -> Bool {
+        Double(journaled + size) > replayShare * Double(zoneRecords)
     }
 
     /// How many of the newest changes to keep, given each change's record count (newest first) and the record

@@ -91,9 +91,10 @@ extension Database {
     /// and the `domains` row of that name when there is one), asks `build` for the change that leads to it under
     /// that serial and, unless it returns none, the whole new version, stores them, and trims the journal to
     /// `limits`, keeping every change written since the stored version (which the zone's last version is read
-    /// as: see `ZoneChangeRow.changes(after:in:)`). Returns the serial.
+    /// as: see `ZoneChangeRow.changes(after:in:)`). `zoneRecords` is the new version's record count. Returns the
+    /// serial.
     public func saveZoneChange(
-        name: String, now: Int64, limits: JournalLimits,
+        name: String, now: Int64, limits: JournalLimits, zoneRecords: Int,
         _ build: (UInt32) throws -> (version: ZoneVersionRow?, change: ZoneChangeRow)
     ) throws(StorageError) -> UInt32 {
         try write { db in
@@ -109,14 +110,12 @@ extension Database {
                     """,
                 arguments: [name, change.fromSerial, change.toSerial, change.removed, change.added,
                             change.recordCount, change.createdAt])
-            let stored = try Row.fetchOne(db, sql: "SELECT serial, record_count FROM zone_versions WHERE name = ?",
-                                          arguments: [name])
             let journal = try Row.fetchAll(
                 db, sql: "SELECT from_serial, record_count FROM zone_journal WHERE name = ? ORDER BY seq DESC",
                 arguments: [name])
-            var kept = limits.keptCount(newestFirst: journal.map { $0[1] as Int }, zoneRecords: stored.map { $0[1] as Int } ?? 0)
+            var kept = limits.keptCount(newestFirst: journal.map { $0[1] as Int }, zoneRecords: zoneRecords)
             // The changes since the stored version are kept whatever the limits: they are part of the zone.
-            if let base: Int64 = stored?[0], let since = journal.firstIndex(where: { $0[0] == base }) {
+            if let base = try Self.storedSerial(db, name: name), let since = journal.firstIndex(where: { $0[0] == base }) {
                 kept = max(kept, since + 1)
             }
             if kept < journal.count {
@@ -132,17 +131,21 @@ extension Database {
     }
 
     /// How many records the changes of zone `name` written since its stored version hold (what a read of the
-    /// zone replays on that version), and how many records that version holds; nil when none is stored.
-    public func journalSinceStoredVersion(name: String) throws(StorageError) -> (journaled: Int, versionRecords: Int)? {
+    /// zone replays on that version); nil when no version is stored.
+    public func journalSinceStoredVersion(name: String) throws(StorageError) -> Int? {
         try read { db in
-            guard let stored = try Row.fetchOne(db, sql: "SELECT serial, record_count FROM zone_versions WHERE name = ?",
-                                                arguments: [name]) else { return nil }
+            guard let base = try Self.storedSerial(db, name: name) else { return nil }
             let journal = try Row.fetchAll(
                 db, sql: "SELECT from_serial, record_count FROM zone_journal WHERE name = ? ORDER BY seq DESC",
                 arguments: [name])
-            let base: Int64 = stored[0]
             let since = journal.firstIndex(where: { $0[0] == base }).map { journal[...$0] } ?? []
-            return (since.reduce(0) { $0 + ($1[1] as Int) }, stored[1])
+            return since.reduce(0) { $0 + ($1[1] as Int) }
         }
+    }
+
+    /// The serial of the stored version of `name`. Only that column, which comes before the records: a column
+    /// after them is reached through every overflow page of a large zone's records (50 MB for a million members).
+    private static func storedSerial(_ db: GRDB.Database, name: String) throws -> Int64? {
+        try Int64.fetchOne(db, sql: "SELECT serial FROM zone_versions WHERE name = ?", arguments: [name])
     }
 }

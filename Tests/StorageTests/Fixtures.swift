@@ -57,7 +57,7 @@ func mode(of path: String) throws -> Int {
 
 /// Records a change of zone `name` (placeholder record bytes) and returns the serial it was given.
 func recordChange(of name: String, in database: Database, now: Int64) throws -> UInt32 {
-    try database.saveZoneChange(name: name, now: now, limits: JournalLimits()) { serial in
+    try database.saveZoneChange(name: name, now: now, limits: JournalLimits(), zoneRecords: 10) { serial in
         (ZoneVersionRow(name: name, serial: serial, records: Data([1]), recordCount: 1),
          ZoneChangeRow(fromSerial: 0, toSerial: serial, removed: Data(), added: Data(), recordCount: 2, createdAt: now))
     }
