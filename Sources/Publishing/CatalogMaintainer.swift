@@ -149,12 +149,19 @@ public final class CatalogMaintainer: Sendable {
     private func rebuild(_ listed: inout CatalogZone.Listing?, hinted: Hints) throws -> Bool {
         let snapshot = store.snapshot
         var current = snapshot.zone(origin: origin)
-        if listed == nil, let base = try current ?? versions.storedZone(origin: origin),
-           let found = try CatalogZone.Listing(origin: origin, zone: base) {
-            // The first build starts from the version served or stored (a restart): the members that came and
-            // went since are changed in it, and a million members are not listed and built again.
+        // The first build starts from the version served or stored (a restart), when it is what a listing writes:
+        // the members that came and went since are changed in it, keeping their ids.
+        if listed == nil, let current {
+            listed = try CatalogZone.Listing(origin: origin, records: current.records)
+        } else if listed == nil, let stored = try versions.storedRecords(origin: origin),
+                  let found = try CatalogZone.Listing(origin: origin, records: stored.records,
+                                                      shared: { snapshot.zone(origin: $0)?.origin ?? $0 }) {
+            // Built again from its listing, the same records, so that a member's name is the served zone's own:
+            // no second copy of a million names.
+            let serial = ZoneDelta.serial(of: stored.records.first { $0.type == .soa }!)
+            current = try Zone(origin: origin, records: CatalogZone.head(origin: origin, serial: serial) + found.records(),
+                               history: stored.history)
             listed = found
-            current = base
         }
         // Taken out rather than copied (a copy changed would copy a million ids): a rebuild that fails leaves none,
         // and the next one reads the listing back from the version served.

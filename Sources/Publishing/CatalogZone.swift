@@ -43,20 +43,26 @@ public enum CatalogZone {
             zones = try Name("zones", origin: origin)
         }
 
-        /// The listing of the catalog `zone` at `origin` (a version served or stored): its members with the ids
-        /// they have there. Nil when some member record is not one this listing writes (its id is not 16 hex
-        /// digits, or a member is listed twice).
-        init?(origin: Name, zone: Zone) throws(WireError) {
+        /// The listing of a catalog version at `origin` (served or stored) from its `records`: its members with the
+        /// ids they have there, each member's name as `shared` gives it (the name of the zone served, so the
+        /// catalog keeps no second copy). Nil unless the records are exactly what this listing writes: the `head`
+        /// with the version's serial and one PTR per member under `zones`, its id 16 hex digits.
+        init?(origin: Name, records: [Record], shared: (Name) -> Name = { $0 }) throws(WireError) {
             try self.init(origin: origin)
-            for record in zone.records where record.type == .ptr {
-                guard record.name.parent?.lowercased() == zones else { continue }
-                guard case .ptr(let target) = record.rdata, let label = record.name.labels.first, label.count == 16,
+            guard let soa = records.first(where: { $0.type == .soa }) else { return nil }
+            var head = Set(try CatalogZone.head(origin: origin, serial: ZoneDelta.serial(of: soa)))
+            for record in records {
+                if head.remove(record) != nil { continue }
+                guard record.type == .ptr, record.name.parent == zones, record.ttl == ttl,
+                      case .ptr(let target) = record.rdata, let label = record.name.labels.first, label.count == 16,
+                      label.allSatisfy({ (0x30 ... 0x39).contains($0) || (0x61 ... 0x66).contains($0) }),
                       let id = UInt64(String(decoding: label, as: UTF8.self), radix: 16) else { return nil }
-                let member = target.lowercased()
+                let member = shared(target.lowercased())
                 guard ids[member] == nil, !taken.contains(id) else { return nil }
                 ids[member] = id
                 taken.insert(id)
             }
+            guard head.isEmpty else { return nil }
         }
 
         /// The members listed.

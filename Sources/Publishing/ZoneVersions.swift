@@ -59,11 +59,16 @@ public struct ZoneVersions: Sendable {
     /// The zone stored for `origin`, built from its stored bytes as they are (none when nothing is stored): a start
     /// serves every stored zone at once this way, before it generates any zone's records (see `matchStored`).
     public func storedZone(origin: Name, watch: QueryWatch? = nil) throws -> Zone? {
-        let name = Self.storageName(origin)
-        guard let stored = try storedVersion(name: name) else { return nil }
+        guard let stored = try storedRecords(origin: origin) else { return nil }
+        return try Zone(origin: origin, records: stored.records, history: stored.history, watch: watch)
+    }
+
+    /// The records of the last stored version of `origin` (the journal since replayed) and the history kept for it;
+    /// nil when nothing is stored.
+    public func storedRecords(origin: Name) throws -> (records: [Record], history: [ZoneDelta])? {
+        guard let stored = try storedVersion(name: Self.storageName(origin)) else { return nil }
         let records = try Self.lastVersion(stored)
-        return try Zone(origin: origin, records: records, history: try history(stored, zoneRecords: records.count),
-                        watch: watch)
+        return (records, try history(stored, zoneRecords: records.count))
     }
 
     /// For each zone, whether `records` (with any SOA serial) are the version stored for `origin`: they encode,

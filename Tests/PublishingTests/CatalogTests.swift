@@ -1,7 +1,7 @@
 @testable import AuthEngine
 import DNSWire
 import Logging
-import Publishing
+@testable import Publishing
 import Storage
 import Synchronization
 import Testing
@@ -230,5 +230,30 @@ struct CatalogTests {
         #expect(stored.version.serial == Int64(fourth.serial))
         #expect(ZoneChangeRow.changes(after: stored.version, in: stored.changes).isEmpty)
         #expect(ptrs(fourth).count == 5)
+    }
+
+    /// A restart lists the stored catalog's members with their ids and writes it again from that listing; that is
+    /// only right when the stored records are exactly what a listing writes.
+    @Test("a listing is read back from records a listing wrote, with the names given for its members, and from nothing else")
+    func listingReadBack() throws {
+        let members = try (0 ..< 12).map { try Name("member\($0).example.") }
+        let records = try CatalogZone.records(origin: catalog, serial: 9, members: members)
+        let served = Dictionary(uniqueKeysWithValues: members.map { ($0, Name(uncheckedWire: Array($0.wire))) })
+        let listing = try #require(try CatalogZone.Listing(origin: catalog, records: records.reversed(),
+                                                           shared: { served[$0] ?? $0 }))
+        #expect(listing.members == Set(members))
+        #expect(try CatalogZone.head(origin: catalog, serial: 9) + listing.records() == records)
+        // Each member's name is the one given (the served zone's), not a second copy.
+        let member = try #require(listing.members.first)
+        let given = try #require(served[member])
+        #expect(member.wire.withUnsafeBufferPointer { $0.baseAddress } == given.wire.withUnsafeBufferPointer { $0.baseAddress })
+
+        let extra = Record(name: try Name("other", origin: catalog), type: .txt, ttl: 0, rdata: .txt([[0x31]]))
+        #expect(try CatalogZone.Listing(origin: catalog, records: records + [extra]) == nil, "a record a listing does not write")
+        #expect(try CatalogZone.Listing(origin: catalog, records: Array(records.dropFirst(2))) == nil, "no head")
+        var upper = records
+        let last = upper.count - 1
+        upper[last].name = Name(uncheckedWire: upper[last].name.wire.map { (0x61 ... 0x66).contains($0) ? $0 - 0x20 : $0 })
+        #expect(try CatalogZone.Listing(origin: catalog, records: upper) == nil, "an id not as a listing writes it")
     }
 }
