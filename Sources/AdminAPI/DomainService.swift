@@ -1,5 +1,4 @@
 import DKIMKeys
-import Dispatch
 import Logging
 import Synchronization
 import DNSWire
@@ -52,7 +51,7 @@ public final class DomainService: Sendable {
         // Names one at a time and oldest first (which domain of an overlapping pair wins depends on it), on one
         // thread; the stored zones, which cost the CPU, on the others as their names are claimed.
         let claims = ClaimProgress(count: all.count)
-        let outcomes = onEveryCore(Array(all.indices), leading: {
+        let outcomes = Parallel.map(Array(all.indices), leading: {
             for (index, row) in all.enumerated() {
                 let (origin, failure) = self.claimStored(row)
                 if let failure { self.notServing(row, failure, logger: logger) }
@@ -79,7 +78,7 @@ public final class DomainService: Sendable {
                 added += made ? 1 : 0
                 work.append((row, keys))
             }
-            _ = onEveryCore(work) { row, keys in
+            _ = Parallel.map(work) { row, keys in
                 if let failure = serveClaimed(row, keys: keys) { notServing(row, failure, logger: logger) }
             }
         }
@@ -183,31 +182,6 @@ public final class DomainService: Sendable {
         case notClaimed, servedAsStored, toGenerate
     }
 
-    /// `body` of every item, on every core; the results in the items' order. `leading`, when given, runs first on
-    /// one of the threads, beside the others (which may wait for its progress).
-    private func onEveryCore<Item: Sendable, Result: Sendable>(_ items: [Item], leading: (@Sendable () -> Void)? = nil,
-                                                             _ body: @Sendable (Item) -> Result) -> [Result] {
-        guard !items.isEmpty else {
-            leading?()
-            return []
-        }
-        let next = Atomic(0)
-        let threads = min(Processors.online, items.count) + (leading == nil ? 0 : 1)
-        return [Result](unsafeUninitializedCapacity: items.count) { buffer, count in
-            let slots = Slots(base: buffer.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: threads) { thread in
-                if thread == 0, let leading {
-                    leading()
-                    return
-                }
-                while case let index = next.add(1, ordering: .relaxed).oldValue, index < items.count {
-                    (slots.base + index).initialize(to: body(items[index]))
-                }
-            }
-            count = items.count
-        }
-    }
-
     /// How far the claims of a start have come, for the threads that serve the claimed domains' zones.
     private final class ClaimProgress: @unchecked Sendable {
         // @unchecked: each slot is written once, by the claiming thread, before `done` is raised past it
@@ -236,11 +210,6 @@ public final class DomainService: Sendable {
             while done.load(ordering: .acquiring) <= index { SystemClock.sleep(for: .microseconds(100)) }
             return claimed[index]
         }
-    }
-
-    /// A results buffer that every core writes, each at indices no other writes.
-    private struct Slots<Result>: @unchecked Sendable {
-        let base: UnsafeMutablePointer<Result>
     }
 
     /// The `onQuery` a stored domain's zone is published with: a domain waiting for verification is checked as soon

@@ -13,8 +13,9 @@ extension Zone {
     /// or names outside the zone, is built again from its records instead.
     ///
     /// A name left without records is dropped, and so is each empty non-terminal above it that has no name below
-    /// it any more: found by looking for such a name among the zone's names, which takes as long as the zone is
-    /// large when there is none deeper than it anywhere in the zone (never for a catalog's members).
+    /// it any more: found by looking for such a name among the zone's names. That look is skipped for a name as
+    /// deep as the zone's deepest (a catalog's members), finds one at once when the name has many below it, and
+    /// takes as long as the zone is large when it has none below it but deeper names elsewhere.
     public func applying(_ delta: ZoneDelta, history: [ZoneDelta]) throws(ZoneError) -> Zone {
         guard var table = changeableTable(), changesInPlace(delta) else {
             return try Zone(origin: origin, records: records(after: delta), history: history, watch: watch)
@@ -92,7 +93,7 @@ extension Zone {
             throw ZoneError(zone: origin.description, message: "no NS records at the apex")
         }
         let wildcards = wildcardRemoved ? table.nodes.keys.contains(where: \.isWildcard)
-            : hasWildcards || order.contains(where: \.isWildcard) || table.insertedWildcard
+            : hasWildcards || table.insertedWildcard || order.contains { $0.isWildcard && table.nodes[$0] != nil }
         return Zone(origin: origin, soa: soaSet, nodes: .tree(table.nodes, deepest: table.deepest), history: history,
                     watch: watch, hasCuts: hasCuts, hasWildcards: wildcards)
     }

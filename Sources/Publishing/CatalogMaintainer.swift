@@ -29,8 +29,9 @@ public final class CatalogMaintainer: Sendable {
     private let started = Atomic(false)
     /// True once a version of the catalog is served (for readiness).
     private let served = Atomic(false)
-    /// The member records of the version this maintainer published last (nil before the first). Its lock also
-    /// makes rebuilds run one at a time (a caller's and the thread's).
+    /// The members of the version this maintainer published last, with their ids (nil before the first, and after
+    /// a rebuild that failed: the next one reads them back from the version served). Its lock also makes rebuilds
+    /// run one at a time (a caller's and the thread's).
     private let listed = Mutex<CatalogZone.Listing?>(nil)
 
     /// Starts the rebuild thread. Throws when the system cannot create it.
@@ -151,11 +152,11 @@ public final class CatalogMaintainer: Sendable {
         var current = snapshot.zone(origin: origin)
         // The first build starts from the version served or stored (a restart), when it is what a listing writes:
         // the members that came and went since are changed in it, keeping their ids.
+        let shared = { (member: Name) in snapshot.zone(origin: member)?.origin ?? member }
         if listed == nil, let current {
-            listed = try CatalogZone.Listing(origin: origin, records: current.records)
+            listed = try CatalogZone.Listing(origin: origin, records: current.records, shared: shared)
         } else if listed == nil, let stored = try versions.storedRecords(origin: origin),
-                  let found = try CatalogZone.Listing(origin: origin, records: stored.records,
-                                                      shared: { snapshot.zone(origin: $0)?.origin ?? $0 }) {
+                  let found = try CatalogZone.Listing(origin: origin, records: stored.records, shared: shared) {
             // Built again from its listing, the same records, so that a member's name is the served zone's own:
             // no second copy of a million names.
             let serial = ZoneDelta.serial(of: stored.records.first { $0.type == .soa }!)

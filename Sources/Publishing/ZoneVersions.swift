@@ -56,8 +56,9 @@ public struct ZoneVersions: Sendable {
         return result
     }
 
-    /// The zone stored for `origin`, built from its stored bytes as they are (none when nothing is stored): a start
-    /// serves every stored zone at once this way, before it generates any zone's records (see `matchStored`).
+    /// The zone stored for `origin`: its stored version with the changes journaled since replayed (none when
+    /// nothing is stored). A start serves every stored zone at once this way, before it generates any zone's
+    /// records (see `matchStored`).
     public func storedZone(origin: Name, watch: QueryWatch? = nil) throws -> Zone? {
         guard let stored = try storedRecords(origin: origin) else { return nil }
         return try Zone(origin: origin, records: stored.records, history: stored.history, watch: watch)
@@ -72,7 +73,8 @@ public struct ZoneVersions: Sendable {
     }
 
     /// For each zone, whether `records` (with any SOA serial) are the version stored for `origin`: they encode,
-    /// with its serial, to its stored bytes. False when nothing is stored. One read for all of them.
+    /// with its serial, to its stored bytes. False when nothing is stored, or changes were journaled since the
+    /// stored version (a large zone's; never a domain's). One read for all of them.
     public func matchStored(_ zones: [(origin: Name, records: [Record])]) throws -> [Bool] {
         let stored = try database.zoneVersions(names: zones.map { Self.storageName($0.origin) })
         return zones.map { zone in
@@ -84,21 +86,14 @@ public struct ZoneVersions: Sendable {
     }
 
     /// The zone to serve for `records` at `origin`. `current` is the version of the zone being served now, if
-    /// any: as this process stored it last, it spares reading the stored version back. A caller that knows
-    /// what changed since `current` passes it as `change` (records removed and added, no SOA), which spares
-    /// comparing the two versions record by record (a large catalog).
-    public func zone(origin: Name, records: [Record], current: Zone?,
-                     change known: (removed: [Record], added: [Record])? = nil, now: Int64,
+    /// any: as this process stored it last, it spares reading the stored version back.
+    public func zone(origin: Name, records: [Record], current: Zone?, now: Int64,
                      watch: QueryWatch? = nil) throws -> Zone {
         let name = Self.storageName(origin)
         let previous: (records: [Record], history: [ZoneDelta])
         // The stored version encoded as these records encode, when its bytes differ.
         var reencoded: ZoneVersionRow?
-        if let current, let known, let newSOA = records.first(where: { $0.type == .soa }) {
-            return try save(ZoneDelta(oldSOA: current.soa.records[0], newSOA: newSOA, removed: known.removed,
-                                      added: known.added),
-                            of: origin, as: name, records: records, history: current.history, now: now, watch: watch)
-        } else if let current {
+        if let current {
             previous = (current.records, current.history)
         } else if let stored = try storedVersion(name: name) {
             let history = try history(stored, zoneRecords: records.count)
@@ -123,8 +118,8 @@ public struct ZoneVersions: Sendable {
         guard let change = ZoneDelta(from: previous.records, to: records) else {
             return try Zone(origin: origin, records: records, watch: watch)
         }
-        // The same records in another order (a catalog stored before its order was fixed): stored again in this
-        // order, so the next start takes the fast path above.
+        // The same records in another order (a zone stored in another order than it is generated in): stored
+        // again in this order, so the next start takes the fast path above.
         if change.isEmpty, let reencoded { try database.rewriteZoneVersion(reencoded) }
         return try save(change, of: origin, as: name, records: records, history: previous.history, now: now, watch: watch)
     }
@@ -135,16 +130,22 @@ public struct ZoneVersions: Sendable {
     /// version is stored only once the changes journaled since the stored one pass `limits.replayShare` of the
     /// zone (`JournalLimits`): a catalog of a million members writes a journal entry, not 50 MB, for a member that
     /// comes or goes.
+    ///
+    /// A record added to an RRset the zone has must carry that set's TTL (a read of the stored zone replays the
+    /// journal record by record, TTLs compared): the catalog's records all have TTL 0.
     public func zone(applying removed: [Record], added: [Record], to current: Zone, soa: Record, zoneRecords: Int,
                      now: Int64) throws -> Zone {
         let name = Self.storageName(current.origin)
         let proposed = ZoneDelta(oldSOA: current.soa.records[0], newSOA: soa, removed: removed, added: added)
+        // Made before anything is stored: a change the zone refuses is journaled nowhere (the served zone and the
+        // journal never part).
+        let next = try current.applying(proposed, history: [])
         let journaled = try database.journalSinceStoredVersion(name: name)
         // The whole version, made before the write transaction that every API change waits for; its SOA, whose
         // serial the transaction gives, is put in front inside.
         var whole: Data?
         if journaled.map({ limits.storesWhole(size: proposed.size, journaled: $0, zoneRecords: zoneRecords) }) ?? true {
-            whole = Data(RecordList.encode(Array(try current.applying(proposed, history: []).records.dropFirst())))
+            whole = Data(RecordList.encode(Array(next.records.dropFirst())))
         }
         var delta = proposed
         _ = try database.saveZoneChange(name: name, now: now, limits: limits, zoneRecords: zoneRecords) { serial in

@@ -4,8 +4,8 @@ import GRDB
 public typealias StoredZoneVersion = (version: ZoneVersionRow, changes: [ZoneChangeRow])
 
 extension Database {
-    /// The last published version of zone `name` with its journal, oldest change first; nil when none was
-    /// stored.
+    /// The stored version of zone `name` with its journal, oldest change first (the zone's last version is the
+    /// stored one with the changes since replayed: `ZoneChangeRow.changes(after:in:)`); nil when none was stored.
     public func zoneVersion(name: String) throws(StorageError) -> StoredZoneVersion? {
         try read { db in
             guard let version = try ZoneVersionRow.fetchOne(db, key: name) else { return nil }
@@ -15,8 +15,8 @@ extension Database {
         }
     }
 
-    /// The stored versions of the zones `names` that are their last versions (no change was journaled since), by
-    /// name; the others are left out. One transaction.
+    /// The stored versions of the zones `names` that are their last versions (no change was journaled from them),
+    /// by name; the others are left out. One transaction.
     public func zoneVersions(names: [String]) throws(StorageError) -> [String: ZoneVersionRow] {
         guard !names.isEmpty else { return [:] }
         return try read { db in
@@ -110,13 +110,11 @@ extension Database {
                     """,
                 arguments: [name, change.fromSerial, change.toSerial, change.removed, change.added,
                             change.recordCount, change.createdAt])
-            let journal = try Row.fetchAll(
-                db, sql: "SELECT from_serial, record_count FROM zone_journal WHERE name = ? ORDER BY seq DESC",
-                arguments: [name])
-            var kept = limits.keptCount(newestFirst: journal.map { $0[1] as Int }, zoneRecords: zoneRecords)
+            let journal = try Self.journal(db, name: name)
+            var kept = limits.keptCount(newestFirst: journal.map(\.size), zoneRecords: zoneRecords)
             // The changes since the stored version are kept whatever the limits: they are part of the zone.
-            if let base = try Self.storedSerial(db, name: name), let since = journal.firstIndex(where: { $0[0] == base }) {
-                kept = max(kept, since + 1)
+            if let base = try Self.storedSerial(db, name: name) {
+                kept = max(kept, ZoneChangeRow.chainLength(newestFirst: journal.lazy.map { ($0.from, $0.to) }, from: base))
             }
             if kept < journal.count {
                 try db.execute(
@@ -135,12 +133,18 @@ extension Database {
     public func journalSinceStoredVersion(name: String) throws(StorageError) -> Int? {
         try read { db in
             guard let base = try Self.storedSerial(db, name: name) else { return nil }
-            let journal = try Row.fetchAll(
-                db, sql: "SELECT from_serial, record_count FROM zone_journal WHERE name = ? ORDER BY seq DESC",
-                arguments: [name])
-            let since = journal.firstIndex(where: { $0[0] == base }).map { journal[...$0] } ?? []
-            return since.reduce(0) { $0 + ($1[1] as Int) }
+            let journal = try Self.journal(db, name: name)
+            let since = ZoneChangeRow.chainLength(newestFirst: journal.lazy.map { ($0.from, $0.to) }, from: base)
+            return journal.prefix(since).reduce(0) { $0 + $1.size }
         }
+    }
+
+    /// The serials and record counts of zone `name`'s journal, newest first.
+    private static func journal(_ db: GRDB.Database, name: String) throws -> [(from: Int64, to: Int64, size: Int)] {
+        try Row.fetchAll(
+            db, sql: "SELECT from_serial, to_serial, record_count FROM zone_journal WHERE name = ? ORDER BY seq DESC",
+            arguments: [name]
+        ).map { ($0[0], $0[1], $0[2]) }
     }
 
     /// The serial of the stored version of `name`. Only that column, which comes before the records: a column

@@ -22,13 +22,16 @@ struct MasterFileReader {
     private(set) var errors: [ZoneFileError] = []
     private var defaultTTL: UInt32?
     private var lastTTL: UInt32?
-    /// Real paths of the files being read, outermost first, to refuse include loops.
-    private var openFiles: [String]
+    /// Real paths of the files being read, outermost first, to refuse include loops; the outermost one is resolved
+    /// at the first `$INCLUDE` (a folder of 100,000 files without one resolves none).
+    private var openFiles: [String] = []
+    /// The path of the outermost file when it is a file on disk, until it is resolved into `openFiles`.
+    private var topFile: String?
 
-    /// Creates a reader; `topFile` is the real path of the outermost file when it is a file on disk.
+    /// Creates a reader; `topFile` is the path of the outermost file when it is a file on disk.
     init(includeRoot: String?, topFile: String?) {
         self.includeRoot = includeRoot
-        self.openFiles = topFile.map { [$0] } ?? []
+        self.topFile = topFile
     }
 
     /// Reads one file's text. `origin` is the origin relative names start from.
@@ -95,6 +98,7 @@ struct MasterFileReader {
         guard let includeRoot else { throw FieldError("$INCLUDE is not allowed here (no include folder)") }
         let path = String(decoding: try FieldText.characterString(pathToken, limit: 4096), as: UTF8.self)
         let resolved = try IncludePaths.resolve(path, root: includeRoot).get()
+        if let top = topFile.take(), let real = FileSystem.realPath(top) { openFiles.insert(real, at: 0) }
         guard !openFiles.contains(resolved.real) else { throw FieldError("$INCLUDE loop: '\(path)' is already being read") }
         guard openFiles.count < MasterFileReader.maxIncludeDepth else {
             throw FieldError("$INCLUDE nested more than \(MasterFileReader.maxIncludeDepth) deep")

@@ -19,7 +19,7 @@ public enum ZoneFileParser {
     public static func parse(text: String, origin: Name, file: String, includeRoot: String?)
         -> Result<ParsedZone, ZoneFileErrors>
     {
-        parse(bytes: Array(text.utf8), origin: origin, file: file, realPath: nil, includeRoot: includeRoot)
+        parse(bytes: Array(text.utf8), origin: origin, file: file, topFile: nil, includeRoot: includeRoot)
     }
 
     /// Reads and parses the master file at `path` for `origin`; see `parse(text:origin:file:includeRoot:)`.
@@ -27,12 +27,12 @@ public enum ZoneFileParser {
         guard let bytes = FileSystem.read(path) else {
             return .failure(ZoneFileErrors(errors: [ZoneFileError(file: path, line: 0, message: "cannot read the file")]))
         }
-        return parse(bytes: bytes, origin: origin, file: path, realPath: FileSystem.realPath(path), includeRoot: includeRoot)
+        return parse(bytes: bytes, origin: origin, file: path, topFile: path, includeRoot: includeRoot)
     }
 
-    private static func parse(bytes: [UInt8], origin: Name, file: String, realPath: String?,
+    private static func parse(bytes: [UInt8], origin: Name, file: String, topFile: String?,
                               includeRoot: String?) -> Result<ParsedZone, ZoneFileErrors> {
-        var reader = MasterFileReader(includeRoot: includeRoot, topFile: realPath)
+        var reader = MasterFileReader(includeRoot: includeRoot, topFile: topFile)
         reader.read(bytes, file: file, origin: origin)
         let outcome = ZoneChecks.check(reader.records, origin: origin, file: file)
         let errors = reader.errors + outcome.errors

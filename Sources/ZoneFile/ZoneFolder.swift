@@ -6,24 +6,29 @@ public enum ZoneFolder {
     /// (e.g. `wistfare.net.zone` -> `wistfare.net.`); `$ORIGIN` inside the file only changes the relative-name
     /// origin as usual. `$INCLUDE` paths are relative to the folder (give included files another extension).
     /// A bad file is reported and skipped; the other zones still load. Zones are sorted by origin.
-    public static func load(directory: String) -> (zones: [ParsedZone], errors: [ZoneFileError]) {
+    ///
+    /// `map` parses the files (each path given to the function it is passed) and returns the results in the
+    /// paths' order: one after the other by default, or on every core.
+    public static func load(
+        directory: String,
+        map: ([String], @Sendable (String) -> Result<ParsedZone, ZoneFileErrors>) -> [Result<ParsedZone, ZoneFileErrors>]
+            = { paths, parse in paths.map(parse) }
+    ) -> (zones: [ParsedZone], errors: [ZoneFileError]) {
         guard let names = FileSystem.list(directory) else {
             return ([], [ZoneFileError(file: directory, line: 0, message: unlistableMessage)])
         }
         let folder = directory.hasSuffix("/") ? directory : directory + "/"
+        let paths = names.sorted().filter { $0.hasSuffix(".zone") }.map { folder + $0 }.filter { !FileSystem.isDirectory($0) }
         var zones: [ParsedZone] = []
         var errors: [ZoneFileError] = []
-        for fileName in names.sorted() where fileName.hasSuffix(".zone") {
-            let path = folder + fileName
-            guard !FileSystem.isDirectory(path) else { continue }
-            let origin: Name
-            do {
-                origin = try ZoneFolder.origin(forFile: path)
+        for result in map(paths, { path in
+            do throws(ZoneFileError) {
+                return ZoneFileParser.parse(file: path, origin: try ZoneFolder.origin(forFile: path), includeRoot: directory)
             } catch {
-                errors.append(error)
-                continue
+                return .failure(ZoneFileErrors(errors: [error]))
             }
-            switch ZoneFileParser.parse(file: path, origin: origin, includeRoot: directory) {
+        }) {
+            switch result {
             case .success(let zone): zones.append(zone)
             case .failure(let failure): errors += failure.errors
             }

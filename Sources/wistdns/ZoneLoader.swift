@@ -45,7 +45,7 @@ final class ZoneLoader: Sendable {
     }
 
     private func loadFolder() -> Int {
-        let (parsed, errors) = ZoneFolder.load(directory: directory)
+        let (parsed, errors) = ZoneFolder.load(directory: directory) { Parallel.map($0, $1) }
         if parsed.isEmpty, let error = errors.first(where: { $0.message == ZoneFolder.unlistableMessage }) {
             // Missing for a moment (a deploy moving it), or unreadable: every zone keeps what it had, and keeps its
             // name, rather than being withdrawn and left for a customer to claim.
@@ -59,6 +59,15 @@ final class ZoneLoader: Sendable {
         }
         var loaded: [Zone] = [], removed: [Name] = [], refusedCount = 0, unchanged = 0
         var digests = builtFrom.withLock { $0 }
+        // Each file's digest, and the zone of each file not served yet (every file at the first load), made on every
+        // core before the snapshot update, which runs on one. A served zone that changed is built in the update,
+        // with its history from the version served.
+        let served = store.snapshot
+        let prepared = Parallel.map(parsed) { file -> (digest: Int, zone: Zone?) in
+            let digest = Self.digest(of: file.records)
+            guard served.zone(origin: file.origin) == nil else { return (digest, nil) }
+            return (digest, try? Zone(origin: file.origin, records: file.records))
+        }
         store.update { previous in
             var next = previous
             // A file that fails keeps the content it had, and with it its claim.
@@ -76,16 +85,19 @@ final class ZoneLoader: Sendable {
             }
             refusedCount = refused.count
             let refusedOrigins = Set(refused.map(\.origin))
-            for file in parsed where !refusedOrigins.contains(file.origin.lowercased()) && !failed.contains(file.origin.lowercased()) {
+            for (file, prepared) in zip(parsed, prepared)
+                where !refusedOrigins.contains(file.origin.lowercased()) && !failed.contains(file.origin.lowercased()) {
                 let origin = file.origin.lowercased()
-                let digest = Self.digest(of: file.records)
-                if previous.zone(origin: origin) != nil, digests[origin] == digest {
+                let digest = prepared.digest
+                let old = previous.zone(origin: origin)
+                if old != nil, digests[origin] == digest {
                     unchanged += 1
                     continue
                 }
                 do {
-                    let zone = try Zone(origin: file.origin, records: file.records,
-                                        history: history(to: file.records, from: previous.zone(origin: origin)))
+                    let zone = if let built = prepared.zone, old == nil { built } else {
+                        try Zone(origin: file.origin, records: file.records, history: history(to: file.records, from: old))
+                    }
                     next = next.inserting(zone)
                     loaded.append(zone)
                     digests[origin] = digest

@@ -140,6 +140,29 @@ struct ZoneVersionsTests {
         ]) == [true, false, false])
     }
 
+    /// A change is journaled before the zone is served: one the zone refuses must leave no journal entry, or the
+    /// stored zone (replayed) and the one served would part.
+    @Test("a change the zone refuses is journaled nowhere; one it takes is replayed by storedZone and matchStored says it is not the stored version")
+    func appliedChanges() throws {
+        let database = try Database.inMemory()
+        let versions = ZoneVersions(database: database, limits: JournalLimits(replayShare: 100))
+        let first = try versions.zone(origin: origin, records: try mailZone(serial: 100), current: nil, now: april2026)
+        let soa = first.soa.records[0]
+        let outside = Record(name: try Name("elsewhere.test."), type: .txt, ttl: 3600, rdata: .txt([[0x31]]))
+        #expect(throws: ZoneError.self) {
+            try versions.zone(applying: [], added: [outside], to: first, soa: soa, zoneRecords: 4, now: april2026)
+        }
+        #expect(try database.zoneVersion(name: "example.com")?.changes.isEmpty == true)
+        let added = Record(name: try Name("_dmarc.example.com."), type: .txt, ttl: 3600, rdata: .txt([Array("v=DMARC1; p=none".utf8)]))
+        let second = try versions.zone(applying: [], added: [added], to: first, soa: soa, zoneRecords: 4, now: april2026)
+        #expect(second.serial != first.serial && second.changes(since: first.serial)?.first?.added == [added])
+        let stored = try #require(try database.zoneVersion(name: "example.com"))
+        #expect(stored.version.serial == Int64(first.serial), "journaled only")
+        let read = try #require(try versions.storedZone(origin: origin))
+        #expect(read.serial == second.serial && Set(read.records) == Set(second.records))
+        #expect(try versions.matchStored([(origin, try mailZone(serial: 1))]) == [false])
+    }
+
     /// Zones served in a start whose first versions could not be stored would later change without a new
     /// serial: the start fails instead, with the storage error.
     @Test("a batch of first versions that cannot be written makes the start throw")

@@ -26,13 +26,25 @@ public struct ZoneChangeRow: Codable, Equatable, Sendable, FetchableRecord {
         self.createdAt = createdAt
     }
 
-    /// The changes of `journal` (oldest first) that lead from `version` to the zone's last version: the ones
-    /// written since `version` was, each starting where the one before ended. Empty when `version` is the last.
+    /// The changes of `journal` (oldest first) that lead from `version` to the zone's last version: the newest
+    /// change and those before it, each ending where the next starts, back to one that starts at `version`'s
+    /// serial. Empty when there is no such chain (`version` is the last).
     public static func changes(after version: ZoneVersionRow, in journal: [ZoneChangeRow]) -> ArraySlice<ZoneChangeRow> {
-        guard let first = journal.lastIndex(where: { $0.fromSerial == version.serial }) else { return [] }
-        var end = first + 1
-        while end < journal.endIndex, journal[end].fromSerial == journal[end - 1].toSerial { end += 1 }
-        return journal[first ..< end]
+        journal.suffix(chainLength(newestFirst: journal.reversed().lazy.map { ($0.fromSerial, $0.toSerial) },
+                                   from: version.serial))
+    }
+
+    /// How many of the newest changes (given newest first as serial pairs) lead from `serial` to the last version.
+    static func chainLength(newestFirst changes: some Sequence<(from: Int64, to: Int64)>, from serial: Int64) -> Int {
+        var length = 0
+        var expected: Int64?
+        for change in changes {
+            guard expected == nil || change.to == expected else { return 0 }
+            length += 1
+            if change.from == serial { return length }
+            expected = change.from
+        }
+        return 0
     }
 
     enum CodingKeys: String, CodingKey {

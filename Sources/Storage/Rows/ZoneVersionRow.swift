@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
 
-/// One row of `zone_versions`: the last published version of a generated zone.
+/// One row of `zone_versions`: the stored version of a generated zone (its last version but for the changes
+/// journaled since, see `ZoneChangeRow.changes(after:in:)`).
 public struct ZoneVersionRow: Codable, Equatable, Sendable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "zone_versions"
 
