@@ -98,7 +98,7 @@ final class ZoneLoader: Sendable {
                     let zone = if let built = prepared.zone, old == nil { built } else {
                         try Zone(origin: file.origin, records: file.records, history: history(to: file.records, from: old))
                     }
-                    next = next.inserting(zone)
+                    next.insert(zone)  // in place: `next` is not shared (a copy per insert copied the tree's path)
                     loaded.append(zone)
                     digests[origin] = digest
                 } catch {
