@@ -100,6 +100,49 @@ struct IncrementalTransferIntegrationTests {
             server.stop()
         }
     }
+
+    /// A catalog of many members stores a change as its journal entry only; a restart must serve the stored version
+    /// with that journal replayed, at the serial secondaries already have, and still answer IXFR from before it.
+    @Test("a catalog of 60 members journals an add without storing it whole; export and a restart replay the journal, IXFR still answered")
+    func journaledCatalogAcrossRestart() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("journal-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let zones = folder.appendingPathComponent("zones")
+        try FileManager.default.createDirectory(at: zones, withIntermediateDirectories: true)
+        for index in 0 ..< 60 {
+            try "@ 300 IN SOA ns.provider.test. hostmaster.provider.test. 1 3600 600 86400 300\n@ 300 IN NS ns.provider.test.\n"
+                .write(to: zones.appendingPathComponent("m\(index).example.zone"), atomically: true, encoding: .utf8)
+        }
+        let database = folder.appendingPathComponent("wistdns.sqlite").path
+        var server = try ServerProcess(zones: zones, database: database, extraArguments: ["--allow-transfer", "127.0.0.1"])
+        let key = try #require(server.log.firstMatch(of: /wm_[0-9A-Za-z]{32}/).map { String($0.0) })
+        let before = try #require(soaSerial(recordLines(try dig(server, "catalog.invalid", "SOA")).first ?? ""))
+        #expect(try curl(server, "POST", "/api/v1/domains", key: key, body: #"{"name": "shop.example"}"#).status == 201)
+        var after = before
+        let deadline = Date().addingTimeInterval(5)
+        while after == before, Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.05)
+            after = soaSerial(recordLines(try dig(server, "catalog.invalid", "SOA")).first ?? "") ?? before
+        }
+        #expect(after != before)
+        server.stop()
+
+        // Stored whole before the add; the add is in the journal only (3 records, under a sixteenth of 63).
+        let stored = try run("sqlite3", [database, "SELECT serial FROM zone_versions WHERE name = 'catalog.invalid'"]).output
+        #expect(stored.trimmingCharacters(in: .whitespacesAndNewlines) == before)
+        let export = try run(ServerProcess.binary.path, ["export", "--db", database, "catalog.invalid"])
+        #expect(export.status == 0 && export.output.contains("serial \(after)") && export.output.contains("shop.example."),
+                "\(export.output)")
+
+        server = try ServerProcess(zones: zones, database: database, extraArguments: ["--allow-transfer", "127.0.0.1"])
+        #expect(soaSerial(recordLines(try dig(server, "catalog.invalid", "SOA")).first ?? "") == after)
+        let members = recordLines(try dig(server, "+onesoa", "AXFR", "catalog.invalid")).filter { fields($0)[3] == "PTR" }
+        #expect(members.count == 61)
+        let ixfr = recordLines(try dig(server, "IXFR=\(before)", "catalog.invalid"))
+        #expect(ixfr.compactMap(soaSerial) == [after, before, after, after], "\(ixfr)")
+        #expect(ixfr.count == 5 && fields(ixfr[3])[3...] == ["PTR", "shop.example."], "\(ixfr)")
+        server.stop()
+    }
 }
 
 @Suite("--catalog-zone: another name, the config file, or none")
