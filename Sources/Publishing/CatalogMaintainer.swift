@@ -153,16 +153,31 @@ public final class CatalogMaintainer: Sendable {
         // The first build starts from the version served or stored (a restart), when it is what a listing writes:
         // the members that came and went since are changed in it, keeping their ids.
         let shared = { (member: Name) in snapshot.zone(origin: member)?.origin ?? member }
+        var unreadable = false
         if listed == nil, let current {
             listed = try CatalogZone.Listing(origin: origin, records: current.records, shared: shared)
-        } else if listed == nil, let stored = try versions.storedRecords(origin: origin),
-                  let found = try CatalogZone.Listing(origin: origin, records: stored.records, shared: shared) {
-            // Built again from its listing, the same records, so that a member's name is the served zone's own:
-            // no second copy of a million names.
-            let serial = ZoneDelta.serial(of: stored.records.first { $0.type == .soa }!)
-            current = try Zone(origin: origin, records: CatalogZone.head(origin: origin, serial: serial) + found.records(),
-                               history: stored.history)
-            listed = found
+        } else if listed == nil {
+            let stored: (records: [Record], history: [ZoneDelta])?
+            do {
+                stored = try versions.storedRecords(origin: origin)
+            } catch let error as StorageError {
+                throw error  // the database, not the catalog: tried again
+            } catch {
+                // Stored bytes that no longer decode or build: the catalog is made again from the zones served, as
+                // a first version with a newer serial (secondaries transfer it whole), rather than never served.
+                logger.error("catalog zone \(origin): the stored version cannot be read (\(error)); it is made again")
+                stored = nil
+                unreadable = true
+            }
+            if let stored, let found = try CatalogZone.Listing(origin: origin, records: stored.records, shared: shared) {
+                // Built again from its listing, the same records, so that a member's name is the served zone's
+                // own: no second copy of a million names.
+                let serial = ZoneDelta.serial(of: stored.records.first { $0.type == .soa }!)
+                current = try Zone(origin: origin,
+                                   records: CatalogZone.head(origin: origin, serial: serial) + found.records(),
+                                   history: stored.history)
+                listed = found
+            }
         }
         // Taken out rather than copied (a copy changed would copy a million ids): a rebuild that fails leaves none,
         // and the next one reads the listing back from the version served.
@@ -195,7 +210,8 @@ public final class CatalogMaintainer: Sendable {
             }
         } else {
             _ = try next.add(incoming)
-            zone = try versions.zone(origin: origin, records: head + next.records(), current: current, now: now)
+            zone = unreadable ? try versions.replacing(origin: origin, records: head + next.records())
+                : try versions.zone(origin: origin, records: head + next.records(), current: current, now: now)
         }
         listed = next
         if let published = snapshot.zone(origin: origin), published.serial == zone.serial {

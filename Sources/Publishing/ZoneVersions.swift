@@ -163,6 +163,15 @@ public struct ZoneVersions: Sendable {
         return try current.applying(delta, history: Array(longer.suffix(kept)))
     }
 
+    /// `records` (a first version, its SOA serial from `Database.proposedSerial`) stored for `origin` in place of
+    /// the version and journal stored, and served: for a stored zone that cannot be read any more and is made
+    /// again from what it lists (the catalog).
+    public func replacing(origin: Name, records: [Record]) throws -> Zone {
+        let zone = try Zone(origin: origin, records: records)
+        try database.saveFirstZoneVersion(Self.row(name: Self.storageName(origin), records: records))
+        return zone
+    }
+
     /// The records of the last version of a stored zone: its stored version with the changes journaled since
     /// replayed on it.
     private static func lastVersion(_ stored: StoredZoneVersion) throws -> [Record] {

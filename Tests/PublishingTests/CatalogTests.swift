@@ -1,8 +1,9 @@
+import Foundation
 @testable import AuthEngine
 import DNSWire
 import Logging
 @testable import Publishing
-import Storage
+@testable import Storage
 import Synchronization
 import Testing
 
@@ -255,5 +256,49 @@ struct CatalogTests {
         let last = upper.count - 1
         upper[last].name = Name(uncheckedWire: upper[last].name.wire.map { (0x61 ... 0x66).contains($0) ? $0 - 0x20 : $0 })
         #expect(try CatalogZone.Listing(origin: catalog, records: upper) == nil, "an id not as a listing writes it")
+    }
+
+    /// The catalog is made from the zones served: stored bytes that no longer decode must not keep it (and
+    /// readiness) away for good.
+    @Test("a stored catalog that cannot be read is made again from the zones served, with a newer serial")
+    func unreadableStoredCatalog() async throws {
+        let database = try Database.inMemory()
+        try database.saveFirstZoneVersion(ZoneVersionRow(name: "catalog.invalid", serial: 5, records: Data([1, 2, 3]),
+                                                         recordCount: 1))
+        let store = ZoneStore()
+        try addZone("a.example.", to: store)
+        let versions = ZoneVersions(database: database)
+        let maintainer = try CatalogMaintainer(origin: catalog, store: store, versions: versions,
+                                               logger: Logger(label: "test"), delay: .milliseconds(1))
+        maintainer.start()
+        for _ in 0 ..< 150 where !maintainer.isServed { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(maintainer.isServed)
+        let served = try #require(store.snapshot.zone(origin: catalog))
+        #expect(SerialNumber(served.serial).isNewer(than: 5))
+        #expect(served.records.filter { $0.type == .ptr }.map(\.rdata) == [.ptr(try Name("a.example."))])
+        #expect(try versions.storedZone(origin: catalog)?.serial == served.serial, "stored again, readable")
+    }
+
+    /// Readiness waits for the catalog: a first build that fails on a database error must be tried again, not
+    /// left until a member comes or goes.
+    @Test("a first build that fails on a database error is tried again, and readiness follows once it succeeds")
+    func firstBuildRetried() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("wistdns.sqlite").path
+        let database = try Database(path: path)
+        // Another connection hides the serials table: every build fails until it is back.
+        let other = try Database(path: path)
+        try other.write { try $0.execute(sql: "ALTER TABLE zone_serials RENAME TO zone_serials_hidden") }
+        let store = ZoneStore()
+        try addZone("a.example.", to: store)
+        let maintainer = try CatalogMaintainer(origin: catalog, store: store, versions: ZoneVersions(database: database),
+                                               logger: Logger(label: "test"), delay: .milliseconds(1))
+        maintainer.start()
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(!maintainer.isServed)
+        try other.write { try $0.execute(sql: "ALTER TABLE zone_serials_hidden RENAME TO zone_serials") }
+        for _ in 0 ..< 500 where !maintainer.isServed { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(maintainer.isServed)
     }
 }
