@@ -3,7 +3,7 @@ import Testing
 
 /// A real `wistdns serve` process on loopback, with its own copy of a zones folder, stopped when released.
 final class ServerProcess: @unchecked Sendable {
-    // @unchecked: the process and pipe are only touched from the test that owns this object.
+    // @unchecked: the process and the log file are only touched from the test that owns this object.
     /// The DNS port (the port of the first `dnsListen` address when those are given).
     private(set) var port = 0
     /// The domains API's port (on 127.0.0.1).
@@ -12,8 +12,11 @@ final class ServerProcess: @unchecked Sendable {
     /// The SQLite file this server uses, in its own temporary folder.
     let databasePath: String
     private(set) var process = Process()
-    private let logLock = NSLock()
-    private var logText = ""
+    /// Where the server's standard output and error go, across attempts to start it. A file, not a `Pipe` with a
+    /// `readabilityHandler`: tearing such a pipe down with its process crashes libdispatch now and then on Linux
+    /// (`_dispatch_event_loop_drain`, swift-corelibs-foundation issue 3276), which took the whole test run down.
+    private let logFile: URL
+    private let logHandle: FileHandle
 
     /// The built `wistdns` next to the test bundle (`.build/<config>/wistdns`).
     static var binary: URL {
@@ -36,6 +39,12 @@ final class ServerProcess: @unchecked Sendable {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("wistdns-\(UUID().uuidString)")
         try FileManager.default.copyItem(at: zones, to: folder)
         zonesDirectory = folder
+        logFile = folder.appendingPathExtension("log")
+        guard FileManager.default.createFile(atPath: logFile.path, contents: nil),
+              let handle = FileHandle(forWritingAtPath: logFile.path) else {
+            throw ServerError.message("cannot create \(logFile.path)")
+        }
+        logHandle = handle
         databasePath = database ?? folder.appendingPathComponent("data/wistdns.sqlite").path
         var lastError: Error?
         for _ in 0 ..< 5 {
@@ -55,15 +64,9 @@ final class ServerProcess: @unchecked Sendable {
                 + ["serve", "--zones", folder.path] + listen.flatMap { ["--dns-listen", $0] }
                 + ["--workers", "2", "--db", databasePath,
                                  "--api-listen", "127.0.0.1:\(apiPort)", "--dkim-key-pool", "2"] + extraArguments
-            let errorPipe = Pipe()
-            process.standardError = errorPipe
-            process.standardOutput = errorPipe
             // The log is kept across attempts: a failed attempt may already have printed the first API key.
-            errorPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-                let data = handle.availableData
-                guard let self, !data.isEmpty else { return }
-                self.logLock.withLock { self.logText += String(decoding: data, as: UTF8.self) }
-            }
+            process.standardError = logHandle
+            process.standardOutput = logHandle
             do {
                 try process.run()
                 // Our own line (text or JSON logs), not Hummingbird's "Server started and listening", which the
@@ -84,7 +87,9 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     /// What the server has logged so far.
-    var log: String { logLock.withLock { logText } }
+    var log: String {
+        String(decoding: FileManager.default.contents(atPath: logFile.path) ?? Data(), as: UTF8.self)
+    }
 
     /// Waits until the log contains one of `texts`.
     func waitFor(_ texts: String..., timeout: Double = 10) throws {
@@ -119,7 +124,9 @@ final class ServerProcess: @unchecked Sendable {
             process.terminate()
             process.waitUntilExit()
         }
+        try? logHandle.close()
         try? FileManager.default.removeItem(at: zonesDirectory)
+        try? FileManager.default.removeItem(at: logFile)
     }
 }
 
