@@ -17,7 +17,8 @@ extension Zone {
     /// deep as the zone's deepest (a catalog's members), finds one at once when the name has many below it, and
     /// takes as long as the zone is large when it has none below it but deeper names elsewhere.
     public func applying(_ delta: ZoneDelta, history: [ZoneDelta]) throws(ZoneError) -> Zone {
-        guard var table = changeableTable(), changesInPlace(delta) else {
+        // The delta first: a zone in a hash table is copied into a tree only when it is changed in place.
+        guard changesInPlace(delta), var table = changeableTable() else {
             return try Zone(origin: origin, records: records(after: delta), history: history, watch: watch)
         }
         var wildcardRemoved = false

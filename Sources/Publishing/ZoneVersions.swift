@@ -160,7 +160,9 @@ public struct ZoneVersions: Sendable {
         }
         let longer = current.history + [delta]
         let kept = limits.keptCount(newestFirst: longer.reversed().map(\.size), zoneRecords: zoneRecords)
-        return try current.applying(delta, history: Array(longer.suffix(kept)))
+        // `next` with the serial given: its SOA replaced, the change not applied a second time.
+        return try next.applying(ZoneDelta(oldSOA: next.soa.records[0], newSOA: delta.newSOA, removed: [], added: []),
+                                 history: Array(longer.suffix(kept)))
     }
 
     /// `records` (a first version, its SOA serial from `Database.proposedSerial`) stored for `origin` in place of
