@@ -14,12 +14,22 @@ public enum ZoneFolder {
         map: ([String], @Sendable (String) -> Result<ParsedZone, ZoneFileErrors>) -> [Result<ParsedZone, ZoneFileErrors>]
             = { paths, parse in paths.map(parse) }
     ) -> (zones: [ParsedZone], errors: [ZoneFileError]) {
+        load(directory: directory, origin: \.origin, map: map)
+    }
+
+    /// `load`, with `map` making what the caller keeps of each file from its parse (a caller that builds a zone
+    /// from each file's records, and drops them, as the files are read keeps the heap from holding every
+    /// file's records at once); sorted by `origin`.
+    public static func load<Loaded>(
+        directory: String, origin: (Loaded) -> Name,
+        map: ([String], @Sendable (String) -> Result<ParsedZone, ZoneFileErrors>) -> [Result<Loaded, ZoneFileErrors>]
+    ) -> (zones: [Loaded], errors: [ZoneFileError]) {
         guard let names = FileSystem.list(directory) else {
             return ([], [ZoneFileError(file: directory, line: 0, message: unlistableMessage)])
         }
         let folder = directory.hasSuffix("/") ? directory : directory + "/"
         let paths = names.sorted().filter { $0.hasSuffix(".zone") }.map { folder + $0 }.filter { !FileSystem.isDirectory($0) }
-        var zones: [ParsedZone] = []
+        var zones: [Loaded] = []
         var errors: [ZoneFileError] = []
         for result in map(paths, { path in
             do throws(ZoneFileError) {
@@ -33,7 +43,7 @@ public enum ZoneFolder {
             case .failure(let failure): errors += failure.errors
             }
         }
-        return (zones.sorted { $0.origin < $1.origin }, errors)
+        return (zones.sorted { origin($0) < origin($1) }, errors)
     }
 
     /// The message of the one error `load` returns when the folder itself cannot be listed (missing, not a folder,

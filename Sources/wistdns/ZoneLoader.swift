@@ -45,7 +45,15 @@ final class ZoneLoader: Sendable {
     }
 
     private func loadFolder() -> Int {
-        let (parsed, errors) = ZoneFolder.load(directory: directory) { Parallel.map($0, $1) }
+        // Each file's digest, and the zone of each file not served yet (every file at the first load), made on every
+        // core as the file is parsed, its records dropped at once: the heap never holds every file's records, and
+        // the zones, built where the last file's records were, lie close together (building them after every file
+        // was parsed left them spread over pages of freed records: twice the live heap stayed resident). A served
+        // zone that changed is built in the snapshot update, with its history from the version served.
+        let served = store.snapshot
+        let (parsed, errors) = ZoneFolder.load(directory: directory, origin: \.origin) { paths, parse in
+            Parallel.map(paths) { path in parse(path).map { LoadedFile($0, served: served) } }
+        }
         if parsed.isEmpty, let error = errors.first(where: { $0.message == ZoneFolder.unlistableMessage }) {
             // Missing for a moment (a deploy moving it), or unreadable: every zone keeps what it had, and keeps its
             // name, rather than being withdrawn and left for a customer to claim.
@@ -59,15 +67,6 @@ final class ZoneLoader: Sendable {
         }
         var loaded: [Zone] = [], removed: [Name] = [], refusedCount = 0, unchanged = 0
         var digests = builtFrom.withLock { $0 }
-        // Each file's digest, and the zone of each file not served yet (every file at the first load), made on every
-        // core before the snapshot update, which runs on one. A served zone that changed is built in the update,
-        // with its history from the version served.
-        let served = store.snapshot
-        let prepared = Parallel.map(parsed) { file -> (digest: Int, zone: Zone?) in
-            let digest = Self.digest(of: file.records)
-            guard served.zone(origin: file.origin) == nil else { return (digest, nil) }
-            return (digest, try? Zone(origin: file.origin, records: file.records))
-        }
         store.update { previous in
             var next = previous
             // A file that fails keeps the content it had, and with it its claim.
@@ -85,22 +84,23 @@ final class ZoneLoader: Sendable {
             }
             refusedCount = refused.count
             let refusedOrigins = Set(refused.map(\.origin))
-            for (file, prepared) in zip(parsed, prepared)
+            for file in parsed
                 where !refusedOrigins.contains(file.origin.lowercased()) && !failed.contains(file.origin.lowercased()) {
                 let origin = file.origin.lowercased()
-                let digest = prepared.digest
                 let old = previous.zone(origin: origin)
-                if old != nil, digests[origin] == digest {
+                if old != nil, digests[origin] == file.digest {
                     unchanged += 1
                     continue
                 }
                 do {
-                    let zone = if let built = prepared.zone, old == nil { built } else {
-                        try Zone(origin: file.origin, records: file.records, history: history(to: file.records, from: old))
+                    let zone = if let built = file.zone, old == nil { built } else {
+                        try file.records.map { records in
+                            try Zone(origin: file.origin, records: records, history: history(to: records, from: old))
+                        } ?? file.zone!
                     }
                     next.insert(zone)  // in place: `next` is not shared (a copy per insert copied the tree's path)
                     loaded.append(zone)
-                    digests[origin] = digest
+                    digests[origin] = file.digest
                 } catch {
                     logger.error("\(file.file): \(error)")
                     failed.insert(origin)
@@ -118,6 +118,25 @@ final class ZoneLoader: Sendable {
         for origin in removed { notifier.zoneRemoved(origin: origin) }
         logger.info("loaded \(directory): \(loaded.count) zones changed, \(unchanged) unchanged, \(failed.count + refusedCount) with errors")
         return failed.count + refusedCount
+    }
+
+    /// What a load keeps of one parsed file: the zone, built at once when no zone of its origin is served, else
+    /// (or when the build fails, to be reported in the update) the records.
+    private struct LoadedFile: Sendable {
+        let origin: Name
+        let file: String
+        /// `ZoneLoader.digest(of:)` of the records.
+        let digest: Int
+        let zone: Zone?
+        let records: [Record]?
+
+        init(_ parsed: ParsedZone, served: ZoneSet) {
+            origin = parsed.origin
+            file = parsed.file
+            digest = ZoneLoader.digest(of: parsed.records)
+            zone = served.zone(origin: parsed.origin) == nil ? try? Zone(origin: parsed.origin, records: parsed.records) : nil
+            records = zone == nil ? parsed.records : nil
+        }
     }
 
     /// A digest of records that does not depend on their order.
