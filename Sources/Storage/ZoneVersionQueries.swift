@@ -65,7 +65,7 @@ extension Database {
         try write { db in
             for version in versions {
                 try db.execute(sql: "DELETE FROM zone_journal WHERE name = ?", arguments: [version.name])
-                try version.save(db)
+                try version.store(db)
                 try ZoneSerials.record(db, name: version.name, serial: UInt32(truncatingIfNeeded: version.serial))
             }
         }
@@ -102,7 +102,7 @@ extension Database {
             try db.execute(
                 sql: "UPDATE domains SET serial = ?, updated_at = ? WHERE name = ?", arguments: [serial, now, name])
             let (version, change) = try build(serial)
-            try version?.save(db)
+            try version?.store(db)
             try db.execute(
                 sql: """
                     INSERT INTO zone_journal (name, from_serial, to_serial, removed, added, record_count, created_at)
