@@ -17,7 +17,10 @@ public final class RRSet: Sendable {
         case name(Name)
     }
 
-    /// The owner as written in the zone (its case is kept for output).
+    /// The owner as written in the zone (its case is kept for output). The root stands for the name of the node
+    /// that holds the set when that is another name: an apex set that many zones hold alike is one object for all
+    /// of them (`SharedRData.wholeSet`). Answers are written under the name asked; read the owner of a set through
+    /// `ZoneNode.rrsets(at:)` to output its records.
     public let owner: Name
     public let type: RecordType
     /// One TTL for the whole set (RFC 2181 section 5.2).
@@ -63,6 +66,11 @@ public final class RRSet: Sendable {
         self.ttl = ttl
         self.storage = storage
         self.additional = additional
+    }
+
+    /// The same set under another owner.
+    func with(owner: Name) -> RRSet {
+        RRSet(owner: owner, type: type, ttl: ttl, storage: storage, additional: additional)
     }
 
     /// The same set with its additional-section addresses attached.

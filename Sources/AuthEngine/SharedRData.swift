@@ -6,14 +6,23 @@ import Synchronization
 /// takes its storage from here when an equal one was seen before. A million mail zones would otherwise each keep
 /// their own copies of the provider's NS, MX and SPF data.
 ///
-/// At most `capacity` distinct storages are kept, for the life of the process: the first ones seen (a provider's
-/// sets come with its first zone); sets seen after that are not kept, only matched.
+/// Such a set written with the zone's own name is kept whole (`wholeSet`): one object, its owner the root, for
+/// every zone that holds it, and one array of them for every apex whose other sets are all kept so (`apex`). A
+/// million mail zones hold one NS, one MX and one SPF set object between them, not three each.
+///
+/// At most `capacity` distinct storages (and as many whole sets and arrays) are kept, for the life of the process:
+/// the first ones seen (a provider's sets come with its first zone); sets seen after that are not kept, only
+/// matched.
 final class SharedRData: Sendable {
     /// The process's table.
     static let shared = SharedRData(capacity: 4096)
 
     private let capacity: Int
     private let table = Mutex<[RRSet.Storage: RRSet.Storage]>([:])
+    /// Apex sets kept whole, owned by the root, at most `capacity`.
+    private let sets = Mutex<[WholeSet: RRSet]>([:])
+    /// Arrays of whole sets for apex nodes, by the sets' identities, at most `capacity`.
+    private let groups = Mutex<[[ObjectIdentifier]: [RRSet]]>([:])
     /// The SOA MNAME and RNAME seen (every zone of a provider names the same two hosts), at most `capacity`.
     private let names = Mutex<[Name: Name]>([:])
 
@@ -45,5 +54,43 @@ final class SharedRData: Sendable {
             if table.count < capacity { table[storage] = storage }
             return storage
         }
+    }
+
+    /// The kept set equal to `set` but for its owner (the root's), kept now if there is room; nil for a set that
+    /// is not kept whole: an SOA (its serial differs), an address set (another set's additional data is written
+    /// under its owner), a CNAME, or a set with additional data.
+    func wholeSet(_ set: RRSet) -> RRSet? {
+        switch set.type {
+        case .soa, .a, .aaaa, .cname: return nil
+        default: break
+        }
+        guard set.additional.isEmpty else { return nil }
+        let key = WholeSet(type: set.type, ttl: set.ttl, storage: set.storage)
+        return sets.withLock { sets in
+            if let kept = sets[key] { return kept }
+            guard sets.count < capacity else { return nil }
+            let kept = set.with(owner: .root)
+            sets[key] = kept
+            return kept
+        }
+    }
+
+    /// The apex node of `soa` and `shared`, each of them a set `wholeSet` returned: the array of `shared` is the
+    /// one kept for them, kept now if there is room.
+    func apex(soa: RRSet, shared: [RRSet]) -> ZoneNode {
+        let key = shared.map(ObjectIdentifier.init)
+        let kept = groups.withLock { groups in
+            if let kept = groups[key] { return kept }
+            if groups.count < capacity { groups[key] = shared }
+            return shared
+        }
+        return ZoneNode(own: soa, shared: kept)
+    }
+
+    /// What makes a set equal to another but for its owner.
+    private struct WholeSet: Hashable {
+        let type: RecordType
+        let ttl: UInt32
+        let storage: RRSet.Storage
     }
 }

@@ -35,7 +35,15 @@ public final class Zone: Sendable {
     /// and every record must lie at or below the apex. Records of one RRset take the first record's TTL.
     /// `history` is the list of changes that led to this version; only its unbroken tail that ends at this
     /// version's serial is kept.
-    public init(origin: Name, records: [Record], history: [ZoneDelta] = [], watch: QueryWatch? = nil) throws(ZoneError) {
+    ///
+    /// Apex sets other zones hold alike are shared with them through `sharing` (`SharedRData`); nil builds every
+    /// set for this zone alone (to compare the two in tests).
+    public convenience init(origin: Name, records: [Record], history: [ZoneDelta] = [], watch: QueryWatch? = nil) throws(ZoneError) {
+        try self.init(origin: origin, records: records, history: history, watch: watch, sharing: .shared)
+    }
+
+    init(origin: Name, records: [Record], history: [ZoneDelta] = [], watch: QueryWatch? = nil,
+         sharing: SharedRData?) throws(ZoneError) {
         self.watch = watch
         let origin = origin.lowercased()
         func fail(_ message: String) -> ZoneError { ZoneError(zone: origin.description, message: message) }
@@ -77,13 +85,18 @@ public final class Zone: Sendable {
             throw fail("SOA record at \(owners.names[slot]), below the apex")
         }
 
-        // First pass: RRsets without additional data, so address sets can be attached in the second.
+        // First pass: RRsets without additional data, so address sets can be attached in the second. An apex set
+        // written with the zone's own name is the one `sharing` keeps whole, when it keeps one.
         var cuts = false
+        var sharedWhole = 0
         let plain = grouped.enumerated().map { slot, sets in
             if slot != apexSlot && sets.contains(where: { $0.type == .ns }) { cuts = true }
             return sets.map {
-                RRSet(owner: $0.owner, type: $0.type, ttl: $0.ttl, rdata: $0.rdata,
-                      shared: slot == apexSlot && $0.type != .soa)
+                let set = RRSet(owner: $0.owner, type: $0.type, ttl: $0.ttl, rdata: $0.rdata,
+                                shared: slot == apexSlot && $0.type != .soa)
+                guard slot == apexSlot, $0.owner == origin, let whole = sharing?.wholeSet(set) else { return set }
+                sharedWhole += 1
+                return whole
             }
         }
         func addresses(of target: Name) -> [RRSet] {
@@ -97,6 +110,12 @@ public final class Zone: Sendable {
                 let additional = pending.rdata.compactMap(\.additionalName).flatMap(addresses(of:))
                 return additional.isEmpty ? set : set.with(additional: additional)
             })
+        }
+        // An apex of its SOA and sets kept whole (a mail zone's, any generated zone's) is one array for all.
+        let apexSets = nodes[apexSlot].rrsets
+        if let sharing, sharedWhole == apexSets.count - 1, apexSets.count > 1, apexSets[0].type == .soa,
+           apexSets.dropFirst().allSatisfy({ $0.additional.isEmpty && $0.owner == .root }) {
+            nodes[apexSlot] = sharing.apex(soa: apexSets[0], shared: Array(apexSets.dropFirst()))
         }
         // Empty non-terminals: every ancestor between a name and the apex exists as a node.
         for name in owners.names.prefix(plain.count) {
@@ -171,7 +190,7 @@ public final class Zone: Sendable {
         let owners = nodes.names.sorted()
         var result = soa.records
         for owner in owners {
-            for set in nodes[owner]!.rrsets where set.type != .soa || owner != origin {
+            for set in nodes[owner]!.rrsets(at: owner) where set.type != .soa || owner != origin {
                 result.append(contentsOf: set.records)
             }
         }

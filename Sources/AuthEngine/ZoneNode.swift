@@ -5,14 +5,17 @@ import HashTreeCollections
 /// Most names hold one RRset (a mail zone's DKIM and DMARC names, every member of a catalog): it is kept without an
 /// array around it.
 struct ZoneNode: Sendable {
-    private enum Sets: Sendable {
+    enum Sets: Sendable {
         case none
         case one(RRSet)
         /// Few enough that a linear scan beats hashing.
         case many([RRSet])
+        /// An apex whose sets but its SOA are the ones many zones hold (`SharedRData.apex`): `shared` is one array
+        /// for all of them, its sets owned by the root.
+        case apex(own: RRSet, shared: [RRSet])
     }
 
-    private let sets: Sets
+    let sets: Sets
 
     init(rrsets: [RRSet]) {
         switch rrsets.count {
@@ -22,13 +25,26 @@ struct ZoneNode: Sendable {
         }
     }
 
-    /// The RRsets at this name (an array made for the caller: for transfers and tests, not answers).
+    /// An apex node of its SOA set and sets kept whole (`SharedRData.apex`).
+    init(own: RRSet, shared: [RRSet]) {
+        sets = .apex(own: own, shared: shared)
+    }
+
+    /// The RRsets at this name, as kept: a set owned by the root stands for one owned by the node's name (see
+    /// `rrsets(at:)`). An array made for the caller: for changes and tests, not answers.
     var rrsets: [RRSet] {
         switch sets {
         case .none: []
         case .one(let set): [set]
         case .many(let sets): sets
+        case .apex(let own, let shared): [own] + shared
         }
+    }
+
+    /// The RRsets at this name, which is `name`, each owned as the zone writes it: for transfers and exports.
+    func rrsets(at name: Name) -> [RRSet] {
+        guard name != .root else { return rrsets }
+        return rrsets.map { $0.owner == .root ? $0.with(owner: name) : $0 }
     }
 
     func rrset(_ type: RecordType) -> RRSet? {
@@ -39,6 +55,10 @@ struct ZoneNode: Sendable {
             return set.type == type ? set : nil
         case .many(let sets):
             for set in sets where set.type == type { return set }
+            return nil
+        case .apex(let own, let shared):
+            if own.type == type { return own }
+            for set in shared where set.type == type { return set }
             return nil
         }
     }
@@ -54,6 +74,7 @@ struct ZoneNode: Sendable {
         case .none: nil
         case .one(let set): set
         case .many(let sets): sets.min { $0.type.rawValue < $1.type.rawValue }
+        case .apex(let own, let shared): shared.reduce(own) { $1.type.rawValue < $0.type.rawValue ? $1 : $0 }
         }
     }
 }

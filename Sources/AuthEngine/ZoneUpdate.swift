@@ -28,7 +28,7 @@ extension Zone {
         func sets(at key: Name) -> [RRSet] {
             if let sets = touched[key] { return sets }
             order.append(key)
-            return table.nodes[key]?.rrsets ?? []
+            return table.nodes[key]?.rrsets(at: key) ?? []
         }
         for record in delta.removed {
             let key = record.name.lowercased()
@@ -62,7 +62,7 @@ extension Zone {
             touched[key] = owned
         }
         // The new SOA in the old one's place.
-        var apex = touched[origin] ?? table.nodes[origin]?.rrsets ?? []
+        var apex = touched[origin] ?? table.nodes[origin]?.rrsets(at: origin) ?? []
         let soaSet = RRSet(owner: delta.newSOA.name, type: .soa, ttl: delta.newSOA.ttl, rdata: [delta.newSOA.rdata])
         if let index = apex.firstIndex(where: { $0.type == .soa }) { apex[index] = soaSet } else { apex.insert(soaSet, at: 0) }
         if touched[origin] == nil { order.append(origin) }

@@ -40,6 +40,9 @@ struct SharedRDataTests {
         for type in [RecordType.ns, .mx, .txt] {
             #expect(address(try storage(one, type)) == address(try storage(two, type)), "\(type)")
         }
+        // One array of those sets for both apexes.
+        let sets = { (zone: Zone) in zone.node(zone.origin)!.rrsets.dropFirst().map(ObjectIdentifier.init) }
+        #expect(sets(one) == sets(two) && sets(one).count == 3)
         #expect(address(try storage(one, .soa)) != address(try storage(two, .soa)))
         let dmarc = { (zone: Zone) throws -> RRSet.Storage in
             try storage(zone, .txt, at: try Name("_dmarc", origin: zone.origin))
@@ -67,9 +70,15 @@ struct SharedRDataTests {
         #expect(address(first.mname) == address(second.mname) && address(first.rname) == address(second.rname))
         #expect(first.serial == 5 && second.serial == 6)
         for zone in zones {
-            for type in [RecordType.soa, .ns, .mx, .txt] {
-                #expect(address(try #require(zone.node(zone.origin)?.rrset(type)).owner) == address(zone.origin), "\(type)")
+            #expect(address(zone.soa.owner) == address(zone.origin))
+            // The other apex sets are one object for both zones, owned by the root; written out, each zone's own.
+            for type in [RecordType.ns, .mx, .txt] {
+                let set = try #require(zone.node(zone.origin)?.rrset(type))
+                #expect(set === zones[0].node(zones[0].origin)?.rrset(type) && set.owner == .root, "\(type)")
             }
+            let owners = try #require(zone.node(zone.origin)).rrsets(at: zone.origin).map(\.owner)
+            #expect(owners == Array(repeating: zone.origin, count: 4))
+            #expect(zone.records.allSatisfy { $0.name == zone.origin || $0.name.isSubdomain(of: zone.origin) && $0.type == .txt })
         }
         let answer = try ask(store, "six.shared-rdata.test.", .soa)
         #expect(answer.answers.map(\.rdata) == [.soa(second)])
@@ -99,6 +108,30 @@ struct SharedRDataTests {
         #expect(address(table.intern(again)) == address(a))
         let otherC = RRSet.Storage.encoded(wire: [0, 1, 3])
         #expect(address(table.intern(otherC)) == address(otherC), "c was not kept")
+    }
+
+    @Test("an apex set is kept whole only when its owner is written as the origin, it is not an SOA, address or CNAME set and it has no additional data; at most the capacity")
+    func wholeSetsBounded() throws {
+        let table = SharedRData(capacity: 2)
+        let origin = try Name("whole.shared-rdata.test.")
+        func set(_ type: RecordType, _ rdata: RData, owner: Name? = nil) -> RRSet {
+            RRSet(owner: owner ?? origin, type: type, ttl: 300, rdata: [rdata])
+        }
+        let mx = RData.mx(preference: 10, exchange: try Name("mail.provider.test."))
+        let kept = try #require(table.wholeSet(set(.mx, mx)))
+        #expect(kept.owner == .root && table.wholeSet(set(.mx, mx)) === kept)
+        #expect(table.wholeSet(set(.a, .a([192, 0, 2, 1]))) == nil)
+        #expect(table.wholeSet(set(.cname, .cname(try Name("other.test.")))) == nil)
+        #expect(table.wholeSet(set(.mx, mx).with(additional: [set(.a, .a([192, 0, 2, 1]))])) == nil)
+        _ = table.wholeSet(set(.txt, .txt([[1]])))
+        #expect(table.wholeSet(set(.txt, .txt([[2]]))) == nil, "past the capacity")
+        // In a zone: an apex written in upper case keeps sets of its own, with their owner as written.
+        let upper = try Zone(origin: origin, records: [
+            Record(name: origin, type: .soa, ttl: 300, rdata: .soa(SOA(mname: try Name("ns1.provider.test."),
+                   rname: try Name("hostmaster.provider.test."), serial: 1, refresh: 1, retry: 1, expire: 1, minimum: 1))),
+            Record(name: try Name("WHOLE.shared-rdata.test."), type: .ns, ttl: 300, rdata: .ns(try Name("ns1.provider.test."))),
+        ], sharing: SharedRData(capacity: 8))
+        #expect(upper.node(origin)?.rrset(.ns)?.owner.description == "WHOLE.shared-rdata.test.")
     }
 
     @Test("the SOA names kept are bounded too: past the capacity, new names are matched, not kept")
