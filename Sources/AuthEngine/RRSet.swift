@@ -15,6 +15,15 @@ public final class RRSet: Sendable {
         /// A set of one NS, CNAME or PTR record (every member of a catalog, a CNAME): the name it holds, without
         /// an array around it. Written as `decoded` would write it.
         case name(Name)
+
+        /// A wire buffer hashed in one call, not octet by octet (the synthesized conformance).
+        func hash(into hasher: inout Hasher) {
+            switch self {
+            case .decoded(let rdata): hasher.combine(0 as UInt8); hasher.combine(rdata)
+            case .encoded(let wire): hasher.combine(1 as UInt8); wire.withUnsafeBytes { hasher.combine(bytes: $0) }
+            case .name(let name): hasher.combine(2 as UInt8); hasher.combine(name)
+            }
+        }
     }
 
     /// The owner as written in the zone (its case is kept for output). The root stands for the name of the node

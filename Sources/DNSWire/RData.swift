@@ -93,6 +93,43 @@ public enum RData: Hashable, Sendable {
         return data
     }
 
+    /// Hashes octet strings in one call each, not octet by octet as the synthesized conformance does (a zone's
+    /// records are hashed as it is read and checked: a DKIM key's TXT is 400 octets).
+    public func hash(into hasher: inout Hasher) {
+        func combine(_ bytes: [UInt8]) {
+            hasher.combine(bytes.count)
+            bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+        }
+        switch self {
+        case .a(let bytes): hasher.combine(1 as UInt8); combine(bytes)
+        case .aaaa(let bytes): hasher.combine(28 as UInt8); combine(bytes)
+        case .ns(let name): hasher.combine(2 as UInt8); hasher.combine(name)
+        case .cname(let name): hasher.combine(5 as UInt8); hasher.combine(name)
+        case .ptr(let name): hasher.combine(12 as UInt8); hasher.combine(name)
+        case .soa(let soa): hasher.combine(6 as UInt8); hasher.combine(soa)
+        case .mx(let preference, let exchange):
+            hasher.combine(15 as UInt8)
+            hasher.combine(preference)
+            hasher.combine(exchange)
+        case .txt(let strings):
+            hasher.combine(16 as UInt8)
+            hasher.combine(strings.count)
+            for string in strings { combine(string) }
+        case .srv(let priority, let weight, let port, let target):
+            hasher.combine(33 as UInt8)
+            hasher.combine(priority)
+            hasher.combine(weight)
+            hasher.combine(port)
+            hasher.combine(target)
+        case .caa(let flags, let tag, let value):
+            hasher.combine(257 as UInt16)
+            hasher.combine(flags)
+            combine(tag)
+            combine(value)
+        case .opaque(let bytes): hasher.combine(0 as UInt8); combine(bytes)
+        }
+    }
+
     /// Writes the RDATA (without RDLENGTH). Names in NS, CNAME, PTR, SOA and MX may be compressed
     /// (RFC 3597 section 4); all others are written in full.
     public func write(to writer: inout MessageWriter) {

@@ -75,6 +75,25 @@ struct RDataRoundTripTests {
         #expect(try reread.get() == record.rdata)
     }
 
+    @Test("RDATA decoded again hashes as the value it was encoded from, and every case is told apart in a set")
+    func hashing() throws {
+        var seen: Set<RData> = []
+        for item in Self.cases {
+            let wire = item.record.rdata.uncompressedWire
+            let again = try wire.withUnsafeBytes { raw in
+                var reader = WireReader(raw)
+                return try RData.read(type: item.record.type, length: raw.count, from: &reader)
+            }
+            #expect(again == item.record.rdata && again.hashValue == item.record.rdata.hashValue, "\(item.label)")
+            seen.insert(again)
+        }
+        // As many as there are values that `==` tells apart.
+        var distinct: [RData] = []
+        for item in Self.cases where !distinct.contains(item.record.rdata) { distinct.append(item.record.rdata) }
+        #expect(seen.count == distinct.count)
+        #expect(Set<RData>([.txt([[1, 2]]), .txt([[1], [2]]), .opaque([1, 2]), .a([1, 2])]).count == 4)
+    }
+
     @Test("RFC 3597 generic text for unknown types")
     func unknownTypeText() {
         #expect(RecordType(mnemonic: "TYPE65534") == RecordType(65534))
