@@ -84,59 +84,91 @@ public struct Name: Hashable, Sendable, CustomStringConvertible, Comparable {
     /// Parses presentation format (`mail.example.com.`, with `\.`, `\\` and `\DDD` escapes).
     /// A name without a trailing dot is relative and is appended to `origin`; `@` is the origin itself.
     public init(_ text: String, origin: Name? = nil) throws(WireError) {
-        if text == "@" {
+        try self.init(presentation: Array(text.utf8), origin: origin)
+    }
+
+    /// `init(_:origin:)` from the text's octets (a zone file's fields): an octet above 0x7F stands for itself, as
+    /// its `\DDD` escape would. The wire form is written in one exactly sized buffer (the length of each label in
+    /// the place of the dot before it), without a label array or a second copy for the origin.
+    public init(presentation text: [UInt8], origin: Name? = nil) throws(WireError) {
+        self = try text.withUnsafeBufferPointer { bytes throws(WireError) in try Name.parse(bytes, origin: origin) }
+    }
+
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>, origin: Name?) throws(WireError) -> Name {
+        let dot = UInt8(ascii: "."), backslash = UInt8(ascii: "\\")
+        if bytes.count == 1, bytes[0] == UInt8(ascii: "@") {
             guard let origin else { throw WireError(.badText, field: "name", offset: 0) }
-            self = origin
-            return
+            return origin
         }
-        if text == "." {
-            self = .root
-            return
-        }
-        let bytes = Array(text.utf8)
+        if bytes.count == 1, bytes[0] == dot { return .root }
         guard !bytes.isEmpty else { throw WireError(.badText, field: "name", offset: 0) }
-        var labels: [[UInt8]] = []
-        var label: [UInt8] = []
-        var absolute = false
+        var wire: [UInt8] = []
+        // Exactly sized but for escapes: names live as long as the zones that hold them.
+        wire.reserveCapacity(bytes.count + 1 + (Self.endsWithDot(bytes) ? 0 : origin?.wire.count ?? 0))
+        var lengthAt = 0
+        wire.append(0)
         var index = 0
+        var absolute = false
         while index < bytes.count {
             let byte = bytes[index]
-            if byte == UInt8(ascii: ".") {
-                guard !label.isEmpty else { throw WireError(.badLabel, field: "name", offset: index) }
-                labels.append(label)
-                label = []
-                if index == bytes.count - 1 { absolute = true }
+            if byte == dot {
+                guard wire.count - lengthAt > 1 else { throw WireError(.badLabel, field: "name", offset: index) }
+                wire[lengthAt] = UInt8(wire.count - lengthAt - 1)
                 index += 1
-            } else if byte == UInt8(ascii: "\\") {
+                if index == bytes.count {
+                    absolute = true
+                    break
+                }
+                lengthAt = wire.count
+                wire.append(0)
+                continue
+            } else if byte == backslash {
                 guard index + 1 < bytes.count else { throw WireError(.badText, field: "name", offset: index) }
-                if let value = Name.decimalEscape(bytes, at: index + 1) {
-                    label.append(value)
+                if let value = Self.decimalEscape(bytes, at: index + 1) {
+                    wire.append(value)
                     index += 4
                 } else {
                     let next = bytes[index + 1]
                     guard !(next >= UInt8(ascii: "0") && next <= UInt8(ascii: "9")) else {
                         throw WireError(.badText, field: "name", offset: index)
                     }
-                    label.append(next)
+                    wire.append(next)
                     index += 2
                 }
             } else {
-                label.append(byte)
+                wire.append(byte)
                 index += 1
             }
-            guard label.count <= Name.maxLabelLength else { throw WireError(.badLabel, field: "name", offset: index) }
+            guard wire.count - lengthAt - 1 <= Name.maxLabelLength else {
+                throw WireError(.badLabel, field: "name", offset: index)
+            }
         }
-        if !label.isEmpty { labels.append(label) }
-        var name = try Name(labels: labels)
-        if !absolute {
-            guard let origin else { throw WireError(.badText, field: "name", offset: 0) }
-            name = try name.appending(origin)
+        if !absolute { wire[lengthAt] = UInt8(wire.count - lengthAt - 1) }
+        guard wire.count + 1 <= Name.maxWireLength else { throw WireError(.nameTooLong, field: "name", offset: 0) }
+        if absolute {
+            wire.append(0)
+            return Name(uncheckedWire: wire)
         }
-        self = name
+        guard let origin else { throw WireError(.badText, field: "name", offset: 0) }
+        wire.append(contentsOf: origin.wire)
+        guard wire.count <= Name.maxWireLength else { throw WireError(.nameTooLong, field: "name", offset: 0) }
+        return Name(uncheckedWire: wire)
     }
 
-    /// Reads a `\DDD` escape's value (0-255) starting at the first digit, or nil when it is not one.
-    public static func decimalEscape(_ bytes: [UInt8], at index: Int) -> UInt8? {
+    /// True when the text ends with a dot no backslash escapes (an absolute name).
+    private static func endsWithDot(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.last == UInt8(ascii: ".") else { return false }
+        var backslashes = 0
+        var index = bytes.count - 2
+        while index >= 0, bytes[index] == UInt8(ascii: "\\") {
+            backslashes += 1
+            index -= 1
+        }
+        return backslashes % 2 == 0
+    }
+
+    /// `decimalEscape` in a buffer.
+    private static func decimalEscape(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> UInt8? {
         guard index + 3 <= bytes.count else { return nil }
         var value = 0
         for byte in bytes[index ..< index + 3] {
@@ -144,6 +176,11 @@ public struct Name: Hashable, Sendable, CustomStringConvertible, Comparable {
             value = value * 10 + Int(byte - UInt8(ascii: "0"))
         }
         return value <= 255 ? UInt8(value) : nil
+    }
+
+    /// Reads a `\DDD` escape's value (0-255) starting at the first digit, or nil when it is not one.
+    public static func decimalEscape(_ bytes: [UInt8], at index: Int) -> UInt8? {
+        bytes.withUnsafeBufferPointer { decimalEscape($0, at: index) }
     }
 
     /// The name with `suffix` appended (this name must be relative, i.e. is treated as its labels only).

@@ -10,20 +10,11 @@ enum FieldText {
         String(decoding: token.bytes, as: UTF8.self)
     }
 
-    /// A domain name; relative names are appended to `origin` and `@` is `origin`. Bytes above 0x7F are passed
-    /// on as `\DDD` escapes so that names which are not UTF-8 keep their exact bytes.
+    /// A domain name; relative names are appended to `origin` and `@` is `origin`. Bytes above 0x7F stand for
+    /// themselves, as their `\DDD` escapes would, so that names which are not UTF-8 keep their exact bytes.
     static func name(_ token: Token, origin: Name) throws(FieldError) -> Name {
-        var text = ""
-        text.reserveCapacity(token.bytes.count)
-        for byte in token.bytes {
-            if byte < 0x80 {
-                text.unicodeScalars.append(Unicode.Scalar(byte))
-            } else {
-                text += "\\" + String(byte)
-            }
-        }
         do {
-            return try Name(text, origin: origin)
+            return try Name(presentation: token.bytes, origin: origin)
         } catch {
             throw FieldError("bad name '\(display(token))' (\(reason(error.kind)))", line: token.line)
         }

@@ -52,10 +52,15 @@ public enum ZoneFolder {
 
     /// The zone a file holds, from its name: `zones/wistfare.net.zone` -> `wistfare.net.`.
     public static func origin(forFile path: String) throws(ZoneFileError) -> Name {
-        let fileName = path.split(separator: "/").last.map(String.init) ?? path
-        let stem = fileName.hasSuffix(".zone") ? String(fileName.dropLast(".zone".count)) : fileName
-        guard !stem.isEmpty, let origin = try? Name(stem.hasSuffix(".") ? stem : stem + ".") else {
-            throw ZoneFileError(file: path, line: 0, message: "'\(stem)' is not a valid zone name")
+        // On the path's octets: a start takes the origin of every file (String splitting was a twentieth of it).
+        let octets = Array(path.utf8)
+        let fileName = octets[(octets.lastIndex(of: UInt8(ascii: "/")).map { $0 + 1 } ?? 0)...]
+        let suffix = ".zone".utf8
+        let stem = fileName.count >= suffix.count && fileName.suffix(suffix.count).elementsEqual(suffix)
+            ? fileName.dropLast(suffix.count) : fileName
+        guard !stem.isEmpty,
+              let origin = try? Name(presentation: stem.last == UInt8(ascii: ".") ? Array(stem) : stem + [UInt8(ascii: ".")]) else {
+            throw ZoneFileError(file: path, line: 0, message: "'\(String(decoding: stem, as: UTF8.self))' is not a valid zone name")
         }
         return origin
     }

@@ -270,3 +270,90 @@ struct CanonicalOrderTests {
         }
     }
 }
+
+@Suite("Presentation names parsed in one pass")
+struct PresentationParserTests {
+    /// The parser as it was before it wrote the wire form in one pass: labels gathered one array each, then joined,
+    /// then the origin appended. The model the one-pass parser must match, name for name and error for error.
+    static func labelsModel(_ bytes: [UInt8], origin: Name?) -> Result<Name, WireError> {
+        do throws(WireError) {
+            if bytes == [UInt8(ascii: "@")] {
+                guard let origin else { throw WireError(.badText, field: "name", offset: 0) }
+                return .success(origin)
+            }
+            if bytes == [UInt8(ascii: ".")] { return .success(.root) }
+            guard !bytes.isEmpty else { throw WireError(.badText, field: "name", offset: 0) }
+            var labels: [[UInt8]] = [], label: [UInt8] = [], absolute = false, index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: ".") {
+                    guard !label.isEmpty else { throw WireError(.badLabel, field: "name", offset: index) }
+                    labels.append(label)
+                    label = []
+                    if index == bytes.count - 1 { absolute = true }
+                    index += 1
+                } else if byte == UInt8(ascii: "\\") {
+                    guard index + 1 < bytes.count else { throw WireError(.badText, field: "name", offset: index) }
+                    if let value = Name.decimalEscape(bytes, at: index + 1) {
+                        label.append(value)
+                        index += 4
+                    } else {
+                        let next = bytes[index + 1]
+                        guard !(next >= UInt8(ascii: "0") && next <= UInt8(ascii: "9")) else {
+                            throw WireError(.badText, field: "name", offset: index)
+                        }
+                        label.append(next)
+                        index += 2
+                    }
+                } else {
+                    label.append(byte)
+                    index += 1
+                }
+                guard label.count <= Name.maxLabelLength else { throw WireError(.badLabel, field: "name", offset: index) }
+            }
+            if !label.isEmpty { labels.append(label) }
+            var name = try Name(labels: labels)
+            if !absolute {
+                guard let origin else { throw WireError(.badText, field: "name", offset: 0) }
+                name = try name.appending(origin)
+            }
+            return .success(name)
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    @Test("random texts (escapes, dots, long labels and names, octets above 0x7F) parse as the label model does")
+    func matchesTheLabelModel() throws {
+        var random = SplitMix64(seed: 53)
+        let alphabet = Array("ab.B\\0129-@".utf8) + [0xC3, 0x20]
+        let origins: [Name?] = [nil, .root, try Name("example.com."), try Name(String(repeating: "o", count: 63) + "." +
+                                                                                 String(repeating: "p", count: 63) + ".")]
+        var names = 0, failures = 0
+        for _ in 0 ..< 20_000 {
+            var text: [UInt8] = []
+            let length = Int(random.next() % 6 == 0 ? random.next() % 300 : random.next() % 24)
+            for _ in 0 ..< length {
+                // Runs of one octet now and then, for labels of 63 and more.
+                let byte = alphabet[Int(random.next() % UInt64(alphabet.count))]
+                text += Array(repeating: byte, count: random.next() % 8 == 0 ? Int(random.next() % 70) : 1)
+            }
+            let origin = origins[Int(random.next() % UInt64(origins.count))]
+            let expected = Self.labelsModel(text, origin: origin)
+            let parsed: Result<Name, WireError> = Result { () throws(WireError) in try Name(presentation: text, origin: origin) }
+            switch (parsed, expected) {
+            case (.success(let name), .success(let model)):
+                #expect(name.wire == model.wire, "\(text)")
+                #expect(name.wire.capacity - name.wire.count < 24 || text.contains(UInt8(ascii: "\\")),
+                        "sized to the name (but for escapes and malloc's rounding): \(text)")
+                names += 1
+            case (.failure(let error), .failure(let model)):
+                #expect(error.kind == model.kind && error.offset == model.offset, "\(text)")
+                failures += 1
+            default:
+                Issue.record("\(text): \(parsed) but the model gives \(expected)")
+            }
+        }
+        #expect(names > 3_000 && failures > 3_000)
+    }
+}

@@ -25,6 +25,21 @@ struct ZoneFolderTests {
         ])
     }
 
+    @Test("a file's zone is its name without .zone; a name that is no zone name is reported as written")
+    func originFromFileName() throws {
+        #expect(try ZoneFolder.origin(forFile: "/srv/zones/wistfare.net.zone") == Support.name("wistfare.net."))
+        #expect(try ZoneFolder.origin(forFile: "Example.COM.zone").description == "Example.COM.")
+        #expect(try ZoneFolder.origin(forFile: "/z/dotted..zone") == Support.name("dotted."))
+        #expect(try ZoneFolder.origin(forFile: "/z/no-suffix") == Support.name("no-suffix."))
+        #expect(try ZoneFolder.origin(forFile: "/z/\\065b.zone") == Support.name("Ab."), "escapes as in a zone file")
+        for (path, stem) in [("/z/.zone", ""), ("/z/a..b.zone", "a..b"), ("/z/\(String(repeating: "x", count: 64)).zone",
+                                                                            String(repeating: "x", count: 64))] {
+            #expect(throws: ZoneFileError(file: path, line: 0, message: "'\(stem)' is not a valid zone name")) {
+                _ = try ZoneFolder.origin(forFile: path)
+            }
+        }
+    }
+
     @Test func missingFolder() {
         let (zones, errors) = ZoneFolder.load(directory: "/nonexistent/zones")
         #expect(zones.isEmpty)
