@@ -55,7 +55,7 @@ public final class RRSet: Sendable {
     }
 
     /// The storage of `rdata` for a set of `type`.
-    private static func storage(type: RecordType, rdata: [RData]) -> Storage {
+    static func storage(type: RecordType, rdata: [RData]) -> Storage {
         switch type {
         case .ns, .cname, .ptr:
             if rdata.count == 1, let name = rdata[0].onlyName(of: type) { return .name(name) }
@@ -69,7 +69,7 @@ public final class RRSet: Sendable {
         }
     }
 
-    private init(owner: Name, type: RecordType, ttl: UInt32, storage: Storage, additional: [RRSet]) {
+    init(owner: Name, type: RecordType, ttl: UInt32, storage: Storage, additional: [RRSet] = []) {
         self.owner = owner
         self.type = type
         self.ttl = ttl

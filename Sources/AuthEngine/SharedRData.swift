@@ -56,20 +56,20 @@ final class SharedRData: Sendable {
         }
     }
 
-    /// The kept set equal to `set` but for its owner (the root's), kept now if there is room; nil for a set that
-    /// is not kept whole: an SOA (its serial differs), an address set (another set's additional data is written
-    /// under its owner), a CNAME, or a set with additional data.
-    func wholeSet(_ set: RRSet) -> RRSet? {
-        switch set.type {
+    /// The kept set of `type`, `ttl` and `rdata` (with no additional data) owned by the root, kept now if there is
+    /// room; nil for a set that is not kept whole: an SOA (its serial differs), an address set (another set's
+    /// additional data is written under its owner), a CNAME, or a set seen once the table is full.
+    func wholeSet(type: RecordType, ttl: UInt32, rdata: [RData]) -> RRSet? {
+        switch type {
         case .soa, .a, .aaaa, .cname: return nil
         default: break
         }
-        guard set.additional.isEmpty else { return nil }
-        let key = WholeSet(type: set.type, ttl: set.ttl, storage: set.storage)
+        let storage = RRSet.storage(type: type, rdata: rdata)
+        let key = WholeSet(type: type, ttl: ttl, storage: storage)
         return sets.withLock { sets in
             if let kept = sets[key] { return kept }
             guard sets.count < capacity else { return nil }
-            let kept = set.with(owner: .root)
+            let kept = RRSet(owner: .root, type: type, ttl: ttl, storage: storage)
             sets[key] = kept
             return kept
         }

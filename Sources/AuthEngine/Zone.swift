@@ -92,11 +92,13 @@ public final class Zone: Sendable {
         let plain = grouped.enumerated().map { slot, sets in
             if slot != apexSlot && sets.contains(where: { $0.type == .ns }) { cuts = true }
             return sets.map {
-                let set = RRSet(owner: $0.owner, type: $0.type, ttl: $0.ttl, rdata: $0.rdata,
-                                shared: slot == apexSlot && $0.type != .soa)
-                guard slot == apexSlot, $0.owner == origin, let whole = sharing?.wholeSet(set) else { return set }
-                sharedWhole += 1
-                return whole
+                if slot == apexSlot, $0.owner == origin,
+                   let whole = sharing?.wholeSet(type: $0.type, ttl: $0.ttl, rdata: $0.rdata) {
+                    sharedWhole += 1
+                    return whole
+                }
+                return RRSet(owner: $0.owner, type: $0.type, ttl: $0.ttl, rdata: $0.rdata,
+                             shared: slot == apexSlot && $0.type != .soa)
             }
         }
         func addresses(of target: Name) -> [RRSet] {
