@@ -75,6 +75,27 @@ struct ZoneClaimsTests {
         #expect(claims.claimDomain(name("x.lab.wistfare.email.")) != nil, "still below a file")
     }
 
+    @Test("a file's path is given back as it was claimed, whether it is named as its zone or not")
+    func filePaths() {
+        let claims = ZoneClaims(catalog: nil)
+        let files: [(Name, String)] = [
+            (name("a.example."), "/srv/zones/a.example.zone"),
+            (name("b.example."), "/srv/zones/b.example.zone"),
+            (name("c.example."), "/srv/zones/C.Example.zone"),
+            (name("d.example."), "/other/d.example.zone"),
+            (name("e.example."), "e.example.zone"),
+            (name("f.example."), "/srv/zones/f.example.zone.zone"),
+            (name("g.example."), "/srv/zones/g.example..zone"),
+            (name("."), "/srv/zones/..zone"),
+        ]
+        _ = claims.replaceFiles(files)
+        for (origin, path) in files {
+            #expect(claims.file(holding: origin) == path)
+        }
+        #expect(claims.claimDomain(name("x.b.example."))?.description
+            == "lies below the zone b.example, the zone file /srv/zones/b.example.zone")
+    }
+
     @Test("a domain may not be, lie below or lie above the catalog")
     func catalog() {
         let claims = ZoneClaims(catalog: name("catalog.invalid."))
