@@ -106,7 +106,9 @@ public final class Zone: Sendable {
             return plain[slot].filter { $0.type == .a || $0.type == .aaaa }
         }
         var nodes = zip(plain, grouped).map { sets, pending in
-            ZoneNode(rrsets: zip(sets, pending).map { set, pending -> RRSet in
+            // A name of one set (a mail zone's DKIM and DMARC names) without an array made for it.
+            if sets.count == 1, pending[0].rdata.allSatisfy({ $0.additionalName == nil }) { return ZoneNode(sets[0]) }
+            return ZoneNode(rrsets: zip(sets, pending).map { set, pending -> RRSet in
                 // From the records' RDATA, not the set's (an encoded set would decode its buffer again). A new set
                 // only when some target has in-zone addresses (never for a mail zone's NS and MX).
                 let additional = pending.rdata.compactMap(\.additionalName).flatMap(addresses(of:))
@@ -119,23 +121,30 @@ public final class Zone: Sendable {
            apexSets.dropFirst().allSatisfy({ $0.additional.isEmpty && $0.owner == .root }) {
             nodes[apexSlot] = sharing.apex(soa: apexSets[0], shared: Array(apexSets.dropFirst()))
         }
-        // Empty non-terminals: every ancestor between a name and the apex exists as a node.
-        for name in owners.names.prefix(plain.count) {
-            var ancestor = name.parent
-            while let current = ancestor, current.labelCount > origin.labelCount, owners.position(of: current) == nil {
-                _ = owners.insert(current)
-                nodes.append(ZoneNode(rrsets: []))
-                ancestor = current.parent
-            }
-        }
         self.origin = origin
         self.soa = nodes[apexSlot].rrset(.soa)!
         self.negativeTTL = min(soaSet.ttl, soaData.minimum)
-        self.nodes = NodeTable(names: owners.names, nodes: nodes)
         self.hasCuts = cuts
-        // Over every node, empty non-terminals included: `*.x` with no records but a name below it still exists
-        // and answers NODATA (RFC 4592 section 2.2.2).
-        self.hasWildcards = owners.names.contains { $0.isWildcard }
+        if owners.names.count <= NodeTable.arrayLimit {
+            // A few names, kept without their empty non-terminals (`NodeTable.few` finds one as a name that a kept
+            // name lies below), so none is made; a wildcard among them still counts (RFC 4592 section 2.2.2).
+            self.nodes = NodeTable(few: owners.names, nodes: nodes)
+            self.hasWildcards = owners.names.contains { $0.hasWildcardLabel(below: origin) }
+        } else {
+            // Empty non-terminals: every ancestor between a name and the apex exists as a node.
+            for name in owners.names.prefix(plain.count) {
+                var ancestor = name.parent
+                while let current = ancestor, current.labelCount > origin.labelCount, owners.position(of: current) == nil {
+                    _ = owners.insert(current)
+                    nodes.append(ZoneNode(rrsets: []))
+                    ancestor = current.parent
+                }
+            }
+            self.nodes = .many(Dictionary(uniqueKeysWithValues: zip(owners.names, nodes)))
+            // Over every node, empty non-terminals included: `*.x` with no records but a name below it still
+            // exists and answers NODATA (RFC 4592 section 2.2.2).
+            self.hasWildcards = owners.names.contains { $0.isWildcard }
+        }
         self.history = Zone.chain(history, endingAt: soaData.serial)
     }
 

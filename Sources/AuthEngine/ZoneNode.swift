@@ -17,6 +17,11 @@ struct ZoneNode: Sendable {
 
     let sets: Sets
 
+    /// A name of one set.
+    init(_ set: RRSet) {
+        sets = .one(set)
+    }
+
     init(rrsets: [RRSet]) {
         switch rrsets.count {
         case 0: sets = .none
@@ -95,15 +100,14 @@ enum NodeTable: Sendable {
     /// The most names kept in an array.
     static let arrayLimit = 8
 
-    /// The table of `names` (distinct, lowercased, with every empty non-terminal) and the node of each, at the
-    /// same position.
-    init(names: [Name], nodes: [ZoneNode]) {
-        if names.count <= NodeTable.arrayLimit {
-            self = .few(zip(names, nodes).filter { !$0.1.isEmpty }.map { (name: $0, node: $1) }
-                .sorted { ($0.name.labelCount, $0.name) < ($1.name.labelCount, $1.name) })
-        } else {
-            self = .many(Dictionary(uniqueKeysWithValues: zip(names, nodes)))
-        }
+    /// The table of a zone of at most `arrayLimit` `names` (distinct, lowercased; empty non-terminals need not be
+    /// among them) and the node of each, at the same position: the names with records, apex first.
+    init(few names: [Name], nodes: [ZoneNode]) {
+        var entries: [(name: Name, node: ZoneNode)] = []
+        entries.reserveCapacity(names.count)
+        for (name, node) in zip(names, nodes) where !node.isEmpty { entries.append((name, node)) }
+        entries.sort { ($0.name.labelCount, $0.name) < ($1.name.labelCount, $1.name) }
+        self = .few(entries)
     }
 
     /// The node at a lowercased name (an empty one for an empty non-terminal). Ask only names at or below the

@@ -236,6 +236,17 @@ public struct Name: Hashable, Sendable, CustomStringConvertible, Comparable {
     /// True when the leftmost label is `*`.
     public var isWildcard: Bool { wire.count >= 3 && wire[0] == 1 && wire[1] == UInt8(ascii: "*") }
 
+    /// True when a label of this name above `ancestor` (a name it lies at or below) is `*`: the name is a
+    /// wildcard or lies below one. Reads the labels in place.
+    public func hasWildcardLabel(below ancestor: Name) -> Bool {
+        var position = 0
+        for _ in 0 ..< max(0, labelCount - ancestor.labelCount) {
+            if wire[position] == 1 && wire[position + 1] == UInt8(ascii: "*") { return true }
+            position += 1 + Int(wire[position])
+        }
+        return false
+    }
+
     /// The name with its leftmost `count` labels removed.
     public func dropping(labels count: Int) -> Name {
         if count <= 0 { return self }

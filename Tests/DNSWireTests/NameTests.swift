@@ -357,3 +357,19 @@ struct PresentationParserTests {
         #expect(names > 3_000 && failures > 3_000)
     }
 }
+
+@Suite("Wildcard labels")
+struct WildcardLabelTests {
+    @Test("a name is a wildcard or lies below one only by labels above the ancestor asked about")
+    func labelsAboveTheAncestor() throws {
+        let apex = try Name("example.net.")
+        #expect(try Name("*.example.net.").hasWildcardLabel(below: apex))
+        #expect(try Name("sub.*.example.net.").hasWildcardLabel(below: apex))
+        #expect(try Name("a.b.*.c.example.net.").hasWildcardLabel(below: apex))
+        #expect(!(try Name("a.b.example.net.").hasWildcardLabel(below: apex)))
+        #expect(!apex.hasWildcardLabel(below: apex))
+        #expect(!(try Name("x.example.net.").hasWildcardLabel(below: try Name("*.net."))), "the ancestor's own labels")
+        #expect(!(try Name("\\*x.example.net.").hasWildcardLabel(below: apex)), "a label starting with * is not *")
+    }
+}
+
