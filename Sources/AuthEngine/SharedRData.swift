@@ -64,12 +64,12 @@ final class SharedRData: Sendable {
         case .soa, .a, .aaaa, .cname: return nil
         default: break
         }
-        let storage = RRSet.storage(type: type, rdata: rdata)
-        let key = WholeSet(type: type, ttl: ttl, storage: storage)
+        // Found by the RDATA itself: no storage is made for a set that is kept already.
+        let key = WholeSet(type: type, ttl: ttl, rdata: rdata)
         return sets.withLock { sets in
             if let kept = sets[key] { return kept }
             guard sets.count < capacity else { return nil }
-            let kept = RRSet(owner: .root, type: type, ttl: ttl, storage: storage)
+            let kept = RRSet(owner: .root, type: type, ttl: ttl, storage: RRSet.storage(type: type, rdata: rdata))
             sets[key] = kept
             return kept
         }
@@ -91,6 +91,6 @@ final class SharedRData: Sendable {
     private struct WholeSet: Hashable {
         let type: RecordType
         let ttl: UInt32
-        let storage: RRSet.Storage
+        let rdata: [RData]
     }
 }

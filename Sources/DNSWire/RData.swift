@@ -171,6 +171,19 @@ public enum RData: Hashable, Sendable {
         return writer.bytes.withUnsafeBufferPointer { Array($0) }
     }
 
+    /// The number of octets `write` writes without compression (`uncompressedWire.count`), counted, not written.
+    public var uncompressedLength: Int {
+        switch self {
+        case .a(let bytes), .aaaa(let bytes), .opaque(let bytes): bytes.count
+        case .ns(let name), .cname(let name), .ptr(let name): name.wire.count
+        case .soa(let soa): soa.mname.wire.count + soa.rname.wire.count + 20
+        case .mx(_, let exchange): 2 + exchange.wire.count
+        case .txt(let strings): strings.reduce(0) { $0 + 1 + $1.count }
+        case .srv(_, _, _, let target): 6 + target.wire.count
+        case .caa(_, let tag, let value): 2 + tag.count + value.count
+        }
+    }
+
     /// Names that an answer containing this RDATA may need additional-section addresses for (RFC 1035 3.3).
     public var additionalName: Name? {
         switch self {

@@ -75,7 +75,7 @@ struct RDataRoundTripTests {
         #expect(try reread.get() == record.rdata)
     }
 
-    @Test("RDATA decoded again hashes as the value it was encoded from, and every case is told apart in a set")
+    @Test("RDATA decoded again hashes as the value it was encoded from, its length is counted right, and every case is told apart in a set")
     func hashing() throws {
         var seen: Set<RData> = []
         for item in Self.cases {
@@ -85,6 +85,7 @@ struct RDataRoundTripTests {
                 return try RData.read(type: item.record.type, length: raw.count, from: &reader)
             }
             #expect(again == item.record.rdata && again.hashValue == item.record.rdata.hashValue, "\(item.label)")
+            #expect(item.record.rdata.uncompressedLength == wire.count, "\(item.label)")
             seen.insert(again)
         }
         // As many as there are values that `==` tells apart.
