@@ -93,10 +93,14 @@ final class ZoneLoader: Sendable {
                     continue
                 }
                 do {
-                    let zone = if let built = file.zone, old == nil { built } else {
-                        try file.records.map { records in
-                            try Zone(origin: file.origin, records: records, history: history(to: records, from: old))
-                        } ?? file.zone!
+                    let zone: Zone
+                    if let built = file.zone, old == nil {
+                        zone = built
+                    } else {
+                        // The records, or those of the zone built from them when a zone of this name was served
+                        // since the file was read: the change from it is kept for IXFR either way.
+                        let records = file.records ?? file.zone!.records
+                        zone = try Zone(origin: file.origin, records: records, history: history(to: records, from: old))
                     }
                     next.insert(zone)  // in place: `next` is not shared (a copy per insert copied the tree's path)
                     loaded.append(zone)
