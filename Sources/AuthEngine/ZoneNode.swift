@@ -100,12 +100,12 @@ enum NodeTable: Sendable {
     /// The most names kept in an array.
     static let arrayLimit = 8
 
-    /// The table of a zone of at most `arrayLimit` `names` (distinct, lowercased; empty non-terminals need not be
-    /// among them) and the node of each, at the same position: the names with records, apex first.
+    /// The table of a zone of at most `arrayLimit` `names` (distinct, lowercased, each holding records: no empty
+    /// non-terminal) and the node of each, at the same position; kept apex first.
     init(few names: [Name], nodes: [ZoneNode]) {
         var entries: [(name: Name, node: ZoneNode)] = []
         entries.reserveCapacity(names.count)
-        for (name, node) in zip(names, nodes) where !node.isEmpty { entries.append((name, node)) }
+        for entry in zip(names, nodes) { entries.append(entry) }
         entries.sort { ($0.name.labelCount, $0.name) < ($1.name.labelCount, $1.name) }
         self = .few(entries)
     }

@@ -143,6 +143,36 @@ struct SharedRDataTests {
         #expect(upper.node(origin)?.rrset(.ns)?.owner.description == "WHOLE.shared-rdata.test.")
     }
 
+    @Test("the apex arrays kept are bounded too: past the capacity, an apex keeps the array it brought")
+    func apexArraysBounded() throws {
+        let table = SharedRData(capacity: 1)
+        let soa = RRSet(owner: try Name("bound.test."), type: .soa, ttl: 300, rdata: [.soa(SOA(
+            mname: try Name("ns1.provider.test."), rname: try Name("hostmaster.provider.test."), serial: 1, refresh: 1,
+            retry: 1, expire: 1, minimum: 1))])
+        let ns = RRSet(owner: .root, type: .ns, ttl: 300, rdata: [.ns(try Name("ns1.provider.test."))])
+        let mx = RRSet(owner: .root, type: .mx, ttl: 300, rdata: [.mx(preference: 10, exchange: try Name("mx.provider.test."))])
+        let first = [ns]
+        let kept = table.apex(soa: soa, shared: first)
+        let again = table.apex(soa: soa, shared: [ns])
+        guard case .apex(_, let keptArray) = kept.sets, case .apex(_, let againArray) = again.sets else {
+            Issue.record("not apex nodes")
+            return
+        }
+        #expect(keptArray.withUnsafeBufferPointer { $0.baseAddress } == againArray.withUnsafeBufferPointer { $0.baseAddress },
+                "one array for equal sets")
+        let other = [ns, mx]
+        guard case .apex(_, let otherArray) = table.apex(soa: soa, shared: other).sets else {
+            Issue.record("not an apex node")
+            return
+        }
+        #expect(otherArray.withUnsafeBufferPointer { $0.baseAddress } == other.withUnsafeBufferPointer { $0.baseAddress },
+                "past the capacity: the array brought, not kept")
+        let otherAgain = [ns, mx]
+        guard case .apex(_, let otherAgainArray) = table.apex(soa: soa, shared: otherAgain).sets else { return }
+        #expect(otherAgainArray.withUnsafeBufferPointer { $0.baseAddress }
+            == otherAgain.withUnsafeBufferPointer { $0.baseAddress }, "and not kept for the next one")
+    }
+
     @Test("the SOA names kept are bounded too: past the capacity, new names are matched, not kept")
     func soaNamesBounded() throws {
         let table = SharedRData(capacity: 2)
