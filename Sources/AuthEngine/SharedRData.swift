@@ -25,6 +25,9 @@ final class SharedRData: Sendable {
     private let groups = Mutex<[[ObjectIdentifier]: [RRSet]]>([:])
     /// The SOA MNAME and RNAME seen (every zone of a provider names the same two hosts), at most `capacity`.
     private let names = Mutex<[Name: Name]>([:])
+    /// The apex sets after the SOA of stored zones, by the octets of their records after the owners, at most
+    /// `capacity`.
+    private let storedApexes = Mutex<[[UInt8]: StoredApex]>([:])
 
     init(capacity: Int) {
         self.capacity = capacity
@@ -78,13 +81,40 @@ final class SharedRData: Sendable {
     /// The apex node of `soa` and `shared`, each of them a set `wholeSet` returned: the array of `shared` is the
     /// one kept for them, kept now if there is room.
     func apex(soa: RRSet, shared: [RRSet]) -> ZoneNode {
+        ZoneNode(own: soa, shared: keptArray(shared))
+    }
+
+    /// The array kept for `shared` (sets `wholeSet` returned), kept now if there is room.
+    func keptArray(_ shared: [RRSet]) -> [RRSet] {
         let key = shared.map(ObjectIdentifier.init)
-        let kept = groups.withLock { groups in
+        return groups.withLock { groups in
             if let kept = groups[key] { return kept }
             if groups.count < capacity { groups[key] = shared }
             return shared
         }
-        return ZoneNode(own: soa, shared: kept)
+    }
+
+    /// The apex sets after the SOA of a stored zone whose records there, each without its owner (type, class, TTL,
+    /// RDLENGTH and RDATA, back to back), are `key`: the ones kept for the same octets, else those `make` makes
+    /// from them, kept if there is room. One lookup for a whole apex, where `wholeSet` takes one a set and hashes
+    /// decoded RDATA. Nil when `make` makes none.
+    func storedApex(_ key: [UInt8], make: () -> StoredApex?) -> StoredApex? {
+        if let kept = storedApexes.withLock({ $0[key] }) { return kept }
+        guard let made = make() else { return nil }
+        return storedApexes.withLock { apexes in
+            if let kept = apexes[key] { return kept }
+            if apexes.count < capacity { apexes[key] = made }
+            return made
+        }
+    }
+
+    /// The apex sets of stored zones that share one key (`storedApex`).
+    struct StoredApex: Sendable {
+        /// The sets after the SOA, each kept whole, in one kept array (`keptArray`).
+        let sets: [RRSet]
+        /// The names their RDATA points to for additional data (NS and MX targets): a zone that holds one of them
+        /// may hold its addresses, which such a set would carry.
+        let targets: [Name]
     }
 
     /// What makes a set equal to another but for its owner.

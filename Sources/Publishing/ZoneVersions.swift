@@ -60,8 +60,16 @@ public struct ZoneVersions: Sendable {
     /// nothing is stored). A start serves every stored zone at once this way, before it generates any zone's
     /// records (see `matchStored`).
     public func storedZone(origin: Name, watch: QueryWatch? = nil) throws -> Zone? {
-        guard let stored = try storedRecords(origin: origin) else { return nil }
-        return try Zone(origin: origin, records: stored.records, history: stored.history, watch: watch)
+        guard let stored = try storedVersion(name: Self.storageName(origin)) else { return nil }
+        guard ZoneChangeRow.changes(after: stored.version, in: stored.changes).isEmpty else {
+            let records = try Self.lastVersion(stored)
+            return try Zone(origin: origin, records: records, history: try history(stored, zoneRecords: records.count),
+                            watch: watch)
+        }
+        // The stored octets read in place, into the zone (a domain's, the common case of a start).
+        return try stored.version.records.withUnsafeBytes { list in
+            try Zone(origin: origin, recordList: list, watch: watch) { count in try history(stored, zoneRecords: count) }
+        }
     }
 
     /// The records of the last stored version of `origin` (the journal since replayed) and the history kept for it;
@@ -234,7 +242,9 @@ public struct ZoneVersions: Sendable {
     /// The name a zone is stored under: as the domains table spells it, lowercased and without the final dot.
     static func storageName(_ origin: Name) -> String {
         let text = origin.lowercased().description
-        return text.hasSuffix(".") && text != "." ? String(text.dropLast()) : text
+        // Octets, not characters: a start names every stored zone so.
+        guard text.utf8.count > 1, text.utf8.last == UInt8(ascii: ".") else { return text }
+        return String(decoding: text.utf8.dropLast(), as: UTF8.self)
     }
 
     private static func row(name: String, records: [Record]) -> ZoneVersionRow {
