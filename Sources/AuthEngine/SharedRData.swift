@@ -27,7 +27,7 @@ final class SharedRData: Sendable {
     private let names = Mutex<[Name: Name]>([:])
     /// The apex sets after the SOA of stored zones, by the octets of their records after the owners, at most
     /// `capacity`.
-    private let storedApexes = Mutex<[[UInt8]: StoredApex]>([:])
+    private let storedApexes = Mutex<[Octets: StoredApex]>([:])
 
     init(capacity: Int) {
         self.capacity = capacity
@@ -99,6 +99,7 @@ final class SharedRData: Sendable {
     /// from them, kept if there is room. One lookup for a whole apex, where `wholeSet` takes one a set and hashes
     /// decoded RDATA. Nil when `make` makes none.
     func storedApex(_ key: [UInt8], make: () -> StoredApex?) -> StoredApex? {
+        let key = Octets(key)
         if let kept = storedApexes.withLock({ $0[key] }) { return kept }
         guard let made = make() else { return nil }
         return storedApexes.withLock { apexes in
@@ -115,6 +116,17 @@ final class SharedRData: Sendable {
         /// The names their RDATA points to for additional data (NS and MX targets): a zone that holds one of them
         /// may hold its addresses, which such a set would carry.
         let targets: [Name]
+    }
+
+    /// Octets hashed in one call, not one by one (an array's conformance).
+    private struct Octets: Hashable {
+        let octets: [UInt8]
+
+        init(_ octets: [UInt8]) { self.octets = octets }
+
+        func hash(into hasher: inout Hasher) {
+            octets.withUnsafeBytes { hasher.combine(bytes: $0) }
+        }
     }
 
     /// What makes a set equal to another but for its owner.

@@ -293,8 +293,13 @@ private final class ReadAhead: Sendable {
 
     /// Sets the versions read (nil when the read failed, or to end the read-ahead).
     func set(_ versions: [String: StoredZoneVersion]?) {
-        self.versions.withLock { $0 = versions }
+        let replaced = self.versions.withLock { current in
+            defer { current = versions }
+            return current
+        }
         if versions == nil { reading.withLock { $0 = nil } }
+        // Freeing the names of a read-ahead took 30 ms of a 100,000-domain start, whose zones wait for it.
+        if let replaced, !replaced.isEmpty { DispatchQueue.global(qos: .utility).async { withExtendedLifetime(replaced) {} } }
     }
 
     /// What the read-ahead knows of a name.

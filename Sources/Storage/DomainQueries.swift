@@ -79,7 +79,12 @@ extension Database {
 
     /// Every stored domain's row, without its keys (a start serves the stored zones from their versions).
     public func allDomainRows() throws(StorageError) -> [DomainRow] {
-        try read { db in try DomainRow.fetchAll(db, sql: "SELECT * FROM domains") }
+        try read { db in
+            var rows: [DomainRow] = []
+            let cursor = try Row.fetchCursor(db, sql: "SELECT \(DomainRow.selection) FROM domains")
+            while let row = try cursor.next() { rows.append(try DomainRow(selected: row)) }
+            return rows
+        }
     }
 
     /// The domains of `ids` that still exist, each with its DKIM keys (by selector), in one transaction: what the

@@ -99,6 +99,20 @@ import Testing
         #expect(try database.allDomainRows().map(\.id).sorted() == ["dom_1", "dom_2"])
     }
 
+    /// `allDomainRows` reads its columns by position: each field must come from its own column.
+    @Test func allDomainRowsReadEveryFieldFromItsColumn() throws {
+        let database = try Database.inMemory()
+        try addDomain(1, to: database)
+        try addDomain(2, to: database)
+        try database.saveVerification(
+            id: "dom_2", mx: true, spf: false, dkim: true, dmarc: false, status: .failed, checkedAt: april2026 + 60_000,
+            state: VerificationStateRow(domainID: "dom_2", nextCheckAt: april2026 + 120_000, attempts: 1, lastReport: "{}"))
+        let all = try database.allDomainRows().sorted { $0.id < $1.id }
+        #expect(all == [try #require(try database.domain(id: "dom_1")), try #require(try database.domain(id: "dom_2"))])
+        #expect(all[1].lastCheckedAt == april2026 + 60_000 && all[1].status == .failed && all[1].mxVerified && all[1].dkimVerified)
+        #expect(all[0].lastCheckedAt == nil && all[0].name == "d1.example" && all[0].serial != 0)
+    }
+
     @Test func verificationResultsAreStored() throws {
         let database = try Database.inMemory()
         try addDomain(1, to: database)

@@ -44,7 +44,7 @@ public struct DomainRow: Codable, Equatable, Sendable {
         self.lastCheckedAt = lastCheckedAt
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case id, name, status
         case mxVerified = "mx_verified"
         case spfVerified = "spf_verified"
@@ -71,5 +71,18 @@ extension DomainRow: FetchableRecord, PersistableRecord {
                   serial: try row.decode(forColumn: "serial"), createdAt: try row.decode(forColumn: "created_at"),
                   updatedAt: try row.decode(forColumn: "updated_at"),
                   lastCheckedAt: try row.decode(forColumn: "last_checked_at"))
+    }
+
+    /// The columns `init(selected:)` reads, in its order: `SELECT \(DomainRow.selection) FROM domains`.
+    static let selection = CodingKeys.allCases.map(\.rawValue).joined(separator: ", ")
+
+    /// A row of the columns of `selection`, read by position: a start reads every domain, and finding eleven
+    /// columns by name on each row was a third of that read.
+    init(selected row: Row) throws {
+        self.init(id: try row.decode(atIndex: 0), name: try row.decode(atIndex: 1), status: try row.decode(atIndex: 2),
+                  mxVerified: try row.decode(atIndex: 3), spfVerified: try row.decode(atIndex: 4),
+                  dkimVerified: try row.decode(atIndex: 5), dmarcVerified: try row.decode(atIndex: 6),
+                  serial: try row.decode(atIndex: 7), createdAt: try row.decode(atIndex: 8),
+                  updatedAt: try row.decode(atIndex: 9), lastCheckedAt: try row.decode(atIndex: 10))
     }
 }
