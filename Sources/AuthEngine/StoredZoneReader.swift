@@ -77,25 +77,29 @@ struct StoredZoneReader {
             return nil
         }
 
-        // The other names, each in one run.
+        // The other names, each in one run. A name of one set keeps no array (`ZoneNode(_:)`), and needs none here.
         var names = [origin]
         var nodes = [ZoneNode(own: soa, shared: apex.sets)]
         var owner = origin
-        var sets: [RRSet] = []
+        var firstSet: RRSet?
+        var moreSets: [RRSet] = []
         var pending: PendingSet?
         func finishSet() {
-            if let set = pending?.set(owner: owner, list) { sets.append(set) }
+            if let set = pending?.set(owner: owner, list) {
+                if firstSet == nil { firstSet = set } else { moreSets.append(set) }
+            }
             pending = nil
         }
         func finishName() {
             finishSet()
-            if !sets.isEmpty { nodes.append(sets.count == 1 ? ZoneNode(sets[0]) : ZoneNode(rrsets: sets)) }
-            sets = []
+            if let firstSet { nodes.append(moreSets.isEmpty ? ZoneNode(firstSet) : ZoneNode(rrsets: [firstSet] + moreSets)) }
+            firstSet = nil
+            moreSets = []
         }
         while reader.remaining > 0 {
             if !matches(owner, list, at: reader.offset) {
                 finishName()
-                guard names.count < NodeTable.arrayLimit, let next = try? reader.readName("owner"),
+                guard names.count < NodeTable.arrayLimit, let next = try? Self.readOwner(&reader, list),
                       next.lowercased() == next, next.isSubdomain(of: origin),
                       !names.contains(next) else {
                     return nil
@@ -117,13 +121,29 @@ struct StoredZoneReader {
             } else {
                 finishSet()
                 // A type met again after another at this name: its records are not in one run.
-                guard !sets.contains(where: { $0.type == header.type }) else { return nil }
-                pending = PendingSet(type: header.type, ttl: header.ttl, records: [rdata])
+                guard firstSet?.type != header.type, !moreSets.contains(where: { $0.type == header.type }) else {
+                    return nil
+                }
+                pending = PendingSet(type: header.type, ttl: header.ttl, first: rdata)
             }
         }
         finishName()
         return Parts(soa: soa, nodes: NodeTable(few: names, nodes: nodes), recordCount: count,
                      hasWildcards: names.contains { $0.hasWildcardLabel(below: origin) })
+    }
+
+    /// The owner name at the reader's offset, in a buffer of its size: `readName` keeps room for 32 octets and
+    /// doubles past them (16 octets more for each DKIM name of a mail zone, for as long as the zone is served).
+    /// A compressed name, or octets that are no name, are read by `readName`, as the general build reads them.
+    private static func readOwner(_ reader: inout WireReader, _ list: UnsafeRawBufferPointer) throws(WireError) -> Name {
+        var end = reader.offset
+        while end < list.count, list[end] != 0, list[end] & 0xC0 == 0 { end += 1 + Int(list[end]) }
+        guard end < list.count, list[end] == 0, end + 1 - reader.offset <= Name.maxWireLength else {
+            return try reader.readName("owner")
+        }
+        let name = Name(uncheckedWire: Array(UnsafeRawBufferPointer(rebasing: list[reader.offset ... end])))
+        try reader.skip(name.wire.count, "owner")
+        return name
     }
 
     /// True when `name`'s octets are at `offset` in `list`.
@@ -197,30 +217,35 @@ struct StoredZoneReader {
         }
     }
 
-    /// The records of one set being read: where each one's RDATA is in the list, exact duplicates left out.
+    /// The records of one set being read: where each one's RDATA is in the list, exact duplicates left out (a set
+    /// of one record, the common case, makes no array).
     private struct PendingSet {
         let type: RecordType
         /// The first record's TTL, the set's (as `Zone` keeps it).
         let ttl: UInt32
-        var records: [Range<Int>]
+        let first: Range<Int>
+        var more: [Range<Int>] = []
 
         mutating func add(_ rdata: Range<Int>, _ list: UnsafeRawBufferPointer) {
             let octets = UnsafeRawBufferPointer(rebasing: list[rdata])
-            guard !records.contains(where: { UnsafeRawBufferPointer(rebasing: list[$0]).elementsEqual(octets) }) else { return }
-            records.append(rdata)
+            let equal = { (kept: Range<Int>) in UnsafeRawBufferPointer(rebasing: list[kept]).elementsEqual(octets) }
+            guard !equal(first), !more.contains(where: equal) else { return }
+            more.append(rdata)
         }
 
         /// The set, its encoded form each record's RDLENGTH and RDATA as the list holds them, back to back.
         func set(owner: Name, _ list: UnsafeRawBufferPointer) -> RRSet {
-            let size = records.reduce(0) { $0 + 2 + $1.count }
+            let size = more.reduce(2 + first.count) { $0 + 2 + $1.count }
             let wire = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
-                for rdata in records {
+                func copy(_ rdata: Range<Int>) {
                     // The RDLENGTH is the two octets before the RDATA.
                     let record = UnsafeRawBufferPointer(rebasing: list[rdata.lowerBound - 2 ..< rdata.upperBound])
                     UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[initialized ..< initialized + record.count])
                         .copyMemory(from: record)
                     initialized += record.count
                 }
+                copy(first)
+                for rdata in more { copy(rdata) }
             }
             return RRSet(owner: owner, type: type, ttl: ttl, storage: .encoded(wire: wire))
         }

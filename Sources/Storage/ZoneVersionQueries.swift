@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// A generated zone's last stored version with its journal, oldest change first.
@@ -41,9 +42,13 @@ extension Database {
             versions.reserveCapacity(try Int.fetchOne(db, sql: "SELECT count(*) FROM zone_versions") ?? 0)
             // Columns by position, and names lowercased only when they are not already (they are stored so).
             let stored = try Row.fetchCursor(db, sql: "SELECT name, serial, records, record_count FROM zone_versions")
+            var arena = BlobArena()
             while let row = try stored.next() {
+                let records = try row.withUnsafeData(atIndex: 2) { data in
+                    data.map { data in data.withUnsafeBytes { arena.copy($0) } } ?? Data()
+                }
                 let version = ZoneVersionRow(name: try row.decode(atIndex: 0), serial: try row.decode(atIndex: 1),
-                                             records: try row.decode(atIndex: 2), recordCount: try row.decode(atIndex: 3))
+                                             records: records, recordCount: try row.decode(atIndex: 3))
                 let name = version.name.utf8.contains(where: { (0x41 ... 0x5A).contains($0) })
                     ? version.name.lowercased() : version.name
                 versions[name] = (version, changes[name] ?? [])

@@ -202,6 +202,17 @@ struct StoredZoneReaderTests {
         }
         #expect(right.node(origin)?.rrset(.mx)?.rdata == [.mx(preference: 10, exchange: origin)])
         Self.expectAlike(left, right, names: [origin], &random)
+        // A name below the apex compressed (a pointer to the origin at the list's start): read as decoding reads it.
+        var compressedOwner = RecordList.encode([soa, ns])
+        compressedOwner += [6] + Array("_dmarc".utf8) + [0xC0, 0] + [0, 16, 0, 1, 0, 0, 1, 44, 0, 2, 1, 0x41]
+        #expect(Self.isReadStraight(origin, compressedOwner, sharing: sharing))
+        let compressedBuilt = Self.bothWays(origin, compressedOwner, sharing: sharing)
+        guard case .zone(let built) = compressedBuilt.records, case .zone(let read) = compressedBuilt.read else {
+            Issue.record("not built: \(compressedBuilt)")
+            return
+        }
+        #expect(read.node(try Name("_dmarc", origin: origin))?.rrset(.txt)?.rdata == [.txt([[0x41]])])
+        Self.expectAlike(built, read, names: [origin, try Name("_dmarc", origin: origin)], &random)
         // An apex written in another case than the origin asked for: the origin is lowercased first.
         let upperOrigin = try Name("SHAPE.example.")
         #expect(Self.isReadStraight(upperOrigin, RecordList.encode(shaped), sharing: sharing))
