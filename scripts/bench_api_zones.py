@@ -94,12 +94,12 @@ class Server:
             if self.process.poll() is not None:
                 sys.exit(f"the server exited while starting: see {self.log.name}")
             try:
-                rcode, _ = bench_api.dns_query(last, 6, self.dns_port)
+                rcode, _ = bench_api.dns_query(last, 6, self.dns_port, timeout=0.2)
                 if rcode == 0:
                     return time.monotonic() - self.started
-            except OSError:
+            except OSError:  # refused until the server listens (only once every zone is served)
                 pass
-            time.sleep(0.05)
+            time.sleep(0.02)
         sys.exit(f"{last} did not answer within {timeout} s")
 
     def stop(self):
