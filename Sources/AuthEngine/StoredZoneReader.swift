@@ -72,14 +72,10 @@ struct StoredZoneReader {
             key.append(contentsOf: UnsafeRawBufferPointer(rebasing: list[start ..< reader.offset]))
             count += 1
         }
-        guard let apex = sharing.storedApex(key, make: { Self.apexSets(key, sharing: sharing) }),
-              !apex.targets.contains(where: { $0.isSubdomain(of: origin) }) else {
-            return nil
-        }
 
         // The other names, each in one run. A name of one set keeps no array (`ZoneNode(_:)`), and needs none here.
         var names = [origin]
-        var nodes = [ZoneNode(own: soa, shared: apex.sets)]
+        var nodes: [ZoneNode] = []
         var owner = origin
         var firstSet: RRSet?
         var moreSets: [RRSet] = []
@@ -128,6 +124,13 @@ struct StoredZoneReader {
             }
         }
         finishName()
+        // The apex's sets last, once the whole list is known to be read straight: a list that is not keeps nothing
+        // in the shared tables, as the general build keeps nothing for records it refuses.
+        guard let apex = sharing.storedApex(key, make: { Self.apexSets(key, sharing: sharing) }),
+              !apex.targets.contains(where: { $0.isSubdomain(of: origin) }) else {
+            return nil
+        }
+        nodes.insert(ZoneNode(own: soa, shared: apex.sets), at: 0)
         return Parts(soa: soa, nodes: NodeTable(few: names, nodes: nodes), recordCount: count,
                      hasWildcards: names.contains { $0.hasWildcardLabel(below: origin) })
     }

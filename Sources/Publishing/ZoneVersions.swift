@@ -303,8 +303,10 @@ private final class ReadAhead: Sendable {
         // the pages they were on go back to the system: a name left on each page of versions freed while zones
         // were built kept them all resident (700 MiB at a million domains).
         if let replaced, !replaced.isEmpty {
+            // Freed through the box before the trim: the closure itself holds what it captures until it returns.
+            let garbage = Garbage(replaced)
             DispatchQueue.global(qos: .utility).async {
-                withExtendedLifetime(replaced) {}
+                garbage.drop()
                 FreeMemory.release()
             }
         }
@@ -332,6 +334,15 @@ private final class ReadAhead: Sendable {
             return .read(version)
         }
     }
+}
+
+/// A read-ahead's versions on their way to be freed on another thread: only that thread touches the box.
+private final class Garbage: @unchecked Sendable {
+    private var versions: [String: StoredZoneVersion]?
+
+    init(_ versions: [String: StoredZoneVersion]) { self.versions = versions }
+
+    func drop() { versions = nil }
 }
 
 /// The first versions of zones that `ZoneVersions.preloading` stores in batches rather than one transaction each.

@@ -218,6 +218,69 @@ struct StoredZoneReaderTests {
         #expect(Self.isReadStraight(upperOrigin, RecordList.encode(shaped), sharing: sharing))
     }
 
+    @Test("lists read straight with another class, TTLs that differ within a set, or the shared tables full, build the zone their records build")
+    func inShapeVariants() throws {
+        let origin = try Name("variant.example.")
+        func r(_ name: String, _ type: RecordType, _ rdata: RData, ttl: UInt32 = 300, rclass: RecordClass = .in) throws -> Record {
+            Record(name: try Name(name, origin: origin), type: type, rclass: rclass, ttl: ttl, rdata: rdata)
+        }
+        let soa = try r("@", .soa, .soa(SOA(mname: try Name("ns1.provider.test."), rname: try Name("h.provider.test."),
+                                            serial: 9, refresh: 1, retry: 1, expire: 1, minimum: 60)))
+        let cases: [(String, [Record])] = [
+            ("an apex set of two TTLs", [soa, try r("@", .ns, .ns(try Name("ns1.provider.test.")), ttl: 300),
+                                         try r("@", .ns, .ns(try Name("ns2.provider.test.")), ttl: 60),
+                                         try r("_dmarc", .txt, .txt([[1]]), ttl: 5), try r("_dmarc", .txt, .txt([[2]]), ttl: 7)]),
+            ("records of class CH", [soa, try r("@", .ns, .ns(try Name("ns1.provider.test.")), rclass: .ch),
+                                     try r("_dmarc", .txt, .txt([[1]]), rclass: .ch)]),
+        ]
+        var random = Random(seed: 11)
+        for (what, records) in cases {
+            let list = RecordList.encode(records)
+            let sharing = SharedRData(capacity: 64)
+            #expect(Self.isReadStraight(origin, list, sharing: sharing), "\(what)")
+            let built = Self.bothWays(origin, list, sharing: sharing)
+            guard case .zone(let left) = built.records, case .zone(let right) = built.read else {
+                Issue.record("\(what): \(built)")
+                continue
+            }
+            Self.expectAlike(left, right, names: [origin, try Name("_dmarc", origin: origin)], &random)
+        }
+        // With room for one kept set only, mail zones past the first are decoded and built as records, alike.
+        let full = SharedRData(capacity: 1)
+        for _ in 0 ..< 20 {
+            let (zoneOrigin, records, names) = try Self.mailZone(&random)
+            let built = Self.bothWays(zoneOrigin, RecordList.encode(records), sharing: full)
+            guard case .zone(let left) = built.records, case .zone(let right) = built.read else {
+                Issue.record("not built: \(built)")
+                continue
+            }
+            Self.expectAlike(left, right, names: names, &random)
+        }
+    }
+
+    @Test("a list that is not read straight keeps nothing in the shared tables, as the general build keeps nothing for records it refuses")
+    func refusedListsKeepNothing() throws {
+        let table = SharedRData(capacity: 1)
+        func list(_ zone: String, nameserver: String, last: Record) throws -> (Name, [UInt8]) {
+            let origin = try Name(zone)
+            return (origin, RecordList.encode([
+                Record(name: origin, type: .soa, ttl: 300, rdata: .soa(SOA(mname: try Name("ns1.provider.test."),
+                       rname: try Name("h.provider.test."), serial: 1, refresh: 1, retry: 1, expire: 1, minimum: 1))),
+                Record(name: origin, type: .ns, ttl: 300, rdata: .ns(try Name(nameserver))), last,
+            ]))
+        }
+        let (refusedOrigin, refused) = try list("refused.example.", nameserver: "ns.one.test.",
+                                                last: Record(name: try Name("outside.test."), type: .txt, ttl: 300, rdata: .txt([[1]])))
+        guard case .failed = Self.bothWays(refusedOrigin, refused, sharing: table).read else {
+            Issue.record("a record outside the zone is refused")
+            return
+        }
+        // The one place in the table is still free for the next zone's NS set.
+        let (origin, accepted) = try list("accepted.example.", nameserver: "ns.two.test.",
+                                          last: Record(name: try Name("_dmarc.accepted.example."), type: .txt, ttl: 300, rdata: .txt([[1]])))
+        #expect(Self.isReadStraight(origin, accepted, sharing: table))
+    }
+
     @Test("octets changed at random are read straight only when the records they decode to build the same zone")
     func mutatedLists() throws {
         var random = Random(seed: 99)
