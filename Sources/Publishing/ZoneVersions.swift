@@ -1,7 +1,6 @@
 import AuthEngine
 import DNSWire
 import Foundation
-import Platform
 import Storage
 import Synchronization
 
@@ -63,9 +62,8 @@ public struct ZoneVersions: Sendable {
     public func storedZone(origin: Name, watch: QueryWatch? = nil) throws -> Zone? {
         guard let stored = try storedVersion(name: Self.storageName(origin)) else { return nil }
         guard ZoneChangeRow.changes(after: stored.version, in: stored.changes).isEmpty else {
-            let records = try Self.lastVersion(stored)
-            return try Zone(origin: origin, records: records, history: try history(stored, zoneRecords: records.count),
-                            watch: watch)
+            let last = try lastVersionAndHistory(stored)
+            return try Zone(origin: origin, records: last.records, history: last.history, watch: watch)
         }
         // The stored octets read in place, into the zone (a domain's, the common case of a start).
         return try stored.version.records.withUnsafeBytes { list in
@@ -77,6 +75,11 @@ public struct ZoneVersions: Sendable {
     /// nil when nothing is stored.
     public func storedRecords(origin: Name) throws -> (records: [Record], history: [ZoneDelta])? {
         guard let stored = try storedVersion(name: Self.storageName(origin)) else { return nil }
+        return try lastVersionAndHistory(stored)
+    }
+
+    /// The records of `stored`'s last version (the journal since replayed) and the history kept for it.
+    private func lastVersionAndHistory(_ stored: StoredZoneVersion) throws -> (records: [Record], history: [ZoneDelta]) {
         let records = try Self.lastVersion(stored)
         return (records, try history(stored, zoneRecords: records.count))
     }
@@ -299,16 +302,10 @@ private final class ReadAhead: Sendable {
             return current
         }
         if versions == nil { reading.withLock { $0 = nil } }
-        // Freeing the names of a read-ahead took 30 ms of a 100,000-domain start, whose zones wait for it. Then
-        // the pages they were on go back to the system: a name left on each page of versions freed while zones
-        // were built kept them all resident (700 MiB at a million domains).
+        // Freeing the names of a read-ahead took 30 ms of a 100,000-domain start, whose zones wait for it. The
+        // start's later `FreeMemory.release` (once every zone is compared) hands back the pages.
         if let replaced, !replaced.isEmpty {
-            // Freed through the box before the trim: the closure itself holds what it captures until it returns.
-            let garbage = Garbage(replaced)
-            DispatchQueue.global(qos: .utility).async {
-                garbage.drop()
-                FreeMemory.release()
-            }
+            DispatchQueue.global(qos: .utility).async { withExtendedLifetime(replaced) {} }
         }
     }
 
@@ -334,15 +331,6 @@ private final class ReadAhead: Sendable {
             return .read(version)
         }
     }
-}
-
-/// A read-ahead's versions on their way to be freed on another thread: only that thread touches the box.
-private final class Garbage: @unchecked Sendable {
-    private var versions: [String: StoredZoneVersion]?
-
-    init(_ versions: [String: StoredZoneVersion]) { self.versions = versions }
-
-    func drop() { versions = nil }
 }
 
 /// The first versions of zones that `ZoneVersions.preloading` stores in batches rather than one transaction each.
