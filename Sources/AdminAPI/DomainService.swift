@@ -47,10 +47,14 @@ public final class DomainService: Sendable {
     /// changed and withdraws (the name still held, listed as above) one whose zone cannot be built any more. The
     /// others (a first start after an import) are generated from their rows here.
     public func publishAll(logger: Logger) throws -> (served: Int, skipped: Int) {
-        let all = try database.allDomainRows().sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+        var rows = try database.allDomainRows()
+        // In place: a sorted copy of a million rows was a fresh 200 MB of pages.
+        rows.sort { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+        let all = rows
         // Names one at a time and oldest first (which domain of an overlapping pair wins depends on it), on one
         // thread; the stored zones, which cost the CPU, on the others as their names are claimed.
         let claims = ClaimProgress(count: all.count)
+        publisher.reserveClaims(all.count)
         let outcomes = Parallel.map(Array(all.indices), leading: {
             for (index, row) in all.enumerated() {
                 let (origin, failure) = self.claimStored(row)
@@ -66,9 +70,19 @@ public final class DomainService: Sendable {
             let served = (try? publisher.publishStored(origin: origin, onQuery: onQuery(for: row)))
             return served == true ? .servedAsStored : .toGenerate
         }
-        storedServed.withLock { $0 = zip(all, outcomes).filter { $0.1 == .servedAsStored }.map(\.0.id) }
+        // One pass that copies ids only: filtering copies of the rows took 0.4 s of a million-domain start, alone
+        // on one core.
+        var servedIDs: [String] = [], generate: [DomainRow] = []
+        servedIDs.reserveCapacity(all.count)
+        for (index, outcome) in outcomes.enumerated() {
+            switch outcome {
+            case .servedAsStored: servedIDs.append(all[index].id)
+            case .toGenerate: generate.append(all[index])
+            case .notClaimed: break
+            }
+        }
+        storedServed.withLock { $0 = servedIDs }
         // Zones stored nowhere yet: generated from their rows and keys, read in chunks.
-        let generate = zip(all, outcomes).filter { $0.1 == .toGenerate }.map(\.0)
         var added = 0
         for start in stride(from: 0, to: generate.count, by: Self.chunkSize) {
             let chunk = try database.domainsWithPublicKeys(ids: generate[start ..< min(start + Self.chunkSize, generate.count)].map(\.id))

@@ -10,6 +10,9 @@ public protocol ZonePublisher: Sendable {
     func conflict(origin: Name) -> ZoneConflict?
     /// Claims `origin` for a domain. Throws `ZoneConflict` naming the zone it would overlap; nothing changes then.
     func claim(origin: Name) throws(ZoneConflict)
+    /// Makes room for `count` more domain claims at once (a start that claims every stored domain), so the claims
+    /// need not grow step by step.
+    func reserveClaims(_ count: Int)
     /// Serves `records` as the zone `origin`, which must be claimed, as the next version of the zone stored for the
     /// name (a new serial when the records changed). Returns the SOA serial served, once queries are answered from
     /// it. It may block on storage (the zone's serial and journal): call it off the cooperative pool.
@@ -32,6 +35,11 @@ public protocol ZonePublisher: Sendable {
     /// Stops serving `origin` if it was published and gives up its claim. Does nothing for a name the API does
     /// not hold, so it never withdraws a zone that came from elsewhere.
     func release(origin: Name)
+}
+
+extension ZonePublisher {
+    /// Nothing to make room in, by default.
+    public func reserveClaims(_ count: Int) {}
 }
 
 /// A domain name that overlaps a zone the DNS side already serves or holds.

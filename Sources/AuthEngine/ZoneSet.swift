@@ -2,32 +2,56 @@ import DNSWire
 import HashTreeCollections
 
 /// An immutable set of zones: the snapshot that queries read. Changing it makes a new value that shares every
-/// untouched zone with the old one (a persistent hash tree), so publishing a change costs little.
+/// untouched zone with the old one, so publishing a change costs little.
+///
+/// Two layers: a flat table built at once from many zones (`ZoneTable`: a start's, a zones folder's), shared by
+/// every snapshot made from it, and the changes since, in a persistent hash tree (a zone added or replaced, or
+/// one of the table's removed). Once the changes hide an eighth of the table's zones (old versions it still
+/// holds), the table is built again from the set's zones, so old versions never hold more than that.
 public struct ZoneSet: Sendable {
-    private var zones: TreeDictionary<Name, Zone>
+    private var table: ZoneTable
+    /// The changes on top of `table`, by origin: the zone now, or nil for a zone of the table removed.
+    private var changes: TreeDictionary<Name, Zone?>
+    /// How many of the table's zones `changes` replaces or removes.
+    private var hidden: Int
+    /// The number of zones.
+    public private(set) var count: Int
     /// The most labels any origin has; longer query names start their suffix search there.
     private var deepestOrigin: Int
 
     /// An empty set.
     public init() {
-        zones = [:]
-        deepestOrigin = 0
+        self.init(table: .empty)
     }
 
     /// A set holding `zones`; a later zone with the same origin replaces an earlier one.
     public init(_ zones: [Zone]) {
-        self.init()
-        for zone in zones { self = self.inserting(zone) }
+        self.init(table: ZoneTable(zones))
     }
 
-    /// The number of zones.
-    public var count: Int { zones.count }
+    private init(table: ZoneTable) {
+        self.table = table
+        changes = [:]
+        hidden = 0
+        count = table.count
+        deepestOrigin = table.deepestOrigin
+    }
+
+    /// How many zones the table holds, and how many changes lie on it (what tests look at).
+    var tableCount: Int { table.count }
+    var changeCount: Int { changes.count }
 
     /// Every zone, in no particular order.
-    public var allZones: [Zone] { Array(zones.values) }
+    public var allZones: [Zone] {
+        guard !changes.isEmpty else { return table.zones }
+        var zones = table.zones.filter { changes[$0.origin] == nil }
+        zones.reserveCapacity(count)
+        for case let zone? in changes.values { zones.append(zone) }
+        return zones
+    }
 
     /// The zone with exactly this origin.
-    public func zone(origin: Name) -> Zone? { zones[origin.lowercased()] }
+    public func zone(origin: Name) -> Zone? { find(origin.lowercased()) }
 
     /// A copy with `zone` added or replacing the zone of the same origin.
     public func inserting(_ zone: Zone) -> ZoneSet {
@@ -39,25 +63,75 @@ public struct ZoneSet: Sendable {
     /// Adds `zone`, replacing the zone of the same origin: in place when this set's storage is not shared (many
     /// zones added to one copy cost one path copy, not one each).
     public mutating func insert(_ zone: Zone) {
-        zones[zone.origin] = zone
-        deepestOrigin = max(deepestOrigin, zone.origin.labelCount)
+        let origin = zone.origin
+        let change = changes.updateValue(zone, forKey: origin)
+        if change == nil, table.zone(origin: origin) != nil {
+            hidden += 1
+        } else if change == nil || change! == nil {
+            count += 1
+        }
+        deepestOrigin = max(deepestOrigin, origin.labelCount)
+        rebuildWhenMostlyHidden()
+    }
+
+    /// Adds `zones` (a later one replacing an earlier one of the same origin). Many of them (a start's, a zones
+    /// folder's, a quarter of the set or more) go in by building the table again from every zone, at a tenth of
+    /// what inserting them one by one costs.
+    public mutating func insert(contentsOf zones: [Zone]) {
+        guard zones.count * 4 >= count, zones.count >= 64 else {
+            for zone in zones { insert(zone) }
+            return
+        }
+        self = ZoneSet(table: ZoneTable(allZones + zones))
     }
 
     /// A copy without the zone of this origin.
     public func removing(origin: Name) -> ZoneSet {
+        let key = origin.lowercased()
+        guard find(key) != nil else { return self }
         var copy = self
-        copy.zones[origin.lowercased()] = nil
+        copy.count -= 1
+        if table.zone(origin: key) != nil {
+            if copy.changes.updateValue(nil, forKey: key) == nil { copy.hidden += 1 }
+            copy.rebuildWhenMostlyHidden()
+        } else {
+            copy.changes.removeValue(forKey: key)
+        }
         return copy
     }
 
     /// The zone whose origin is the longest suffix of `name` (a lowercased name), if any.
     func closestZone(to name: Name) -> Zone? {
         let labels = name.labelCount
-        var drop = max(0, labels - deepestOrigin)
-        while drop <= labels {
-            if let zone = zones[name.dropping(labels: drop)] { return zone }
-            drop += 1
+        return name.wire.withUnsafeBytes { wire in
+            // The suffixes of at most `deepestOrigin` labels, longest first, read in place.
+            var offset = 0
+            for _ in 0 ..< max(0, labels - deepestOrigin) { offset += 1 + Int(wire[offset]) }
+            while true {
+                let suffix = UnsafeRawBufferPointer(rebasing: wire[offset...])
+                if let zone = find(suffix) { return zone }
+                guard wire[offset] != 0 else { return nil }
+                offset += 1 + Int(wire[offset])
+            }
         }
-        return nil
+    }
+
+    /// The zone of `origin` (lowercased).
+    private func find(_ origin: Name) -> Zone? {
+        if !changes.isEmpty, let change = changes[origin] { return change }
+        return table.zone(origin: origin)
+    }
+
+    /// The zone whose origin's wire form (lowercased) is `wire`.
+    private func find(_ wire: UnsafeRawBufferPointer) -> Zone? {
+        if !changes.isEmpty, let change = changes[Name(uncheckedWire: Array(wire))] { return change }
+        return table.zone(wire: wire)
+    }
+
+    private mutating func rebuildWhenMostlyHidden() {
+        guard hidden * 8 > table.count else { return }
+        let deepest = deepestOrigin
+        self = ZoneSet(table: ZoneTable(allZones))
+        deepestOrigin = max(deepestOrigin, deepest)
     }
 }

@@ -13,24 +13,27 @@ public struct Name: Hashable, Sendable, CustomStringConvertible, Comparable {
     /// Exact equality of the wire bytes, eight octets at a time: every zone and node lookup of a query compares
     /// names (an octet-by-octet loop was a sixth of the server's own CPU per query).
     public static func == (lhs: Name, rhs: Name) -> Bool {
-        let count = lhs.wire.count
-        guard count == rhs.wire.count else { return false }
-        return lhs.wire.withUnsafeBytes { left in
-            rhs.wire.withUnsafeBytes { right in
-                if left.baseAddress == right.baseAddress { return true }
-                var offset = 0
-                while offset + 8 <= count {
-                    guard left.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-                        == right.loadUnaligned(fromByteOffset: offset, as: UInt64.self) else { return false }
-                    offset += 8
-                }
-                while offset < count {
-                    guard left[offset] == right[offset] else { return false }
-                    offset += 1
-                }
-                return true
-            }
+        guard lhs.wire.count == rhs.wire.count else { return false }
+        return lhs.wire.withUnsafeBytes { left in rhs.wire.withUnsafeBytes { right in sameOctets(left, right) } }
+    }
+
+    /// True when `left` and `right` hold the same octets, compared eight at a time: how names are compared, also
+    /// where a name's wire form lies in a larger buffer.
+    public static func sameOctets(_ left: UnsafeRawBufferPointer, _ right: UnsafeRawBufferPointer) -> Bool {
+        let count = left.count
+        guard count == right.count else { return false }
+        if left.baseAddress == right.baseAddress { return true }
+        var offset = 0
+        while offset + 8 <= count {
+            guard left.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                == right.loadUnaligned(fromByteOffset: offset, as: UInt64.self) else { return false }
+            offset += 8
         }
+        while offset < count {
+            guard left[offset] == right[offset] else { return false }
+            offset += 1
+        }
+        return true
     }
 
     /// Hashes the wire bytes in one call rather than octet by octet.

@@ -22,6 +22,11 @@ struct NameIndex<Value: Sendable>: Sendable {
     /// The value of exactly `name`.
     subscript(name: Name) -> Value? { members[name] }
 
+    /// Makes room for `count` members.
+    mutating func reserveCapacity(_ count: Int) {
+        members.reserveCapacity(count)
+    }
+
     /// Adds `name` (lowercased) with `value`, or replaces the value of a member.
     mutating func insert(_ name: Name, _ value: Value) {
         if members.updateValue(value, forKey: name) == nil {

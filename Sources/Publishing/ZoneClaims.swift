@@ -88,6 +88,12 @@ public final class ZoneClaims: Sendable {
         }
     }
 
+    /// Makes room for `count` more domains (a start that claims every stored domain; a million grew the
+    /// claims twenty times).
+    public func reserveDomains(_ count: Int) {
+        state.withLock { $0.domains.reserveCapacity($0.domains.members.count + count) }
+    }
+
     /// What a domain claim of `origin` would conflict with, without claiming it.
     public func conflictForDomain(_ origin: Name) -> Conflict? {
         let name = origin.lowercased()

@@ -46,6 +46,10 @@ final class StorePublisher: ZonePublisher {
         }
     }
 
+    func reserveClaims(_ count: Int) {
+        claims.reserveDomains(count)
+    }
+
     func publish(origin: Name, records: [Record], onQuery: (@Sendable () -> Void)?) throws -> UInt32 {
         try requireClaim(origin)
         let now = SystemClock.wallMilliseconds()
@@ -105,7 +109,7 @@ final class StorePublisher: ZonePublisher {
     }
 
     /// Runs `body` (the start-up, publishing every stored domain) and serves the zones it publishes in one
-    /// snapshot update when it ends, rather than one update each (each copies a path of the zone set's tree).
+    /// snapshot update when it ends, rather than one update each: the set's table is built once with all of them.
     /// Nothing may read the store for those zones before it returns: the DNS server starts after it.
     func batchingPublication<T>(_ body: () throws -> T) throws -> T {
         pending.withLock { $0 = [] }
@@ -116,7 +120,7 @@ final class StorePublisher: ZonePublisher {
             }
             store.update { current in
                 var next = current
-                for zone in zones { next.insert(zone) }
+                next.insert(contentsOf: zones)
                 return next
             }
         }

@@ -102,7 +102,6 @@ final class ZoneLoader: Sendable {
                         let records = file.records ?? file.zone!.records
                         zone = try Zone(origin: file.origin, records: records, history: history(to: records, from: old))
                     }
-                    next.insert(zone)  // in place: `next` is not shared (a copy per insert copied the tree's path)
                     loaded.append(zone)
                     digests[origin] = file.digest
                 } catch {
@@ -110,6 +109,8 @@ final class ZoneLoader: Sendable {
                     failed.insert(origin)
                 }
             }
+            // At once: a folder's worth builds the set's table again rather than going in one by one.
+            next.insert(contentsOf: loaded)
             removed = released
             for origin in removed {
                 next = next.removing(origin: origin)
