@@ -162,7 +162,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PublishingTests",
-            dependencies: ["Publishing", "AuthEngine", "Storage", "DNSWire", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Publishing", "AuthEngine", "Storage", "DNSWire", "Platform", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "VerificationTests", dependencies: ["Verification", "DNSWire", "MailRecords", "Platform"]),
         .testTarget(name: "IntegrationTests", dependencies: ["DNSWire"]),

@@ -323,32 +323,47 @@ public struct Name: Hashable, Sendable, CustomStringConvertible, Comparable {
 
     /// Presentation format, absolute, with special characters escaped.
     public var description: String {
-        if isRoot { return "." }
-        // Built as UTF-8 octets and made a String once: a start writes every stored zone's name as text.
-        var text: [UInt8] = []
-        text.reserveCapacity(wire.count + 8)
-        var position = 0
-        while wire[position] != 0 {
-            let length = Int(wire[position])
-            for byte in wire[(position + 1) ... (position + length)] {
-                switch byte {
-                case UInt8(ascii: "."), UInt8(ascii: "\\"), UInt8(ascii: "\""), UInt8(ascii: ";"),
-                     UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "@"), UInt8(ascii: "$"):
-                    text.append(UInt8(ascii: "\\"))
-                    text.append(byte)
-                case 0x21 ... 0x7E:
-                    text.append(byte)
-                default:
-                    text.append(contentsOf: Name.decimalEscapeText(byte).utf8)
-                }
-            }
-            text.append(UInt8(ascii: "."))
-            position += 1 + length
-        }
-        return String(decoding: text, as: UTF8.self)
+        withTextOctets { String(decoding: $0, as: UTF8.self) }
     }
 
-    /// `\DDD` for a byte.
+    /// The octets of `description`, written into a buffer on the stack and given to `body`: no string is made (a
+    /// start looks up every stored zone by its name as text).
+    public func withTextOctets<T>(_ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+        if isRoot { return try Self.rootText.withUnsafeBytes(body) }
+        // At most four characters an octet ("\ddd"), and the dots.
+        return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4 * wire.count) { text in
+            var count = 0
+            func append(_ byte: UInt8) {
+                text[count] = byte
+                count += 1
+            }
+            var position = 0
+            while wire[position] != 0 {
+                let length = Int(wire[position])
+                for byte in wire[(position + 1) ... (position + length)] {
+                    switch byte {
+                    case UInt8(ascii: "."), UInt8(ascii: "\\"), UInt8(ascii: "\""), UInt8(ascii: ";"),
+                         UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "@"), UInt8(ascii: "$"):
+                        append(UInt8(ascii: "\\"))
+                        append(byte)
+                    case 0x21 ... 0x7E:
+                        append(byte)
+                    default:
+                        append(UInt8(ascii: "\\"))
+                        append(UInt8(ascii: "0") + byte / 100)
+                        append(UInt8(ascii: "0") + byte / 10 % 10)
+                        append(UInt8(ascii: "0") + byte % 10)
+                    }
+                }
+                append(UInt8(ascii: "."))
+                position += 1 + length
+            }
+            return try body(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(text)[..<count]))
+        }
+    }
+
+    private static let rootText: [UInt8] = [UInt8(ascii: ".")]
+
     static func decimalEscapeText(_ byte: UInt8) -> String {
         let digits = String(byte)
         return "\\" + String(repeating: "0", count: 3 - digits.count) + digits

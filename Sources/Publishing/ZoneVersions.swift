@@ -60,14 +60,43 @@ public struct ZoneVersions: Sendable {
     /// nothing is stored). A start serves every stored zone at once this way, before it generates any zone's
     /// records (see `matchStored`).
     public func storedZone(origin: Name, watch: QueryWatch? = nil) throws -> Zone? {
-        guard let stored = try storedVersion(name: Self.storageName(origin)) else { return nil }
+        enum Found {
+            case zone(Zone?)
+            case stored(StoredZoneVersion)
+            case askTheDatabase
+        }
+        let found = try Self.withStorageName(origin) { name in
+            try preloaded.take(name) { answer throws -> Found in
+                switch answer {
+                case .notStored: return .zone(nil)
+                case .askTheDatabase: return .askTheDatabase
+                case .read(let versions, let index):
+                    // The read-ahead's octets read in place, into the zone (a domain's, the common case of a start).
+                    return try versions.withVersion(at: index) { version in
+                        guard ZoneChangeRow.changes(afterSerial: version.serial, in: version.changes).isEmpty else {
+                            return .stored(versions.version(at: index))
+                        }
+                        return .zone(try Zone(origin: origin, recordList: version.records, watch: watch) { count in
+                            try history(version.changes, zoneRecords: count)
+                        })
+                    }
+                }
+            }
+        }
+        let stored: StoredZoneVersion
+        switch found {
+        case .zone(let zone): return zone
+        case .stored(let version): stored = version
+        case .askTheDatabase:
+            guard let read = try database.zoneVersion(name: Self.storageName(origin)) else { return nil }
+            stored = read
+        }
         guard ZoneChangeRow.changes(after: stored.version, in: stored.changes).isEmpty else {
             let last = try lastVersionAndHistory(stored)
             return try Zone(origin: origin, records: last.records, history: last.history, watch: watch)
         }
-        // The stored octets read in place, into the zone (a domain's, the common case of a start).
         return try stored.version.records.withUnsafeBytes { list in
-            try Zone(origin: origin, recordList: list, watch: watch) { count in try history(stored, zoneRecords: count) }
+            try Zone(origin: origin, recordList: list, watch: watch) { count in try history(stored.changes, zoneRecords: count) }
         }
     }
 
@@ -199,17 +228,30 @@ public struct ZoneVersions: Sendable {
     /// The history of a stored zone that `limits` keep for a version of `zoneRecords` records (the journal may
     /// hold more: the changes since the stored version).
     private func history(_ stored: StoredZoneVersion, zoneRecords: Int) throws -> [ZoneDelta] {
-        let kept = limits.keptCount(newestFirst: stored.changes.reversed().map(\.recordCount), zoneRecords: zoneRecords)
-        return try stored.changes.suffix(kept).map(Self.delta(from:))
+        try history(stored.changes, zoneRecords: zoneRecords)
+    }
+
+    /// The history `limits` keep, of `changes` (a stored zone's journal, oldest first), for `zoneRecords` records.
+    private func history(_ changes: [ZoneChangeRow], zoneRecords: Int) throws -> [ZoneDelta] {
+        let kept = limits.keptCount(newestFirst: changes.reversed().map(\.recordCount), zoneRecords: zoneRecords)
+        return try changes.suffix(kept).map(Self.delta(from:))
     }
 
     /// The stored version of `name`: from the read-ahead of `preloading` the first time a name is asked for, else
     /// (a second time, or outside `preloading`) from the database.
     private func storedVersion(name: String) throws -> StoredZoneVersion? {
-        switch preloaded.take(name) {
-        case .read(let stored): return stored
-        case .askTheDatabase: return try database.zoneVersion(name: name)
+        var name = name
+        let answer: StoredZoneVersion?? = name.withUTF8 { octets in
+            preloaded.take(UnsafeRawBufferPointer(octets)) { answer in
+                switch answer {
+                case .read(let versions, let index): versions.version(at: index)
+                case .notStored: .some(nil)
+                case .askTheDatabase: nil
+                }
+            }
         }
+        if let answer { return answer }
+        return try database.zoneVersion(name: name)
     }
 
     /// Serves `records` as the version after `change`: with the previous serial when nothing but the SOA serial
@@ -241,6 +283,13 @@ public struct ZoneVersions: Sendable {
         let longer = history + [delta]
         let kept = limits.keptCount(newestFirst: longer.reversed().map(\.size), zoneRecords: published.count)
         return try Zone(origin: origin, records: published, history: Array(longer.suffix(kept)), watch: watch)
+    }
+
+    /// `body` of the octets of `storageName(origin)`, made on the stack.
+    static func withStorageName<T>(_ origin: Name, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+        try origin.lowercased().withTextOctets { text in
+            try body(text.count > 1 ? UnsafeRawBufferPointer(rebasing: text.dropLast()) : text)
+        }
     }
 
     /// The name a zone is stored under: as the domains table spells it, lowercased and without the final dot.
@@ -280,15 +329,29 @@ public struct ZoneVersions: Sendable {
     }
 }
 
-/// The stored zone versions `ZoneVersions.preloading` read ahead, by lowercased name; nil outside it.
+/// The stored zone versions `ZoneVersions.preloading` read ahead; nil outside it.
 private final class ReadAhead: Sendable {
-    /// The versions read; a version given out is replaced by `taken` (its bytes are freed as the start goes).
-    private let versions = Mutex<[String: StoredZoneVersion]?>(nil)
+    /// The versions read, and which were given out already (changed only under the lock; a class, so that
+    /// marking one changes the flags in place rather than copying a million of them).
+    private final class Read: @unchecked Sendable {
+        let versions: StoredVersions
+        var taken: [Bool]
+        /// How many versions of each buffer of records are not read yet.
+        var unread: [Int]
+
+        init(_ versions: StoredVersions) {
+            self.versions = versions
+            taken = [Bool](repeating: false, count: versions.count)
+            unread = [Int](repeating: 0, count: versions.bufferCount)
+            for index in 0 ..< versions.count {
+                if let buffer = versions.buffer(of: index) { unread[buffer] += 1 }
+            }
+        }
+    }
+
+    private let read = Mutex<Read?>(nil)
     /// The read in progress, which `take` waits for; nil outside a read-ahead.
     private let reading = Mutex<DispatchGroup?>(nil)
-
-    /// What replaces a version given out: it may have changed since the read.
-    private static let taken: StoredZoneVersion = (ZoneVersionRow(name: "", serial: 0, records: Data(), recordCount: 0), [])
 
     /// Starts a read-ahead whose versions `reading` brings.
     func begin(_ reading: DispatchGroup) {
@@ -296,40 +359,55 @@ private final class ReadAhead: Sendable {
     }
 
     /// Sets the versions read (nil when the read failed, or to end the read-ahead).
-    func set(_ versions: [String: StoredZoneVersion]?) {
-        let replaced = self.versions.withLock { current in
-            defer { current = versions }
+    func set(_ versions: StoredVersions?) {
+        let replaced = read.withLock { current in
+            defer { current = versions.map(Read.init) }
             return current
         }
         if versions == nil { reading.withLock { $0 = nil } }
-        // Freeing the names of a read-ahead took 30 ms of a 100,000-domain start, whose zones wait for it. The
-        // start's later `FreeMemory.release` (once every zone is compared) hands back the pages.
-        if let replaced, !replaced.isEmpty {
-            DispatchQueue.global(qos: .utility).async { withExtendedLifetime(replaced) {} }
-        }
+        // A gigabyte of buffers at a million domains, unmapped off the start's path. The start's later
+        // `FreeMemory.release` (once every zone is compared) hands back the rest.
+        if let replaced { DispatchQueue.global(qos: .utility).async { withExtendedLifetime(replaced) {} } }
     }
 
     /// What the read-ahead knows of a name.
     enum Answer {
-        /// Its stored version, or none (`nil`: the name had no version when it was read).
-        case read(StoredZoneVersion?)
+        /// Its stored version, at `index` in `versions`.
+        case read(StoredVersions, index: Int)
+        /// No version was stored for the name when it was read.
+        case notStored
         /// Nothing (no read-ahead, or the name's version was given out already): ask the database.
         case askTheDatabase
     }
 
-    /// The read-ahead's answer for `name`: its version the first time it is asked for during a read-ahead (one
-    /// hash of the name, under the lock). A name without a version is answered so every time: nothing was read
-    /// for it that could be out of date.
-    func take(_ name: String) -> Answer {
+    /// `body` of the read-ahead's answer for the zone stored under `name` (its octets, as
+    /// `ZoneVersions.storageName` spells it): its version the first time it is asked for during a read-ahead. A
+    /// name without a version is answered so every time: nothing was read for it that could be out of date.
+    ///
+    /// A version's records may be read in `body` only. Once every version of a buffer was read, the buffer goes
+    /// back to the system, and the zones still to be built take its pages.
+    func take<T>(_ name: UnsafeRawBufferPointer, _ body: (Answer) throws -> T) rethrows -> T {
         reading.withLock { $0 }?.wait()
-        return versions.withLock { versions in
-            guard versions != nil else { return .askTheDatabase }
-            guard let index = versions!.index(forKey: name) else { return .read(nil) }
-            let version = versions!.values[index]
-            guard !version.version.name.isEmpty else { return .askTheDatabase }
-            versions!.values[index] = Self.taken
-            return .read(version)
+        let answer: Answer = read.withLock { read in
+            guard let read else { return .askTheDatabase }
+            guard let index = read.versions.index(of: name) else { return .notStored }
+            guard !read.taken[index] else { return .askTheDatabase }
+            read.taken[index] = true
+            return .read(read.versions, index: index)
         }
+        defer { if case .read(let versions, let index) = answer { finished(versions, index) } }
+        return try body(answer)
+    }
+
+    /// Version `index` of `versions` was read: its buffer is released when it was the last of it.
+    private func finished(_ versions: StoredVersions, _ index: Int) {
+        guard let buffer = versions.buffer(of: index) else { return }
+        let last = read.withLock { read in
+            guard let read, read.versions === versions else { return false }
+            read.unread[buffer] -= 1
+            return read.unread[buffer] == 0
+        }
+        if last { versions.release(buffer: buffer) }
     }
 }
 

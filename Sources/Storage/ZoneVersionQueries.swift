@@ -31,29 +31,27 @@ extension Database {
 
     /// Every stored zone version with its journal, oldest change first, by lowercased name: one read for a start
     /// that serves every stored zone, instead of one transaction per zone.
-    public func allZoneVersions() throws(StorageError) -> [String: StoredZoneVersion] {
+    public func allZoneVersions() throws(StorageError) -> StoredVersions {
         try read { db in
             var changes: [String: [ZoneChangeRow]] = [:]
             let journal = try Row.fetchCursor(db, sql: "SELECT * FROM zone_journal ORDER BY seq")
             while let row = try journal.next() {
                 changes[(row["name"] as String).lowercased(), default: []].append(try ZoneChangeRow(row: row))
             }
-            var versions: [String: StoredZoneVersion] = [:]
-            versions.reserveCapacity(try Int.fetchOne(db, sql: "SELECT count(*) FROM zone_versions") ?? 0)
-            // Columns by position, and names lowercased only when they are not already (they are stored so).
+            // Columns by position, each row's octets copied straight into the table's buffers.
             let stored = try Row.fetchCursor(db, sql: "SELECT name, serial, records, record_count FROM zone_versions")
-            var arena = BlobArena()
-            while let row = try stored.next() {
-                let records = try row.withUnsafeData(atIndex: 2) { data in
-                    data.map { data in data.withUnsafeBytes { arena.copy($0) } } ?? Data()
+            return try StoredVersions(journals: changes) { add in
+                while let row = try stored.next() {
+                    let serial: Int64 = try row.decode(atIndex: 1), recordCount: Int = try row.decode(atIndex: 3)
+                    try row.withUnsafeData(atIndex: 0) { name in
+                        try row.withUnsafeData(atIndex: 2) { records in
+                            (name ?? Data()).withUnsafeBytes { name in
+                                (records ?? Data()).withUnsafeBytes { records in add(name, serial, records, recordCount) }
+                            }
+                        }
+                    }
                 }
-                let version = ZoneVersionRow(name: try row.decode(atIndex: 0), serial: try row.decode(atIndex: 1),
-                                             records: records, recordCount: try row.decode(atIndex: 3))
-                let name = version.name.utf8.contains(where: { (0x41 ... 0x5A).contains($0) })
-                    ? version.name.lowercased() : version.name
-                versions[name] = (version, changes[name] ?? [])
             }
-            return versions
         }
     }
 

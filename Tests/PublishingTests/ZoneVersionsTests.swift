@@ -3,6 +3,7 @@ import AuthEngine
 import DNSWire
 import Publishing
 import Storage
+import Platform
 import Testing
 
 /// A small generated zone at `example.com.` with SOA serial `serial` and the given TXT text.
@@ -115,7 +116,42 @@ struct ZoneVersionsTests {
         }
         let stored = try database.allZoneVersions()
         #expect(stored.count == count)
-        #expect(stored["d4499.example"]?.version.serial == 9)
+        let last = try #require(Array("d4499.example".utf8).withUnsafeBytes { stored.index(of: $0) })
+        #expect(stored.version(at: last).version.serial == 9)
+    }
+
+    /// A start reads every stored version ahead and builds each zone from its octets where they lie, giving each
+    /// buffer back once its versions are read; a second ask for a name, or one after the read-ahead, goes to the
+    /// database.
+    @Test("inside a start every stored zone is served from the read-ahead as stored; asked again, from the database")
+    func storedZonesFromTheReadAhead() throws {
+        let database = try Database.inMemory()
+        let versions = ZoneVersions(database: database)
+        // Enough for two buffers of the read-ahead (33 MiB each): 4 KB of TXT each. A buffer given back too early
+        // is unmapped: reading it crashes.
+        let names = try (0 ..< 9_000).map { try Name("d\($0).Example.") }
+        let text = RData.txt([[UInt8]](repeating: [UInt8](repeating: UInt8(ascii: "v"), count: 250), count: 16))
+        var expected: [Zone] = []
+        try versions.preloading {
+            for name in names {
+                let records = try mailZone(serial: 7).map {
+                    Record(name: name, type: $0.type, ttl: $0.ttl, rdata: $0.type == .txt ? text : $0.rdata)
+                }
+                expected.append(try versions.zone(origin: name, records: records, current: nil, now: april2026))
+            }
+        }
+        let served = try versions.preloading {
+            // From two threads, as a start builds them.
+            let zones = Parallel.map(Array(names.indices)) { index in try! versions.storedZone(origin: names[index]) }
+            let again = try versions.storedZone(origin: names[1])
+            #expect(again?.records == expected[1].records, "the second ask reads the database")
+            #expect(try versions.storedZone(origin: try Name("absent.example.")) == nil)
+            return zones
+        }
+        for (zone, wanted) in zip(served, expected) {
+            #expect(zone?.records == wanted.records && zone?.serial == 7 && zone?.origin == wanted.origin)
+        }
+        #expect(try versions.storedZone(origin: names[2])?.records == expected[2].records)
     }
 
     /// A start serves each stored zone from its stored bytes before generating anything, then asks whether the

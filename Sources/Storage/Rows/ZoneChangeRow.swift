@@ -30,8 +30,13 @@ public struct ZoneChangeRow: Codable, Equatable, Sendable, FetchableRecord {
     /// change and those before it, each ending where the next starts, back to one that starts at `version`'s
     /// serial. Empty when there is no such chain (`version` is the last).
     public static func changes(after version: ZoneVersionRow, in journal: [ZoneChangeRow]) -> ArraySlice<ZoneChangeRow> {
+        changes(afterSerial: version.serial, in: journal)
+    }
+
+    /// The same for the version of serial `serial`.
+    public static func changes(afterSerial serial: Int64, in journal: [ZoneChangeRow]) -> ArraySlice<ZoneChangeRow> {
         journal.suffix(chainLength(newestFirst: journal.reversed().lazy.map { ($0.fromSerial, $0.toSerial) },
-                                   from: version.serial))
+                                   from: serial))
     }
 
     /// How many of the newest changes (given newest first as serial pairs) lead from `serial` to the last version.
