@@ -169,6 +169,9 @@ public final class Zone: Sendable {
     /// Frees the nodes of large zones, off the DNS threads.
     static let reclaimer = DispatchQueue(label: "wistdns.zone-reclaimer")
 
+    /// How many names the zone keeps.
+    var nameCount: Int { nodes.count }
+
     deinit {
         guard nodes.count >= Zone.deferredFreeThreshold else { return }
         let nodes = self.nodes

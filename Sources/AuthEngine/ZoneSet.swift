@@ -7,7 +7,9 @@ import HashTreeCollections
 /// Two layers: a flat table built at once from many zones (`ZoneTable`: a start's, a zones folder's), shared by
 /// every snapshot made from it, and the changes since, in a persistent hash tree (a zone added or replaced, or
 /// one of the table's removed). Once the changes hide an eighth of the table's zones (old versions it still
-/// holds), the table is built again from the set's zones, so old versions never hold more than that.
+/// holds), the table is built again from the set's zones. Only small zones go into the table
+/// (`ZoneTable.largestName`): a large one (the catalog, a large zone file) stays among the changes, so an old
+/// version of it is freed with the last snapshot that holds it, never kept by the table.
 public struct ZoneSet: Sendable {
     private var table: ZoneTable
     /// The changes on top of `table`, by origin: the zone now, or nil for a zone of the table removed.
@@ -26,7 +28,24 @@ public struct ZoneSet: Sendable {
 
     /// A set holding `zones`; a later zone with the same origin replaces an earlier one.
     public init(_ zones: [Zone]) {
-        self.init(table: ZoneTable(zones))
+        self.init(table: .empty)
+        var small: [Zone] = []
+        small.reserveCapacity(zones.count)
+        var large: [Name: Zone] = [:]
+        for zone in zones {
+            if zone.nameCount > ZoneTable.largestZone {
+                large[zone.origin] = zone
+            } else {
+                small.append(zone)
+                large[zone.origin] = nil
+            }
+        }
+        // A zone given small, then large (or the other way round), is only where it was given last.
+        if !large.isEmpty { small.removeAll { large[$0.origin] != nil } }
+        table = ZoneTable(small)
+        count = table.count
+        deepestOrigin = table.deepestOrigin
+        for zone in large.values { insert(zone) }
     }
 
     private init(table: ZoneTable) {
@@ -44,7 +63,8 @@ public struct ZoneSet: Sendable {
     /// Every zone, in no particular order.
     public var allZones: [Zone] {
         guard !changes.isEmpty else { return table.zones }
-        var zones = table.zones.filter { changes[$0.origin] == nil }
+        // Table zones need a look at the changes only when the changes hide some.
+        var zones = hidden == 0 ? table.zones : table.zones.filter { changes[$0.origin] == nil }
         zones.reserveCapacity(count)
         for case let zone? in changes.values { zones.append(zone) }
         return zones
@@ -82,7 +102,7 @@ public struct ZoneSet: Sendable {
             for zone in zones { insert(zone) }
             return
         }
-        self = ZoneSet(table: ZoneTable(allZones + zones))
+        self = ZoneSet(allZones + zones)
     }
 
     /// A copy without the zone of this origin.
@@ -108,8 +128,10 @@ public struct ZoneSet: Sendable {
             var offset = 0
             for _ in 0 ..< max(0, labels - deepestOrigin) { offset += 1 + Int(wire[offset]) }
             while true {
-                let suffix = UnsafeRawBufferPointer(rebasing: wire[offset...])
-                if let zone = find(suffix) { return zone }
+                // The whole name is a key as it is: no copy for the changes' lookup.
+                if let zone = offset == 0 ? find(name) : find(UnsafeRawBufferPointer(rebasing: wire[offset...])) {
+                    return zone
+                }
                 guard wire[offset] != 0 else { return nil }
                 offset += 1 + Int(wire[offset])
             }
@@ -130,8 +152,6 @@ public struct ZoneSet: Sendable {
 
     private mutating func rebuildWhenMostlyHidden() {
         guard hidden * 8 > table.count else { return }
-        let deepest = deepestOrigin
-        self = ZoneSet(table: ZoneTable(allZones))
-        deepestOrigin = max(deepestOrigin, deepest)
+        self = ZoneSet(allZones)
     }
 }

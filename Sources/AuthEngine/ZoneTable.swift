@@ -8,7 +8,8 @@ import Platform
 ///
 /// Open addressing with linear probing, at most half full. Each slot holds 32 bits of the origin's hash beside the
 /// zone's index, so a probe reads a zone's origin only when those bits match. The hash is the standard library's,
-/// seeded per process: names that customers choose cannot be made to collide.
+/// seeded per process (unless `SWIFT_DETERMINISTIC_HASHING` is set): names that customers choose cannot be made
+/// to collide.
 final class ZoneTable: Sendable {
     /// The zones, each origin once.
     let zones: [Zone]
@@ -21,6 +22,10 @@ final class ZoneTable: Sendable {
 
     /// The table without zones.
     static let empty = ZoneTable([])
+    /// The most names a zone of a table may have (`ZoneSet` keeps larger ones among its changes).
+    static let largestZone = 64
+    /// Tables of at least this many zones are freed on `Zone.reclaimer`.
+    static let deferredFreeThreshold = 4_096
 
     /// A table of `zones`; of two zones with the same origin, the later one is kept.
     init(_ zones: [Zone]) {
@@ -81,7 +86,7 @@ final class ZoneTable: Sendable {
 
     deinit {
         // A million references and their slots, freed off the DNS thread that dropped the last snapshot.
-        guard zones.count >= Zone.deferredFreeThreshold else { return }
+        guard zones.count >= Self.deferredFreeThreshold else { return }
         let zones = self.zones, slots = self.slots
         Zone.reclaimer.async { withExtendedLifetime((zones, slots)) {} }
     }

@@ -364,6 +364,7 @@ public struct Name: Hashable, Sendable, CustomStringConvertible, Comparable {
 
     private static let rootText: [UInt8] = [UInt8(ascii: ".")]
 
+    /// `\DDD` for a byte.
     static func decimalEscapeText(_ byte: UInt8) -> String {
         let digits = String(byte)
         return "\\" + String(repeating: "0", count: 3 - digits.count) + digits

@@ -388,12 +388,13 @@ private final class ReadAhead: Sendable {
     /// back to the system, and the zones still to be built take its pages.
     func take<T>(_ name: UnsafeRawBufferPointer, _ body: (Answer) throws -> T) rethrows -> T {
         reading.withLock { $0 }?.wait()
+        // The name looked up outside the lock (the versions never change); only the flag is taken under it.
+        guard let versions = read.withLock({ $0?.versions }) else { return try body(.askTheDatabase) }
+        guard let index = versions.index(of: name) else { return try body(.notStored) }
         let answer: Answer = read.withLock { read in
-            guard let read else { return .askTheDatabase }
-            guard let index = read.versions.index(of: name) else { return .notStored }
-            guard !read.taken[index] else { return .askTheDatabase }
+            guard let read, read.versions === versions, !read.taken[index] else { return .askTheDatabase }
             read.taken[index] = true
-            return .read(read.versions, index: index)
+            return .read(versions, index: index)
         }
         defer { if case .read(let versions, let index) = answer { finished(versions, index) } }
         return try body(answer)

@@ -1,10 +1,11 @@
 /// The blobs of one large read, copied into a few large buffers rather than a heap block each, and found by where
 /// they lie. A start reads every stored zone version at once (a gigabyte at a million domains): blocks of a
 /// kilobyte freed one by one while zones were built kept the heap's pages resident wherever a zone took a block
-/// among them (a 100,000-domain start ended 46 MiB larger), and each block cost an object of its own. A buffer is
-/// a mapping of its own (larger than any block malloc keeps in its heap) and goes back to the system whole.
+/// among them (a 100,000-domain start ended 46 MiB larger), and each block cost an object of its own. A shared
+/// buffer is a mapping of its own (larger than any block malloc keeps in its heap) and goes back to the system
+/// whole.
 struct BlobArena: Sendable {
-    /// Above glibc's largest mmap threshold (32 MiB): every buffer is mapped on its own.
+    /// Above glibc's largest mmap threshold (32 MiB): every shared buffer is mapped on its own.
     static let bufferSize = 33 << 20
     /// Blobs larger than this (a catalog's version) get a buffer of their own.
     static let largestShared = 1 << 20
@@ -58,6 +59,7 @@ struct BlobArena: Sendable {
     /// The octets at `location`, valid while this arena lives and its buffer is not released.
     func bytes(at location: Location) -> UnsafeRawBufferPointer {
         guard location.count > 0 else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        assert(!buffers[Int(location.buffer)].isReleased, "a blob of a released buffer")
         return UnsafeRawBufferPointer(start: buffers[Int(location.buffer)].base + Int(location.offset),
                                       count: Int(location.count))
     }
@@ -70,6 +72,7 @@ struct BlobArena: Sendable {
         var used = 0
 
         private var released = false
+        var isReleased: Bool { released }
 
         init(capacity: Int) {
             base = .allocate(byteCount: capacity, alignment: 16)

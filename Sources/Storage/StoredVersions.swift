@@ -40,16 +40,18 @@ public final class StoredVersions: Sendable {
 
     /// Builds the table from `versions` (name, lowercased or not, serial, record octets and count, in any order)
     /// and the journals by lowercased name. Of two versions of one name, the later is kept.
-    init(journals byName: [String: [ZoneChangeRow]],
+    init(journals byName: [String: [ZoneChangeRow]], expectedCount: Int = 0,
          versions: (_ add: (_ name: UnsafeRawBufferPointer, _ serial: Int64, _ records: UnsafeRawBufferPointer,
                             _ recordCount: Int) -> Void) throws -> Void) rethrows {
         var arena = BlobArena(), recordArena = BlobArena()
         var entries: [Entry] = []
         var hashes: [UInt64] = []
+        entries.reserveCapacity(expectedCount)
+        hashes.reserveCapacity(expectedCount)
         try versions { name, serial, recordOctets, recordCount in
             let location: BlobArena.Location
-            if name.contains(where: { (0x41 ... 0x5A).contains($0) }) {
-                location = name.map { (0x41 ... 0x5A).contains($0) ? $0 | 0x20 : $0 }.withUnsafeBytes { arena.append($0) }
+            if name.contains(where: Self.isUpper) {
+                location = Self.lowercased(name).withUnsafeBytes { arena.append($0) }
             } else {
                 location = arena.append(name)
             }
@@ -78,7 +80,7 @@ public final class StoredVersions: Sendable {
         // The journals (few: zones changed since their stored version) go to their versions.
         var journals: [[ZoneChangeRow]] = []
         for (name, changes) in byName {
-            let found = Array(name.utf8).withUnsafeBytes { Self.index(of: $0, slots: slots, mask: mask, entries: entries, names: arena) }
+            let found = Self.lowercased(name.utf8).withUnsafeBytes { Self.index(of: $0, slots: slots, mask: mask, entries: entries, names: arena) }
             guard let found else { continue }
             entries[found].journal = Int32(journals.count)
             journals.append(changes)
@@ -105,8 +107,8 @@ public final class StoredVersions: Sendable {
     public var bufferCount: Int { records.bufferCount }
 
     /// Gives the memory of the records in buffer `buffer` back to the system, once no version of it will be read
-    /// again: a start releases each as its zones are built, so they take those pages rather than fresh ones (which
-    /// cost a fault and a zeroing each, more in a virtual machine).
+    /// again: a start releases each as its zones are built, so the read-ahead's gigabyte (at a million domains)
+    /// is not all resident beside the zones until the last is built.
     public func release(buffer: Int) {
         records.release(buffer: buffer)
     }
@@ -124,8 +126,9 @@ public final class StoredVersions: Sendable {
         let entry = entries[index]
         let name = String(decoding: names.bytes(at: entry.name), as: UTF8.self)
         return withVersion(at: index) { version in
-            (ZoneVersionRow(name: name, serial: UInt32(truncatingIfNeeded: version.serial), records: Data(version.records),
-                            recordCount: version.recordCount), version.changes)
+            var row = ZoneVersionRow(name: name, serial: 0, records: Data(version.records), recordCount: version.recordCount)
+            row.serial = version.serial
+            return (row, version.changes)
         }
     }
 
@@ -142,6 +145,13 @@ public final class StoredVersions: Sendable {
             position = (position + 1) & mask
         }
         return nil
+    }
+
+    private static func isUpper(_ octet: UInt8) -> Bool { (0x41 ... 0x5A).contains(octet) }
+
+    /// ASCII letters folded to lower case, the one rule for versions and journals (names are stored as ASCII text).
+    private static func lowercased(_ octets: some Sequence<UInt8>) -> [UInt8] {
+        octets.map { isUpper($0) ? $0 | 0x20 : $0 }
     }
 
     private static func same(_ left: UnsafeRawBufferPointer, _ right: UnsafeRawBufferPointer) -> Bool {

@@ -29,8 +29,8 @@ extension Database {
         }
     }
 
-    /// Every stored zone version with its journal, oldest change first, by lowercased name: one read for a start
-    /// that serves every stored zone, instead of one transaction per zone.
+    /// Every stored zone version with its journal, oldest change first, found by lowercased name: one read for a
+    /// start that serves every stored zone, instead of one transaction per zone.
     public func allZoneVersions() throws(StorageError) -> StoredVersions {
         try read { db in
             var changes: [String: [ZoneChangeRow]] = [:]
@@ -40,7 +40,8 @@ extension Database {
             }
             // Columns by position, each row's octets copied straight into the table's buffers.
             let stored = try Row.fetchCursor(db, sql: "SELECT name, serial, records, record_count FROM zone_versions")
-            return try StoredVersions(journals: changes) { add in
+            let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM zone_versions") ?? 0
+            return try StoredVersions(journals: changes, expectedCount: count) { add in
                 while let row = try stored.next() {
                     let serial: Int64 = try row.decode(atIndex: 1), recordCount: Int = try row.decode(atIndex: 3)
                     try row.withUnsafeData(atIndex: 0) { name in

@@ -121,6 +121,26 @@ struct ZoneTableTests {
         #expect(oldest == nil)
     }
 
+    @Test("a large zone stays among the changes: its old version goes with the last snapshot that holds it")
+    func largeZonesAreNotKeptByTheTable() throws {
+        let origin = try Name("big.example.")
+        var records = try Self.zone(origin).records
+        for index in 0 ... ZoneTable.largestZone {
+            records.append(Record(name: try Name("h\(index).big.example."), type: .a, ttl: 60, rdata: .a([192, 0, 2, 1])))
+        }
+        let small = try (0 ..< 100).map { try Self.zone(try Name("d\($0).example.")) }
+        var set = ZoneSet(small + [try Zone(origin: origin, records: records)])
+        weak var old = set.zone(origin: origin)
+        #expect(set.count == 101 && set.tableCount == 100 && set.changeCount == 1)
+        set.insert(try Zone(origin: origin, records: records))
+        #expect(old == nil, "no table holds the version replaced")
+        let host = try Name("h3.big.example.")
+        #expect(set.count == 101 && set.closestZone(to: host) === set.zone(origin: origin))
+        // Given large, then small: only the small one, in the table.
+        let replaced = ZoneSet([try Zone(origin: origin, records: records), try Self.zone(origin)])
+        #expect(replaced.count == 1 && replaced.tableCount == 1 && replaced.changeCount == 0)
+    }
+
     @Test("a removed zone of the table stays removed, and comes back when inserted again")
     func removedAndAddedAgain() throws {
         let origin = try Name("a.example.")
@@ -139,7 +159,7 @@ struct ZoneTableTests {
         weak var zone: Zone?
         Zone.reclaimer.suspend()
         do {
-            let set = ZoneSet(try (0 ..< Zone.deferredFreeThreshold).map { try Self.zone(try Name("d\($0).example.")) })
+            let set = ZoneSet(try (0 ..< ZoneTable.deferredFreeThreshold).map { try Self.zone(try Name("d\($0).example.")) })
             zone = set.zone(origin: try Name("d7.example."))
             #expect(zone != nil)
         }

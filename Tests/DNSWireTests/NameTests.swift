@@ -344,7 +344,10 @@ struct PresentationParserTests {
             switch (parsed, expected) {
             case (.success(let name), .success(let model)):
                 #expect(name.wire == model.wire, "\(text)")
-                #expect(name.wire.capacity - name.wire.count < 24 || text.contains(UInt8(ascii: "\\")),
+                // malloc rounds a block up by at most 24 octets, and hands out a free block up to 31 octets larger
+                // than asked when what is left would be too small to keep (which blocks are free depends on what
+                // the tests running beside this one freed).
+                #expect(name.wire.capacity - name.wire.count < 24 + 32 || text.contains(UInt8(ascii: "\\")),
                         "sized to the name (but for escapes and malloc's rounding): \(text)")
                 names += 1
             case (.failure(let error), .failure(let model)):
