@@ -16,6 +16,10 @@ public struct ZoneSet: Sendable {
     private var changes: TreeDictionary<Name, Zone?>
     /// How many of the table's zones `changes` replaces or removes.
     private var hidden: Int
+    /// One bit (of 64, by the origin's hash) for every origin `changes` has held since the table was built: a
+    /// name whose bit is clear is looked up in the table alone, with no copy of it made for the changes' tree (a
+    /// catalog among the changes would otherwise cost every query that).
+    private var changed: UInt64
     /// The number of zones.
     public private(set) var count: Int
     /// The most labels any origin has; longer query names start their suffix search there.
@@ -52,6 +56,7 @@ public struct ZoneSet: Sendable {
         self.table = table
         changes = [:]
         hidden = 0
+        changed = 0
         count = table.count
         deepestOrigin = table.deepestOrigin
     }
@@ -84,6 +89,7 @@ public struct ZoneSet: Sendable {
     /// zones added to one copy cost one path copy, not one each).
     public mutating func insert(_ zone: Zone) {
         let origin = zone.origin
+        changed |= Self.bit(origin)
         let change = changes.updateValue(zone, forKey: origin)
         if change == nil, table.zone(origin: origin) != nil {
             hidden += 1
@@ -111,6 +117,7 @@ public struct ZoneSet: Sendable {
         guard find(key) != nil else { return self }
         var copy = self
         copy.count -= 1
+        copy.changed |= Self.bit(key)
         if table.zone(origin: key) != nil {
             if copy.changes.updateValue(nil, forKey: key) == nil { copy.hidden += 1 }
             copy.rebuildWhenMostlyHidden()
@@ -140,15 +147,23 @@ public struct ZoneSet: Sendable {
 
     /// The zone of `origin` (lowercased).
     private func find(_ origin: Name) -> Zone? {
-        if !changes.isEmpty, let change = changes[origin] { return change }
-        return table.zone(origin: origin)
+        origin.wire.withUnsafeBytes { wire in
+            let hash = ZoneTable.hash(wire)
+            if changed & Self.bit(hash) != 0, let change = changes[origin] { return change }
+            return table.zone(wire: wire, hash: hash)
+        }
     }
 
     /// The zone whose origin's wire form (lowercased) is `wire`.
     private func find(_ wire: UnsafeRawBufferPointer) -> Zone? {
-        if !changes.isEmpty, let change = changes[Name(uncheckedWire: Array(wire))] { return change }
-        return table.zone(wire: wire)
+        let hash = ZoneTable.hash(wire)
+        if changed & Self.bit(hash) != 0, let change = changes[Name(uncheckedWire: Array(wire))] { return change }
+        return table.zone(wire: wire, hash: hash)
     }
+
+    private static func bit(_ hash: UInt64) -> UInt64 { 1 << (hash >> 58) }
+
+    private static func bit(_ origin: Name) -> UInt64 { bit(origin.wire.withUnsafeBytes(ZoneTable.hash)) }
 
     private mutating func rebuildWhenMostlyHidden() {
         guard hidden * 8 > table.count else { return }

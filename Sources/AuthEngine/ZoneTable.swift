@@ -96,8 +96,12 @@ final class ZoneTable: Sendable {
 
     /// The zone whose origin's wire form (lowercased) is `wire`, if any.
     func zone(wire: UnsafeRawBufferPointer) -> Zone? {
+        zone(wire: wire, hash: Self.hash(wire))
+    }
+
+    /// The same, given `hash(wire)`.
+    func zone(wire: UnsafeRawBufferPointer, hash: UInt64) -> Zone? {
         guard !zones.isEmpty else { return nil }
-        let hash = Self.hash(wire)
         var position = Int(truncatingIfNeeded: hash) & mask
         while true {
             let slot = slots[position]
@@ -115,7 +119,8 @@ final class ZoneTable: Sendable {
         origin.wire.withUnsafeBytes { zone(wire: $0) }
     }
 
-    private static func hash(_ wire: UnsafeRawBufferPointer) -> UInt64 {
+    /// The hash of an origin's wire form, as the table hashes it.
+    static func hash(_ wire: UnsafeRawBufferPointer) -> UInt64 {
         var hasher = Hasher()
         hasher.combine(bytes: wire)
         return UInt64(bitPattern: Int64(hasher.finalize()))
