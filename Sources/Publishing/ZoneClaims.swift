@@ -127,6 +127,7 @@ public final class ZoneClaims: Sendable {
         state.withLock { state in
             var refused: [RefusedFile] = []
             var next = NameIndex<FilePath>()
+            next.reserveCapacity(files.count)
             var folder: String?
             for (origin, path) in files {
                 let name = origin.lowercased()

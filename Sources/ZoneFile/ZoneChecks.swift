@@ -29,6 +29,7 @@ enum ZoneChecks {
         let apex = origin.lowercased()
         var firstTTL: [RRsetKey: UInt32] = [:]
         var seen: Set<RecordKey> = []
+        seen.reserveCapacity(located.count)
         var kept: [LocatedRecord] = []
         kept.reserveCapacity(located.count)
         for var item in located {

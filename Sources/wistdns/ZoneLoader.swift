@@ -67,6 +67,7 @@ final class ZoneLoader: Sendable {
         }
         var loaded: [Zone] = [], removed: [Name] = [], refusedCount = 0, unchanged = 0
         var digests = builtFrom.withLock { $0 }
+        digests.reserveCapacity(parsed.count)
         store.update { previous in
             var next = previous
             // A file that fails keeps the content it had, and with it its claim.
