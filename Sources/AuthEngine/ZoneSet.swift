@@ -8,7 +8,7 @@ import HashTreeCollections
 /// every snapshot made from it, and the changes since, in a persistent hash tree (a zone added or replaced, or
 /// one of the table's removed). Once the changes hide an eighth of the table's zones (old versions it still
 /// holds), the table is built again from the set's zones. Only small zones go into the table
-/// (`ZoneTable.largestName`): a large one (the catalog, a large zone file) stays among the changes, so an old
+/// (`ZoneTable.largestZone`): a large one (the catalog, a large zone file) stays among the changes, so an old
 /// version of it is freed with the last snapshot that holds it, never kept by the table.
 public struct ZoneSet: Sendable {
     private var table: ZoneTable
@@ -41,7 +41,7 @@ public struct ZoneSet: Sendable {
                 large[zone.origin] = zone
             } else {
                 small.append(zone)
-                large[zone.origin] = nil
+                if !large.isEmpty { large[zone.origin] = nil }
             }
         }
         // A zone given small, then large (or the other way round), is only where it was given last.
