@@ -349,10 +349,7 @@ public struct Name: Hashable, Sendable, CustomStringConvertible, Comparable {
                     case 0x21 ... 0x7E:
                         append(byte)
                     default:
-                        append(UInt8(ascii: "\\"))
-                        append(UInt8(ascii: "0") + byte / 100)
-                        append(UInt8(ascii: "0") + byte / 10 % 10)
-                        append(UInt8(ascii: "0") + byte % 10)
+                        Self.decimalEscape(byte, append)
                     }
                 }
                 append(UInt8(ascii: "."))
@@ -366,7 +363,16 @@ public struct Name: Hashable, Sendable, CustomStringConvertible, Comparable {
 
     /// `\DDD` for a byte.
     static func decimalEscapeText(_ byte: UInt8) -> String {
-        let digits = String(byte)
-        return "\\" + String(repeating: "0", count: 3 - digits.count) + digits
+        var text: [UInt8] = []
+        decimalEscape(byte) { text.append($0) }
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// The four octets of `\DDD` for a byte, each given to `append`.
+    private static func decimalEscape(_ byte: UInt8, _ append: (UInt8) -> Void) {
+        append(UInt8(ascii: "\\"))
+        append(UInt8(ascii: "0") + byte / 100)
+        append(UInt8(ascii: "0") + byte / 10 % 10)
+        append(UInt8(ascii: "0") + byte % 10)
     }
 }
