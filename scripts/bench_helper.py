@@ -341,6 +341,21 @@ def cmd_procstat(args):
     print(json.dumps(proc_figures(args.pid)))
 
 
+def cmd_idle(args):
+    """Waits until the process tree uses at most `quiet` ticks of CPU in `window` seconds (a server still loading
+    zones, or writing its state, after it first answers would take cores from the next one started or driven);
+    prints the seconds waited."""
+    started = time.monotonic()
+    last = proc_figures(args.pid)["ticks"]
+    while time.monotonic() - started < args.timeout:
+        time.sleep(args.window)
+        now = proc_figures(args.pid)["ticks"]
+        if now - last <= args.quiet:
+            break
+        last = now
+    print(f"{time.monotonic() - started:.2f}")
+
+
 # ---------------------------------------------------------------------------------------------
 # equal-answers check
 
@@ -537,6 +552,12 @@ def main():
     s.add_argument("pid", type=int)
     s.set_defaults(func=cmd_procstat)
 
+    i = sub.add_parser("idle")
+    i.add_argument("pid", type=int)
+    i.add_argument("--window", type=float, default=1.0)
+    i.add_argument("--quiet", type=int, default=5, help="ticks (1/100 s) of CPU allowed in a window")
+    i.add_argument("--timeout", type=float, default=600.0)
+    i.set_defaults(func=cmd_idle)
     c = sub.add_parser("check")
     c.add_argument("--out", required=True)
     c.add_argument("--verbose", action="store_true")
