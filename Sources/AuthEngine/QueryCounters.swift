@@ -25,9 +25,9 @@ public final class QueryCounters: Sendable {
             add(QuerySlot.dropped)
             return
         }
-        let flags = response.bytes[3]
+        let flags = response.octet(at: 3)
         add(QuerySlot.rcode(flags & 0x0F))
-        if response.bytes[2] & 0x02 != 0 { add(QuerySlot.truncated) }
+        if response.octet(at: 2) & 0x02 != 0 { add(QuerySlot.truncated) }
         if questionType == .axfr || questionType == .ixfr {
             add(QuerySlot.transfer(questionType == .axfr, rcode: flags & 0x0F))
         }

@@ -63,13 +63,11 @@ public final class RRSet: Sendable {
         case .soa, .mx:
             return .decoded(rdata)
         default:
-            // Written into a buffer of the set's size, kept as it is unless the writer's smallest buffer is far
-            // larger (a set's buffer lives as long as its zone).
+            // Copied out of the writer into an array of the set's size (a set's buffer lives as long as its zone).
             let size = rdata.reduce(0) { $0 + 2 + $1.uncompressedLength }
             var writer = MessageWriter(limit: Int.max, compression: false, capacity: size)
             for data in rdata { writer.appendRDATA(data) }
-            let wire = writer.bytes
-            return .encoded(wire: wire.capacity - wire.count < 16 ? wire : wire.withUnsafeBufferPointer { Array($0) })
+            return .encoded(wire: writer.bytes)
         }
     }
 

@@ -51,7 +51,7 @@ struct ResponseBuilder {
         }
         writer.patchCounts(answer: answer, authority: authority, additional: additional)
         if truncated {
-            writer.patchUInt16(UInt16(writer.bytes[2]) << 8 | UInt16(writer.bytes[3]) | Header.tcBit, at: 2)
+            writer.patchUInt16(UInt16(writer.octet(at: 2)) << 8 | UInt16(writer.octet(at: 3)) | Header.tcBit, at: 2)
         }
     }
 

@@ -73,7 +73,7 @@ struct UDPWorker<Responder: QueryResponder>: Sendable {
             logger.debug("dropping a UDP response of \(count) octets on \(address)")
             return
         }
-        writer.bytes.withUnsafeBytes { UnsafeMutableRawPointer(buffer).copyMemory(from: $0.baseAddress!, byteCount: count) }
+        writer.withUnsafeBytes { UnsafeMutableRawPointer(buffer).copyMemory(from: $0.baseAddress!, byteCount: count) }
         wdns_udp_batch_set_reply_length(batch, slot, count)
     }
 }

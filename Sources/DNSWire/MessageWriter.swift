@@ -2,9 +2,16 @@
 ///
 /// Writes never fail: the writer records whether the limit was passed (`overflowed`) and callers roll back to a
 /// `Mark` taken before the record that did not fit, which is how truncation is done (RFC 2181 section 9).
+///
+/// The octets live in a buffer the writer owns (`MessageBuffer`), copied on write like an array's: a write
+/// checks once that the buffer is not shared and has room, then stores its octets in place. Appending to an
+/// array octet by octet cost a uniqueness check, a capacity check and a count update for each octet, the
+/// largest part of answering a query in user space.
 public struct MessageWriter {
-    /// The message so far.
-    public private(set) var bytes: [UInt8]
+    /// The buffer: its first `count` octets are the message so far, and the offsets of compression targets.
+    private var storage: MessageBuffer
+    /// The number of octets written.
+    public private(set) var count = 0
     /// The largest message this writer may produce.
     public var limit: Int
     /// Octets kept free at the end of every message for a record that is added once the message is built (a
@@ -13,11 +20,14 @@ public struct MessageWriter {
     public var reserved = 0
     /// Whether names are compressed at all.
     public let compressionEnabled: Bool
-    /// Offsets of names (and their suffixes) already written, usable as compression targets.
-    private var targets: [UInt16] = []
-    /// The name written first, right after the header (the question's), while it is in the message: most answers
-    /// are owned by the very name asked, and get a pointer to it without a search.
-    private var questionName: [UInt8] = []
+    /// How many offsets of names (and their suffixes) already written are kept as compression targets.
+    private var targetCount = 0
+    /// The wire length of the name written first, right after the header (the question's), while it is in the
+    /// message, else 0: most answers are owned by the very name asked, and get a pointer to it without a search.
+    private var questionLength = 0
+
+    /// The most compression targets kept.
+    static let maxTargets = 255
 
     /// A point to roll back to.
     public struct Mark {
@@ -29,67 +39,99 @@ public struct MessageWriter {
     public init(limit: Int, compression: Bool = true, capacity: Int = 512) {
         self.limit = limit
         self.compressionEnabled = compression
-        self.bytes = []
-        self.bytes.reserveCapacity(max(capacity, 64))
-        self.targets.reserveCapacity(compression ? 32 : 0)
+        storage = MessageBuffer(capacity: max(capacity, 64))
     }
 
     /// Empties the writer, keeping its storage, for the next message of at most `limit` octets less `reserved`.
     public mutating func reset(limit: Int) {
-        bytes.removeAll(keepingCapacity: true)
-        targets.removeAll(keepingCapacity: true)
-        questionName = []
+        count = 0
+        targetCount = 0
+        questionLength = 0
         self.limit = limit - reserved
     }
 
-    /// The number of octets written.
-    public var count: Int { bytes.count }
+    /// The message so far, copied into an array (`withUnsafeBytes` reads it in place).
+    public var bytes: [UInt8] { withUnsafeBytes { Array($0) } }
+
+    /// Calls `body` with the message so far, in place.
+    public func withUnsafeBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        try withExtendedLifetime(storage) { try body(UnsafeRawBufferPointer(start: storage.octets, count: count)) }
+    }
+
+    /// The octet at `offset` of the message so far.
+    public func octet(at offset: Int) -> UInt8 {
+        precondition(offset >= 0 && offset < count, "offset \(offset) outside a message of \(count) octets")
+        return withExtendedLifetime(storage) { storage.octets.load(fromByteOffset: offset, as: UInt8.self) }
+    }
+
     /// True when the message has grown past its limit.
-    public var overflowed: Bool { bytes.count > limit }
+    public var overflowed: Bool { count > limit }
 
     /// Remembers the current size so a record that does not fit can be removed again.
-    public func mark() -> Mark { Mark(size: bytes.count, targetCount: targets.count) }
+    public func mark() -> Mark { Mark(size: count, targetCount: targetCount) }
 
     /// Removes everything written after `mark`.
     public mutating func rollBack(to mark: Mark) {
-        bytes.removeSubrange(mark.size...)
-        targets.removeSubrange(mark.targetCount...)
-        if mark.size <= Header.size { questionName = [] }
+        count = min(count, mark.size)
+        targetCount = min(targetCount, mark.targetCount)
+        if mark.size < Header.size + questionLength { questionLength = 0 }
     }
 
-    public mutating func appendUInt8(_ value: UInt8) { bytes.append(value) }
-
-    public mutating func appendUInt16(_ value: UInt16) {
-        bytes.append(UInt8(value >> 8))
-        bytes.append(UInt8(value & 0xFF))
+    /// The start of a buffer of this writer's own with room for `size` more octets after `count`: one check of
+    /// the buffer for each write, not one for each octet.
+    @inline(__always)
+    private mutating func octets(room size: Int) -> UnsafeMutableRawPointer {
+        if _slowPath(!isKnownUniquelyReferenced(&storage) || storage.capacity - count < size) { grow(size) }
+        return storage.octets
     }
 
-    public mutating func appendUInt32(_ value: UInt32) {
-        bytes.append(UInt8(value >> 24))
-        bytes.append(UInt8((value >> 16) & 0xFF))
-        bytes.append(UInt8((value >> 8) & 0xFF))
-        bytes.append(UInt8(value & 0xFF))
+    /// A buffer of this writer's own with room for `size` more octets, in place of a shared or full one.
+    private mutating func grow(_ size: Int) {
+        storage = storage.copy(count: count, targets: targetCount, capacity: max(storage.capacity * 2, count + size))
     }
 
-    public mutating func appendUInt64(_ value: UInt64) {
-        appendUInt32(UInt32(truncatingIfNeeded: value >> 32))
-        appendUInt32(UInt32(truncatingIfNeeded: value))
+    /// Stores `value` big-endian at the end.
+    private mutating func appendBigEndian<Value: FixedWidthInteger>(_ value: Value) {
+        octets(room: MemoryLayout<Value>.size).storeBytes(of: value.bigEndian, toByteOffset: count, as: Value.self)
+        count += MemoryLayout<Value>.size
     }
 
-    public mutating func append(_ data: [UInt8]) { bytes.append(contentsOf: data) }
+    public mutating func appendUInt8(_ value: UInt8) { appendBigEndian(value) }
+
+    public mutating func appendUInt16(_ value: UInt16) { appendBigEndian(value) }
+
+    public mutating func appendUInt32(_ value: UInt32) { appendBigEndian(value) }
+
+    public mutating func appendUInt64(_ value: UInt64) { appendBigEndian(value) }
+
+    public mutating func append(_ data: [UInt8]) { data.withUnsafeBytes { append($0) } }
 
     /// Appends part of a byte array (one record of an RRset kept as one buffer, say).
-    public mutating func append(_ data: ArraySlice<UInt8>) { bytes.append(contentsOf: data) }
+    public mutating func append(_ data: ArraySlice<UInt8>) { data.withUnsafeBytes { append($0) } }
+
+    /// Appends octets that lie elsewhere.
+    public mutating func append(_ data: UnsafeRawBufferPointer) {
+        guard let source = data.baseAddress, !data.isEmpty else { return }
+        (octets(room: data.count) + count).copyMemory(from: source, byteCount: data.count)
+        count += data.count
+    }
 
     /// Overwrites a 16-bit value at `offset` (used for counts and RDLENGTH).
     public mutating func patchUInt16(_ value: UInt16, at offset: Int) {
-        bytes[offset] = UInt8(value >> 8)
-        bytes[offset + 1] = UInt8(value & 0xFF)
+        precondition(offset >= 0 && offset + 2 <= count, "offset \(offset) outside a message of \(count) octets")
+        octets(room: 0).storeBytes(of: value.bigEndian, toByteOffset: offset, as: UInt16.self)
     }
 
     /// Writes the 12-octet header at the start of an empty writer.
     public mutating func writeHeader(_ header: Header) {
-        header.write(to: &bytes)
+        let start = octets(room: Header.size) + count
+        start.storeBytes(of: header.id.bigEndian, toByteOffset: 0, as: UInt16.self)
+        start.storeBytes(of: header.flags.bigEndian, toByteOffset: 2, as: UInt16.self)
+        start.storeBytes(of: header.questionCount.bigEndian, toByteOffset: 4, as: UInt16.self)
+        start.storeBytes(of: header.answerCount.bigEndian, toByteOffset: 6, as: UInt16.self)
+        start.storeBytes(of: header.authorityCount.bigEndian, toByteOffset: 8, as: UInt16.self)
+        start.storeBytes(of: header.additionalCount.bigEndian, toByteOffset: 10, as: UInt16.self)
+        count += Header.size
     }
 
     /// Writes the header's counts into an already written header.
@@ -102,66 +144,81 @@ public struct MessageWriter {
     /// Writes `name`, replacing its longest suffix already in the message by a pointer when `compress` is set.
     /// Suffixes written in full are remembered as targets for later names.
     public mutating func writeName(_ name: Name, compress: Bool) {
-        let wire = name.wire
-        var position = 0
+        name.wire.withUnsafeBytes { writeName(wire: $0, compress: compress) }
+    }
+
+    private mutating func writeName(wire: UnsafeRawBufferPointer, compress: Bool) {
         let useCompression = compress && compressionEnabled
-        // The same name as the question (usually the very same storage, so no octet is compared): the pointer
-        // the search below would find first.
-        if useCompression, !questionName.isEmpty, wire == questionName {
+        // The same octets as the question's name: the pointer the search below would find first.
+        if useCompression, questionLength == wire.count,
+           withUnsafeBytes({ Name.sameOctets(UnsafeRawBufferPointer(rebasing: $0[Header.size ..< Header.size + wire.count]), wire) }) {
             appendUInt16(0xC000 | UInt16(Header.size))
             return
         }
-        let first = bytes.count == Header.size && compressionEnabled
-        defer { if first { questionName = wire } }
+        let start = count
+        let first = start == Header.size && compressionEnabled
+        // Room for the whole name at once; its labels are copied once the suffix to point to (if any) is known.
+        let octets = octets(room: wire.count)
         // Only names already complete in the message are targets: a suffix of this name is registered as soon as
-        // its label is written, before the rest is, and comparing against it would read past the end (a name with
-        // a repeated label, `a.a.example.`, crashed the server that way). A suffix of the name being written can
-        // never equal a later, shorter suffix of it anyway.
-        let completeTargets = targets.count
+        // its label is found, before the rest is written, and comparing against it would read past the end (a
+        // name with a repeated label, `a.a.example.`, crashed the server that way). A suffix of the name being
+        // written can never equal a later, shorter suffix of it anyway.
+        let completeTargets = targetCount
+        var position = 0
+        var target: UInt16?
         while wire[position] != 0 {
-            if useCompression, let target = findTarget(wire, from: position, among: completeTargets) {
-                appendUInt16(0xC000 | target)
-                return
+            if useCompression, let found = findTarget(wire, from: position, among: completeTargets) {
+                target = found
+                break
             }
-            if compressionEnabled && bytes.count < 0x4000 && targets.count < 255 {
-                targets.append(UInt16(bytes.count))
+            if compressionEnabled && start + position < 0x4000 && targetCount < Self.maxTargets {
+                storage.targets[targetCount] = UInt16(start + position)
+                targetCount += 1
             }
-            let length = Int(wire[position])
-            bytes.append(contentsOf: wire[position ... (position + length)])
-            position += 1 + length
+            position += 1 + Int(wire[position])
         }
-        bytes.append(0)
+        // The labels before the suffix, then the pointer to it; or the whole name.
+        let written = target == nil ? position + 1 : position
+        (octets + start).copyMemory(from: wire.baseAddress!, byteCount: written)
+        count += written
+        if let target {
+            appendUInt16(0xC000 | target)
+        } else if first {
+            questionLength = wire.count
+        }
     }
-
     /// Finds an earlier occurrence of the suffix of `wire` that starts at `start`, among the first `count` targets.
-    private func findTarget(_ wire: [UInt8], from start: Int, among count: Int) -> UInt16? {
-        for target in targets[..<count] where matches(wire, from: start, at: Int(target)) {
-            return target
+    private func findTarget(_ wire: UnsafeRawBufferPointer, from start: Int, among count: Int) -> UInt16? {
+        withUnsafeBytes { message in
+            for index in 0 ..< count where matches(wire, from: start, at: Int(storage.targets[index]), in: message) {
+                return storage.targets[index]
+            }
+            return nil
         }
-        return nil
     }
 
-    /// Compares the suffix of `wire` at `start` with the (possibly compressed) name at `offset` in the message,
+    /// Compares the suffix of `wire` at `start` with the (possibly compressed) name at `offset` in `message`,
     /// without regard to ASCII case. Every read of the message is bounds-checked: whatever the message holds, a
     /// mismatch is the worst outcome.
-    private func matches(_ wire: [UInt8], from start: Int, at offset: Int) -> Bool {
+    private func matches(_ wire: UnsafeRawBufferPointer, from start: Int, at offset: Int,
+                         in message: UnsafeRawBufferPointer) -> Bool {
         var position = start
         var cursor = offset
         var hops = 0
         while true {
-            guard cursor < bytes.count else { return false }
-            var length = Int(bytes[cursor])
+            guard cursor < message.count else { return false }
+            var length = Int(message[cursor])
             while length & 0xC0 == 0xC0 {
                 hops += 1
-                guard hops < Name.maxPointerHops, cursor + 1 < bytes.count else { return false }
-                cursor = (length & 0x3F) << 8 | Int(bytes[cursor + 1])
-                guard cursor < bytes.count else { return false }
-                length = Int(bytes[cursor])
+                guard hops < Name.maxPointerHops, cursor + 1 < message.count else { return false }
+                cursor = (length & 0x3F) << 8 | Int(message[cursor + 1])
+                guard cursor < message.count else { return false }
+                length = Int(message[cursor])
             }
-            guard length & 0xC0 == 0, length == Int(wire[position]), cursor + length < bytes.count else { return false }
+            guard length & 0xC0 == 0, length == Int(wire[position]), cursor + length < message.count else { return false }
             if length == 0 { return true }
             for index in 1 ... length {
-                if ASCIICase.lower(wire[position + index]) != ASCIICase.lower(bytes[cursor + index]) { return false }
+                if ASCIICase.lower(wire[position + index]) != ASCIICase.lower(message[cursor + index]) { return false }
             }
             position += 1 + length
             cursor += 1 + length
@@ -179,10 +236,10 @@ public struct MessageWriter {
 
     /// Writes RDLENGTH and then `rdata` (its names compressed where the type allows).
     public mutating func appendRDATA(_ rdata: RData) {
-        let lengthOffset = bytes.count
+        let lengthOffset = count
         appendUInt16(0)
         rdata.write(to: &self)
-        patchUInt16(UInt16(bytes.count - lengthOffset - 2), at: lengthOffset)
+        patchUInt16(UInt16(count - lengthOffset - 2), at: lengthOffset)
     }
 
     /// Writes a question.
@@ -190,5 +247,33 @@ public struct MessageWriter {
         writeName(question.name, compress: true)
         appendUInt16(question.type.rawValue)
         appendUInt16(question.rclass.rawValue)
+    }
+}
+
+/// The octets of a `MessageWriter` and the offsets of its compression targets, in memory of their own. Writers share
+/// one only until one of them writes (`copy`).
+final class MessageBuffer {
+    let octets: UnsafeMutableRawPointer
+    let capacity: Int
+    /// `MessageWriter.maxTargets` offsets.
+    let targets: UnsafeMutablePointer<UInt16>
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        octets = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 8)
+        targets = UnsafeMutablePointer<UInt16>.allocate(capacity: MessageWriter.maxTargets)
+    }
+
+    deinit {
+        octets.deallocate()
+        targets.deallocate()
+    }
+
+    /// A buffer of `capacity` octets holding the first `count` octets and `targets` target offsets of this one.
+    func copy(count: Int, targets: Int, capacity: Int) -> MessageBuffer {
+        let copy = MessageBuffer(capacity: capacity)
+        copy.octets.copyMemory(from: octets, byteCount: count)
+        copy.targets.initialize(from: self.targets, count: targets)
+        return copy
     }
 }

@@ -168,7 +168,7 @@ public enum RData: Hashable, Sendable {
     public var uncompressedWire: [UInt8] {
         var writer = MessageWriter(limit: 65535, compression: false)
         write(to: &writer)
-        return writer.bytes.withUnsafeBufferPointer { Array($0) }
+        return writer.bytes
     }
 
     /// The number of octets `write` writes without compression (`uncompressedWire.count`), counted, not written.

@@ -47,7 +47,7 @@ func appendSigned(_ record: TSIGRecord, to bytes: inout [UInt8]) {
 
 /// Appends `record` to the finished message in `writer` and counts it in ARCOUNT.
 func appendSigned(_ record: TSIGRecord, to writer: inout MessageWriter) {
-    let additional = UInt16(writer.bytes[10]) << 8 | UInt16(writer.bytes[11])
+    let additional = UInt16(writer.octet(at: 10)) << 8 | UInt16(writer.octet(at: 11))
     var recordBytes: [UInt8] = []
     recordBytes.reserveCapacity(record.wireSize)
     record.write(to: &recordBytes)

@@ -34,7 +34,7 @@ public struct TSIGSession: Sendable {
 
     /// Signs the finished message in `writer` (ID, sections and counts final) by appending a TSIG record.
     public mutating func sign(_ writer: inout MessageWriter, now: UInt64) {
-        let record = writer.bytes.withUnsafeBytes { nextRecord(for: $0, now: now) }
+        let record = writer.withUnsafeBytes { nextRecord(for: $0, now: now) }
         appendSigned(record, to: &writer)
     }
 

@@ -40,7 +40,7 @@ public struct TSIGRejection: Sendable {
             signer.sign(&writer, now: now)
             session = signer
         } else {
-            appendSigned(unsignedRecord(now: now, id: UInt16(writer.bytes[0]) << 8 | UInt16(writer.bytes[1])), to: &writer)
+            appendSigned(unsignedRecord(now: now, id: UInt16(writer.octet(at: 0)) << 8 | UInt16(writer.octet(at: 1))), to: &writer)
         }
     }
 
