@@ -163,16 +163,19 @@ public struct MessageWriter {
         // its label is found, before the rest is written, and comparing against it would read past the end (a
         // name with a repeated label, `a.a.example.`, crashed the server that way). A suffix of the name being
         // written can never equal a later, shorter suffix of it anyway.
-        let completeTargets = targetCount
+        let completeTargets = useCompression ? targetCount : 0
+        // The message before this name, and the targets in it, read where they lie.
+        let message = UnsafeRawBufferPointer(start: octets, count: start)
+        let targets = storage.targets
         var position = 0
         var target: UInt16?
-        while wire[position] != 0 {
-            if useCompression, let found = findTarget(wire, from: position, among: completeTargets) {
-                target = found
-                break
+        search: while wire[position] != 0 {
+            for index in 0 ..< completeTargets where Self.matches(wire, from: position, at: Int(targets[index]), in: message) {
+                target = targets[index]
+                break search
             }
             if compressionEnabled && start + position < 0x4000 && targetCount < Self.maxTargets {
-                storage.targets[targetCount] = UInt16(start + position)
+                targets[targetCount] = UInt16(start + position)
                 targetCount += 1
             }
             position += 1 + Int(wire[position])
@@ -187,21 +190,12 @@ public struct MessageWriter {
             questionLength = wire.count
         }
     }
-    /// Finds an earlier occurrence of the suffix of `wire` that starts at `start`, among the first `count` targets.
-    private func findTarget(_ wire: UnsafeRawBufferPointer, from start: Int, among count: Int) -> UInt16? {
-        withUnsafeBytes { message in
-            for index in 0 ..< count where matches(wire, from: start, at: Int(storage.targets[index]), in: message) {
-                return storage.targets[index]
-            }
-            return nil
-        }
-    }
 
     /// Compares the suffix of `wire` at `start` with the (possibly compressed) name at `offset` in `message`,
     /// without regard to ASCII case. Every read of the message is bounds-checked: whatever the message holds, a
     /// mismatch is the worst outcome.
-    private func matches(_ wire: UnsafeRawBufferPointer, from start: Int, at offset: Int,
-                         in message: UnsafeRawBufferPointer) -> Bool {
+    private static func matches(_ wire: UnsafeRawBufferPointer, from start: Int, at offset: Int,
+                                in message: UnsafeRawBufferPointer) -> Bool {
         var position = start
         var cursor = offset
         var hops = 0

@@ -200,7 +200,7 @@ public struct Name: Hashable, Sendable, CustomStringConvertible, Comparable {
     /// upper-case letters (the usual query, every generated zone's name) is returned as it is, sharing its storage:
     /// no copy is made. Length octets (at most 63) are never letters, so every octet folds alike.
     public func lowercased() -> Name {
-        guard wire.contains(where: ASCIICase.isUpper) else { return self }
+        guard wire.withUnsafeBytes(ASCIICase.containsUpper) else { return self }
         return Name(uncheckedWire: wire.map(ASCIICase.lower))
     }
 

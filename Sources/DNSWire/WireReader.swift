@@ -81,7 +81,7 @@ public struct WireReader {
                     throw WireError(.nameTooLong, field: field, offset: position)
                 }
                 wire.append(length)
-                wire.append(contentsOf: message[(position + 1) ..< labelEnd])
+                wire.append(contentsOf: UnsafeRawBufferPointer(rebasing: message[(position + 1) ..< labelEnd]))
                 position = labelEnd
             case 0xC0:
                 guard position + 1 < message.count else { throw WireError(.truncated, field: field, offset: position) }
