@@ -2,15 +2,15 @@ import DNSWire
 
 /// Finds the outcome for a question in a snapshot: zone selection, zone cuts, exact matches, CNAME chains,
 /// wildcards (RFC 4592) and empty non-terminals.
-struct Lookup {
+enum Lookup {
     /// The most CNAMEs followed within our zones for one query.
     static let maxChain = 8
 
-    let zones: ZoneSet
-
-    /// Looks up `name` (as sent) for `type` (the class has already been checked), also giving the watch of the zone the lookup started in, if it has one (see `QueryWatch`). Only
-    /// the watch is handed out, not the zone: no reference to a shared object is taken for an unwatched zone.
-    func find(_ name: Name, _ type: RecordType, watch: inout QueryWatch?) -> Outcome {
+    /// Looks up `name` (as sent) for `type` (the class has already been checked) in `zones`, also giving the watch
+    /// of the zone the lookup started in, if it has one (see `QueryWatch`). Only the watch is handed out, not the
+    /// zone: no reference to a shared object is taken for an unwatched zone.
+    static func find(_ name: Name, _ type: RecordType, in zones: borrowing ZoneSet,
+                     watch: inout QueryWatch?) -> Outcome {
         let key = name.lowercased()
         // DS lives on the parent side of a cut (RFC 4035 section 3.1.4.1): ask the parent zone when we serve it.
         var zone = zones.closestZone(to: key)
@@ -72,7 +72,7 @@ struct Lookup {
         case delegation(RRSet)
     }
 
-    private func step(_ key: Name, _ type: RecordType, in zone: Zone) -> Step {
+    private static func step(_ key: Name, _ type: RecordType, in zone: Zone) -> Step {
         if zone.hasCuts, let cut = cut(above: key, type: type, in: zone) { return .delegation(cut) }
         if let node = zone.node(key) { return match(node, type) }
         // Without wildcards a name the zone lacks does not exist (no name to copy for every step up).
@@ -90,7 +90,7 @@ struct Lookup {
     }
 
     /// The data a node holds for `type`.
-    private func match(_ node: ZoneNode, _ type: RecordType) -> Step {
+    private static func match(_ node: ZoneNode, _ type: RecordType) -> Step {
         if type == .any {
             // RFC 8482 section 4.2: answer ANY with one RRset rather than all of them.
             guard let first = node.lowestType else { return .noData }
@@ -103,7 +103,7 @@ struct Lookup {
 
     /// The NS set of the highest zone cut strictly below the apex and at or above `key`. A DS question at the
     /// cut itself is answered by the parent side.
-    private func cut(above key: Name, type: RecordType, in zone: Zone) -> RRSet? {
+    private static func cut(above key: Name, type: RecordType, in zone: Zone) -> RRSet? {
         let depth = key.labelCount - zone.origin.labelCount
         guard depth > 0 else { return nil }
         for drop in stride(from: depth - 1, through: 0, by: -1) {

@@ -159,7 +159,7 @@ public struct Responder: Sendable {
             return
         }
         // Only a watched zone costs a reference stored here; the pipeline takes it after the answer.
-        let outcome = Lookup(zones: reader.current()).find(question.name, question.type, watch: &reader.watched)
+        let outcome = reader.find(question.name, question.type)
         if responseClass != nil { responseClass = ResponseClass(outcome, question: question) }
         ResponseBuilder(query: parsed, transport: transport, udpPayloadSize: options.udpPayloadSize)
             .write(outcome, to: &response)

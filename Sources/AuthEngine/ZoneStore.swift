@@ -1,3 +1,4 @@
+import DNSWire
 import Synchronization
 
 /// Holds the published `ZoneSet`. Writers build the next snapshot outside any lock and publish it with one
@@ -63,10 +64,22 @@ public final class ZoneStore: Sendable {
 
         /// The snapshot in force now: one atomic load when nothing was published since the last call.
         public mutating func current() -> ZoneSet {
+            refresh()
+            return zones
+        }
+
+        /// What the snapshot in force now holds for `name` and `type` (see `Lookup.find`), read in place: a copy
+        /// of the snapshot would count two references, and drop them, on every query. Notes the watch of the zone
+        /// in `watched`.
+        mutating func find(_ name: Name, _ type: RecordType) -> Outcome {
+            refresh()
+            return Lookup.find(name, type, in: zones, watch: &watched)
+        }
+
+        private mutating func refresh() {
             if store.generation.load(ordering: .acquiring) != generation {
                 (zones, generation) = store.published.withLock { ($0.zones, $0.generation) }
             }
-            return zones
         }
     }
 }

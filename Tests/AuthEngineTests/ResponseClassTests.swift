@@ -20,7 +20,7 @@ struct ResponseClassTests {
     func responseClass(_ store: ZoneStore, _ name: String, _ type: RecordType) throws -> ResponseClass {
         var watch: QueryWatch?
         let question = Question(name: try Name(name), type: type)
-        return ResponseClass(Lookup(zones: store.snapshot).find(question.name, type, watch: &watch), question: question)
+        return ResponseClass(Lookup.find(question.name, type, in: store.snapshot, watch: &watch), question: question)
     }
 
     @Test("two zones sharing their apex MX, NS and TXT sets answer in classes of their own; one name in any case is one class")
