@@ -487,6 +487,26 @@ def cmd_dnsperf(args):
     )
 
 
+def cmd_merge(args):
+    """One result from several rounds of one server: queries and CPU summed (CPU per query is their ratio), memory
+    as after the last round; prints each round's CPU per query."""
+    runs = []
+    for path in args.runs:
+        with open(path) as f:
+            runs.append(json.load(f))
+    merged = dict(runs[-1])
+    merged["server"] = args.name
+    for key in ("sent", "completed", "lost", "cpu_s", "runtime"):
+        merged[key] = sum(r.get(key, 0) for r in runs)
+    merged["qps"] = merged["completed"] / merged["runtime"] if merged["runtime"] else float("nan")
+    merged["cpu_us_per_query"] = merged["cpu_s"] * 1e6 / merged["completed"] if merged["completed"] else float("nan")
+    merged["rounds_cpu_us_per_query"] = [r["cpu_us_per_query"] for r in runs]
+    with open(args.result, "w") as f:
+        json.dump(merged, f, indent=1)
+    print(f"    {args.name}: {merged['cpu_us_per_query']:.2f} CPU us/answered query over {len(runs)} rounds ("
+          + ", ".join(f"{v:.2f}" for v in merged["rounds_cpu_us_per_query"]) + ")")
+
+
 def cmd_report(args):
     results = []
     for path in args.results:
@@ -558,6 +578,11 @@ def main():
     i.add_argument("--quiet", type=int, default=5, help="ticks (1/100 s) of CPU allowed in a window")
     i.add_argument("--timeout", type=float, default=600.0)
     i.set_defaults(func=cmd_idle)
+    m = sub.add_parser("merge")
+    m.add_argument("--name", required=True)
+    m.add_argument("--result", required=True)
+    m.add_argument("runs", nargs="+")
+    m.set_defaults(func=cmd_merge)
     c = sub.add_parser("check")
     c.add_argument("--out", required=True)
     c.add_argument("--verbose", action="store_true")
