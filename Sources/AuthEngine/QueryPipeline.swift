@@ -126,6 +126,9 @@ public struct QueryPipeline: Sendable {
         }
         guard limited, let limiter = state.limiter, let responseClass, let client else { return true }
         let now = SystemClock.coarseMonotonicMilliseconds()
+        // The closure holds the log and the callback, not `self`: capturing `self` copied the whole pipeline (a
+        // reference counted for each of its fields) on every limited query.
+        let log = log, onRateLimit = onRateLimit
         switch limiter.decide(client: client, responseClass: responseClass, now: now, report: { event in
             if let line = log.add(event, now: now) { onRateLimit(line) }
         }) {
