@@ -87,7 +87,8 @@ public struct MessageWriter {
 
     /// A buffer of this writer's own with room for `size` more octets, in place of a shared or full one.
     private mutating func grow(_ size: Int) {
-        storage = storage.copy(count: count, targets: targetCount, capacity: max(storage.capacity * 2, count + size))
+        let capacity = storage.capacity - count >= size ? storage.capacity : max(storage.capacity * 2, count + size)
+        storage = storage.copy(count: count, targets: targetCount, capacity: capacity)
     }
 
     /// Stores `value` big-endian at the end.
@@ -169,6 +170,11 @@ public struct MessageWriter {
         let targets = storage.targets
         var position = 0
         var target: UInt16?
+        // The octets are read unchecked below: a wire form whose labels run past its end (no name of the codec's
+        // making has one) stops here, before a label is compared or copied.
+        while position < wire.count, wire[position] != 0 { position += 1 + Int(wire[position]) }
+        precondition(position < wire.count, "a name's labels run past its wire form")
+        position = 0
         search: while wire[position] != 0 {
             for index in 0 ..< completeTargets where Self.matches(wire, from: position, at: Int(targets[index]), in: message) {
                 target = targets[index]
