@@ -57,6 +57,19 @@ public struct WireReader {
     /// Reads a possibly compressed domain name. Pointers must point strictly backwards, at most
     /// `Name.maxPointerHops` of them are followed, labels are at most 63 octets and the name at most 255.
     public mutating func readName(_ field: String) throws(WireError) -> Name {
+        // A name without a pointer (every question's) is copied in one piece once its labels are known to end
+        // inside the message and within 255 octets; the loop below reads the others, and says what is wrong.
+        var end = offset
+        while end < message.count, end - offset < Name.maxWireLength {
+            let length = Int(message[end])
+            guard length & 0xC0 == 0 else { break }
+            if length == 0 {
+                let name = Name(uncheckedWire: Array(UnsafeRawBufferPointer(rebasing: message[offset ... end])))
+                offset = end + 1
+                return name
+            }
+            end += 1 + length
+        }
         var wire: [UInt8] = []
         wire.reserveCapacity(32)
         var position = offset

@@ -118,4 +118,38 @@ struct NameDecompressionTests {
         #expect(bytes.count == 256)
         expectWireError(.nameTooLong) { _ = try readName(bytes, at: 0) }
     }
+
+    /// A name without pointers is copied in one piece; reached through a pointer, the same octets are read label by
+    /// label. Over random label runs (long labels, names past 255 octets, runs cut short by the message's end,
+    /// label types 0x40 and 0x80) both ways must give the same name, or fail the same way.
+    @Test func namesWithoutPointersReadAsThroughAPointer() {
+        var generator = SystemRandomNumberGenerator()
+        var differences: [String] = []
+        for _ in 0 ..< 3_000 {
+            var octets: [UInt8] = []
+            for _ in 0 ..< Int.random(in: 0 ... 12, using: &generator) {
+                let length = [1, 3, 20, 63, 63, 64, 0x41, 0x85].randomElement(using: &generator)!
+                octets.append(UInt8(length))
+                octets += (0 ..< min(length, 63)).map { _ in UInt8.random(in: 0x61 ... 0x7A, using: &generator) }
+            }
+            if Bool.random(using: &generator) { octets.append(0) }
+            if Bool.random(using: &generator) { octets.removeLast(min(octets.count, Int.random(in: 0 ... 3))) }
+            // The octets at 2, after two spare octets, and a pointer to them right after: both reads go over the
+            // same octets from 2 with the same pointer limit (a run not ended by a zero reaches the pointer, which
+            // may not point at 2 from either).
+            let message = [0, 0] + octets + [0xC0, 2]
+            let direct = outcome(message, at: 2)
+            let throughPointer = outcome(message, at: 2 + octets.count)
+            if direct != throughPointer { differences.append("\(octets): \(direct) vs \(throughPointer)") }
+        }
+        #expect(differences.isEmpty, "\(differences.prefix(3))")
+    }
+
+    private func outcome(_ message: [UInt8], at offset: Int) -> String {
+        do {
+            return "name \(try readName(message, at: offset).0.wire)"
+        } catch {
+            return "error \(error.kind)"
+        }
+    }
 }
