@@ -73,15 +73,16 @@ public struct Header: Hashable, Sendable {
 
     /// Appends the 12 header octets to `bytes`.
     public func write(to bytes: inout [UInt8]) {
-        func append(_ word: UInt16) {
-            bytes.append(UInt8(word >> 8))
-            bytes.append(UInt8(word & 0xFF))
+        withUnsafeTemporaryAllocation(byteCount: Header.size, alignment: 2) { octets in
+            write(to: octets.baseAddress!)
+            bytes.append(contentsOf: UnsafeRawBufferPointer(octets))
         }
-        append(id)
-        append(flags)
-        append(questionCount)
-        append(answerCount)
-        append(authorityCount)
-        append(additionalCount)
+    }
+
+    /// Stores the 12 header octets at `start` (`MessageWriter` writes its header so, in place).
+    func write(to start: UnsafeMutableRawPointer) {
+        for (index, word) in [id, flags, questionCount, answerCount, authorityCount, additionalCount].enumerated() {
+            start.storeBytes(of: word.bigEndian, toByteOffset: 2 * index, as: UInt16.self)
+        }
     }
 }

@@ -125,13 +125,7 @@ public struct MessageWriter {
 
     /// Writes the 12-octet header at the start of an empty writer.
     public mutating func writeHeader(_ header: Header) {
-        let start = octets(room: Header.size) + count
-        start.storeBytes(of: header.id.bigEndian, toByteOffset: 0, as: UInt16.self)
-        start.storeBytes(of: header.flags.bigEndian, toByteOffset: 2, as: UInt16.self)
-        start.storeBytes(of: header.questionCount.bigEndian, toByteOffset: 4, as: UInt16.self)
-        start.storeBytes(of: header.answerCount.bigEndian, toByteOffset: 6, as: UInt16.self)
-        start.storeBytes(of: header.authorityCount.bigEndian, toByteOffset: 8, as: UInt16.self)
-        start.storeBytes(of: header.additionalCount.bigEndian, toByteOffset: 10, as: UInt16.self)
+        header.write(to: octets(room: Header.size) + count)
         count += Header.size
     }
 
