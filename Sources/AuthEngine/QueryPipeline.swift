@@ -92,12 +92,12 @@ public struct QueryPipeline: Sendable {
         }
         // Only rate limiting needs the response's class.
         var responseClass: ResponseClass? = limited ? .error : nil
-        var parsed: Query?
         switch responder.parse(query, over: transport, into: &response) {
         case .dropped:
             return false
         case .answered:
-            break
+            // An unreadable message has no question to echo: a slip drops it.
+            return limit(limited, client, responseClass, &state, counters) == .send
         case .parsed(var readable):
             questionType = readable.question.type
             let verdict = readable.cookie == nil ? .none
@@ -118,32 +118,41 @@ public struct QueryPipeline: Sendable {
                 responder.respond(readable, bytes: query, over: transport, from: peer, into: &response,
                                   reader: &state.reader, classifyingAs: &responseClass, continuation: &continuation)
             }
-            if limited { parsed = readable }
             if let watch = state.reader.watched {
                 state.reader.watched = nil
                 if !isOwn(readable.cookie) { watch.noticed(now: SystemClock.coarseMonotonicMilliseconds()) }
             }
+            switch limit(limited, client, responseClass, &state, counters) {
+            case .send:
+                return true
+            case .drop:
+                return false
+            case .slip:
+                responder.writeSlip(answering: readable, into: &response)
+                return true
+            }
         }
-        guard limited, let limiter = state.limiter, let responseClass, let client else { return true }
+    }
+
+    /// The rate limiting step: `.send` when the message is not limited (`limited` false: TCP, RRL off or no
+    /// address), else the limiter's decision, counted.
+    @inline(__always)
+    private func limit(_ limited: Bool, _ client: ClientAddress?, _ responseClass: ResponseClass?,
+                       _ state: inout ThreadState, _ counters: Unmanaged<QueryCounters>?) -> RateDecision {
+        guard limited, let limiter = state.limiter, let responseClass, let client else { return .send }
         let now = SystemClock.coarseMonotonicMilliseconds()
         // The closure holds the log and the callback, not `self`: capturing `self` copied the whole pipeline (a
         // reference counted for each of its fields) on every limited query.
         let log = log, onRateLimit = onRateLimit
-        switch limiter.decide(client: client, responseClass: responseClass, now: now, report: { event in
+        let decision = limiter.decide(client: client, responseClass: responseClass, now: now, report: { event in
             if let line = log.add(event, now: now) { onRateLimit(line) }
-        }) {
-        case .send:
-            return true
-        case .drop:
-            counters?._withUnsafeGuaranteedRef { $0.add(QuerySlot.rrlDropped) }
-            return false
-        case .slip:
-            counters?._withUnsafeGuaranteedRef { $0.add(QuerySlot.rrlSlipped) }
-            // An unreadable message has no question to echo: it is dropped.
-            guard let parsed else { return false }
-            responder.writeSlip(answering: parsed, into: &response)
-            return true
+        })
+        switch decision {
+        case .send: break
+        case .drop: counters?._withUnsafeGuaranteedRef { $0.add(QuerySlot.rrlDropped) }
+        case .slip: counters?._withUnsafeGuaranteedRef { $0.add(QuerySlot.rrlSlipped) }
         }
+        return decision
     }
 
     /// True when a query carries the own verifier's client cookie.

@@ -156,14 +156,20 @@ public final class RRSet: Sendable {
                 if writer.overflowed { return false }
             }
         case .decoded(let rdata):
-            for data in rdata {
-                writeHeader(name, ttl, to: &writer)
-                writer.appendRDATA(data)
-                if writer.overflowed { return false }
+            // Each RDATA read in place: read through the array's subscript or a `for` loop, each was copied (a
+            // reference counted per name in it).
+            let written = rdata.withUnsafeBufferPointer { rdata in
+                for index in rdata.indices {
+                    writeHeader(name, ttl, to: &writer)
+                    writer.appendRDATA(rdata[index])
+                    if writer.overflowed { return false }
+                }
+                return true
             }
+            if !written { return false }
         case .name(let target):
             writeHeader(name, ttl, to: &writer)
-            writer.appendRDATA(RData(target, as: type))
+            writer.appendNameRDATA(target)
             if writer.overflowed { return false }
         }
         return true
@@ -173,9 +179,7 @@ public final class RRSet: Sendable {
     @inline(__always)
     private func writeHeader(_ name: Name, _ ttl: UInt32, to writer: inout MessageWriter) {
         writer.writeName(name, compress: true)
-        writer.appendUInt16(type.rawValue)
-        writer.appendUInt16(RecordClass.in.rawValue)
-        writer.appendUInt32(ttl)
+        writer.appendTypeClassTTL(type.rawValue, RecordClass.in.rawValue, ttl)
     }
 }
 

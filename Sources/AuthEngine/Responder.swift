@@ -119,23 +119,25 @@ public struct Responder: Sendable {
             writeError(.badVers, header: header, query: parsed, to: &response, transport: transport)
             return
         }
-        let question = parsed.question
-        if question.type == .opt {
+        // The type and class are read from the query where they lie: `let question = parsed.question` copied the
+        // whole query (through its value witness) three times over.
+        let type = parsed.question.type, rclass = parsed.question.rclass
+        if type == .opt {
             writeError(.formErr, header: header, query: parsed, to: &response, transport: transport)
             return
         }
-        if question.type == .axfr || question.type == .ixfr {
+        if type == .axfr || type == .ixfr {
             // Transfers over TCP only (RFC 5936 section 4.2; RFC 1995 allows UDP IXFR, but secondaries use TCP),
             // to allowed addresses or keys, for a zone served here with this exact apex; everything else is REFUSED
             // (RFC 5936 section 2.2.1 allows NOTAUTH or REFUSED: REFUSED tells a client nothing about which zones
             // exist).
-            guard transport == .tcp, question.rclass == .in, options.allowsTransfer(from: peer, signedWith: key),
-                  let zone = reader.current().zone(origin: question.name) else {
+            guard transport == .tcp, rclass == .in, options.allowsTransfer(from: peer, signedWith: key),
+                  let zone = reader.current().zone(origin: parsed.question.name) else {
                 writeError(.refused, header: header, query: parsed, to: &response, transport: transport)
                 return
             }
             let records: [Record]
-            if question.type == .ixfr {
+            if type == .ixfr {
                 // The client's version is the serial of the SOA in the authority section (RFC 1995 section 3).
                 guard let clientSerial = Self.ixfrSerial(query, zone: zone.origin) else {
                     writeError(.formErr, header: header, query: parsed, to: &response, transport: transport)
@@ -150,17 +152,17 @@ public struct Responder: Sendable {
             if !transfer.isFinished { continuation = transfer }
             return
         }
-        if question.type.isMetaType && question.type != .any {
+        if type.isMetaType && type != .any {
             writeError(.notImp, header: header, query: parsed, to: &response, transport: transport)
             return
         }
-        guard question.rclass == .in || question.rclass == .any else {
+        guard rclass == .in || rclass == .any else {
             writeError(.refused, header: header, query: parsed, to: &response, transport: transport)
             return
         }
         // Only a watched zone costs a reference stored here; the pipeline takes it after the answer.
-        let outcome = reader.find(question.name, question.type)
-        if responseClass != nil { responseClass = ResponseClass(outcome, question: question) }
+        let outcome = reader.find(parsed.question.name, type)
+        if responseClass != nil { responseClass = ResponseClass(outcome, question: parsed.question) }
         ResponseBuilder(query: parsed, transport: transport, udpPayloadSize: options.udpPayloadSize)
             .write(outcome, to: &response)
     }

@@ -2,11 +2,25 @@ import DNSWire
 
 /// Writes a response: header flags, the echoed question, the sections of an `Outcome`, EDNS, and truncation.
 struct ResponseBuilder {
-    let query: Query
+    /// What the response echoes of the query, copied out of it: a `Query` is copied and destroyed through its
+    /// value witnesses, which cost more than answering some queries; these fields cost one reference, the name's.
+    let header: Header
+    let question: Question
+    let edns: Query.EDNSRequest?
+    let responseCookie: CookieOption?
     let transport: Transport
     /// Our EDNS UDP payload size. Only this plain value is kept, not the whole `ResponderOptions`: copying a
     /// struct that holds a collection costs reference counting on every query.
     let udpPayloadSize: UInt16
+
+    init(query: borrowing Query, transport: Transport, udpPayloadSize: UInt16) {
+        header = query.header
+        question = query.question
+        edns = query.edns
+        responseCookie = query.responseCookie
+        self.transport = transport
+        self.udpPayloadSize = udpPayloadSize
+    }
 
     /// The size limit of this response (RFC 1035 4.2.1, RFC 6891 6.2.3-6.2.5, RFC 7766).
     var sizeLimit: Int {
@@ -14,30 +28,30 @@ struct ResponseBuilder {
         case .tcp:
             return 65535
         case .udp:
-            guard let edns = query.edns else { return 512 }
+            guard let edns else { return 512 }
             return Int(min(max(edns.udpPayloadSize, EDNS.minimumPayload), udpPayloadSize))
         }
     }
 
     /// Our OPT record for this response, when the query carried one.
     func responseEDNS(rcode: Rcode) -> EDNS? {
-        guard let edns = query.edns else { return nil }
+        guard let edns else { return nil }
         var response = EDNS(udpPayloadSize: udpPayloadSize, extendedRcode: UInt8(rcode.rawValue >> 4), version: 0,
                             dnssecOK: edns.dnssecOK)
-        response.cookie = query.responseCookie
+        response.cookie = responseCookie
         return response
     }
 
     /// Starts the response: header with the query's ID, opcode, RD and CD, then the question as sent.
     private func begin(_ rcode: Rcode, authoritative: Bool, to writer: inout MessageWriter) {
         writer.reset(limit: sizeLimit)
-        var header = Header(id: query.header.id, questionCount: 1)
-        header.flags = query.header.flags & (Header.rdBit | Header.cdBit | 0x7800)
-        header.isResponse = true
-        header.isAuthoritative = authoritative
-        header.rcodeLow = UInt8(rcode.rawValue & 0x0F)
-        writer.writeHeader(header)
-        writer.writeQuestion(query.question)
+        var response = Header(id: header.id, questionCount: 1)
+        response.flags = header.flags & (Header.rdBit | Header.cdBit | 0x7800)
+        response.isResponse = true
+        response.isAuthoritative = authoritative
+        response.rcodeLow = UInt8(rcode.rawValue & 0x0F)
+        writer.writeHeader(response)
+        writer.writeQuestion(question)
     }
 
     /// Finishes with the OPT record (space for it is always kept) and the section counts.

@@ -52,6 +52,7 @@ struct ZoneNode: Sendable {
         return rrsets.map { $0.owner == .root ? $0.with(owner: name) : $0 }
     }
 
+    /// The set of `type`, nil when the name has none.
     func rrset(_ type: RecordType) -> RRSet? {
         switch sets {
         case .none:
@@ -59,11 +60,18 @@ struct ZoneNode: Sendable {
         case .one(let set):
             return set.type == type ? set : nil
         case .many(let sets):
-            for set in sets where set.type == type { return set }
-            return nil
+            return Self.find(type, in: sets)
         case .apex(let own, let shared):
             if own.type == type { return own }
-            for set in shared where set.type == type { return set }
+            return Self.find(type, in: shared)
+        }
+    }
+
+    /// The set of `type` in `sets`, read in place: an array's elements read through its subscript or a `for` loop
+    /// are copies, a reference counted for every set passed over.
+    private static func find(_ type: RecordType, in sets: [RRSet]) -> RRSet? {
+        sets.withUnsafeBufferPointer { sets in
+            for index in sets.indices where sets[index].type == type { return sets[index] }
             return nil
         }
     }
@@ -115,11 +123,17 @@ enum NodeTable: Sendable {
     subscript(name: Name) -> ZoneNode? {
         switch self {
         case .few(let nodes):
-            for entry in nodes where entry.name == name { return entry.node }
-            for entry in nodes where entry.name.labelCount > name.labelCount && entry.name.isSubdomain(of: name) {
-                return ZoneNode(rrsets: [])
+            // Read in place: an array's elements read through its subscript or a `for` loop are copies, two
+            // references counted for every entry passed over.
+            return nodes.withUnsafeBufferPointer { nodes in
+                for index in nodes.indices where nodes[index].name == name { return nodes[index].node }
+                let labels = name.labelCount
+                for index in nodes.indices where nodes[index].name.labelCount > labels
+                    && nodes[index].name.isSubdomain(of: name) {
+                    return ZoneNode(rrsets: [])
+                }
+                return nil
             }
-            return nil
         case .many(let table):
             return table[name]
         case .tree(let table, _):

@@ -60,9 +60,8 @@ public struct EDNS: Hashable, Sendable {
     /// Writes the OPT pseudo-record (root owner, type 41).
     public func write(to writer: inout MessageWriter) {
         writer.appendUInt8(0)
-        writer.appendUInt16(RecordType.opt.rawValue)
-        writer.appendUInt16(udpPayloadSize)
-        writer.appendUInt32(UInt32(extendedRcode) << 24 | UInt32(version) << 16 | (dnssecOK ? 0x8000 : 0))
+        writer.appendTypeClassTTL(RecordType.opt.rawValue, udpPayloadSize,
+                                  UInt32(extendedRcode) << 24 | UInt32(version) << 16 | (dnssecOK ? 0x8000 : 0))
         writer.appendUInt16(UInt16(wireSize - 11))
         for option in options {
             writer.appendUInt16(option.code)

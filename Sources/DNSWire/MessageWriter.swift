@@ -92,6 +92,7 @@ public struct MessageWriter {
     }
 
     /// Stores `value` big-endian at the end.
+    @inline(__always)
     private mutating func appendBigEndian<Value: FixedWidthInteger>(_ value: Value) {
         octets(room: MemoryLayout<Value>.size).storeBytes(of: value.bigEndian, toByteOffset: count, as: Value.self)
         count += MemoryLayout<Value>.size
@@ -104,6 +105,15 @@ public struct MessageWriter {
     public mutating func appendUInt32(_ value: UInt32) { appendBigEndian(value) }
 
     public mutating func appendUInt64(_ value: UInt64) { appendBigEndian(value) }
+
+    /// Appends a record's type, class and TTL (or OPT's type, payload size and flags) with one check of the buffer.
+    public mutating func appendTypeClassTTL(_ type: UInt16, _ rclass: UInt16, _ ttl: UInt32) {
+        let fields = octets(room: 8) + count
+        fields.storeBytes(of: type.bigEndian, as: UInt16.self)
+        fields.storeBytes(of: rclass.bigEndian, toByteOffset: 2, as: UInt16.self)
+        fields.storeBytes(of: ttl.bigEndian, toByteOffset: 4, as: UInt32.self)
+        count += 8
+    }
 
     public mutating func append(_ data: [UInt8]) { data.withUnsafeBytes { append($0) } }
 
@@ -131,9 +141,11 @@ public struct MessageWriter {
 
     /// Writes the header's counts into an already written header.
     public mutating func patchCounts(answer: Int, authority: Int, additional: Int) {
-        patchUInt16(UInt16(answer), at: 6)
-        patchUInt16(UInt16(authority), at: 8)
-        patchUInt16(UInt16(additional), at: 10)
+        precondition(count >= Header.size, "no header to patch in a message of \(count) octets")
+        let counts = octets(room: 0) + 6
+        counts.storeBytes(of: UInt16(answer).bigEndian, as: UInt16.self)
+        counts.storeBytes(of: UInt16(authority).bigEndian, toByteOffset: 2, as: UInt16.self)
+        counts.storeBytes(of: UInt16(additional).bigEndian, toByteOffset: 4, as: UInt16.self)
     }
 
     /// Writes `name`, replacing its longest suffix already in the message by a pointer when `compress` is set.
@@ -144,8 +156,9 @@ public struct MessageWriter {
 
     private mutating func writeName(wire: UnsafeRawBufferPointer, compress: Bool) {
         let useCompression = compress && compressionEnabled
-        // The same octets as the question's name: the pointer the search below would find first.
-        if useCompression, questionLength == wire.count,
+        // The same octets as the question's name: the pointer the search below would find first (the root is
+        // written as its one octet, shorter than a pointer).
+        if useCompression, questionLength == wire.count, wire.count > 1,
            withUnsafeBytes({ Name.sameOctets(UnsafeRawBufferPointer(rebasing: $0[Header.size ..< Header.size + wire.count]), wire) }) {
             appendUInt16(0xC000 | UInt16(Header.size))
             return
@@ -222,9 +235,7 @@ public struct MessageWriter {
     /// Writes a whole record, compressing names where allowed.
     public mutating func writeRecord(_ record: Record) {
         writeName(record.name, compress: true)
-        appendUInt16(record.type.rawValue)
-        appendUInt16(record.rclass.rawValue)
-        appendUInt32(record.ttl)
+        appendTypeClassTTL(record.type.rawValue, record.rclass.rawValue, record.ttl)
         appendRDATA(record.rdata)
     }
 
@@ -236,11 +247,19 @@ public struct MessageWriter {
         patchUInt16(UInt16(count - lengthOffset - 2), at: lengthOffset)
     }
 
+    /// Writes RDLENGTH and then `name`, compressed: the RDATA of an NS, CNAME or PTR record, without an `RData`
+    /// around the name.
+    public mutating func appendNameRDATA(_ name: Name) {
+        let lengthOffset = count
+        appendUInt16(0)
+        writeName(name, compress: true)
+        patchUInt16(UInt16(count - lengthOffset - 2), at: lengthOffset)
+    }
+
     /// Writes a question.
     public mutating func writeQuestion(_ question: Question) {
         writeName(question.name, compress: true)
-        appendUInt16(question.type.rawValue)
-        appendUInt16(question.rclass.rawValue)
+        appendUInt32(UInt32(question.type.rawValue) << 16 | UInt32(question.rclass.rawValue))
     }
 }
 

@@ -32,12 +32,11 @@ public struct Query: Sendable {
         let name = try reader.readName("qname")
         let type = RecordType(try reader.readUInt16("qtype"))
         let rclass = RecordClass(try reader.readUInt16("qclass"))
-        self.header = header
-        self.question = Question(name: name, type: type, rclass: rclass)
-        self.edns = nil
-        self.tsigStart = nil
-        self.cookie = nil
-        self.responseCookie = nil
+        // Read into locals and stored once at the end: stored field by field between the throwing reads, the query
+        // was copied and destroyed once more through its value witnesses.
+        var edns: EDNSRequest?
+        var tsigStart: Int?
+        var cookie: CookieRequest?
         let records = Int(header.answerCount) + Int(header.authorityCount)
         for _ in 0 ..< records {
             try Query.skipRecord(&reader)
@@ -62,6 +61,12 @@ public struct Query: Sendable {
             cookie = try Query.validateOptions(reader.message, from: rdataStart, length: length)
             edns = EDNSRequest(udpPayloadSize: rclass, version: UInt8((ttl >> 16) & 0xFF), dnssecOK: ttl & 0x8000 != 0)
         }
+        self.header = header
+        self.question = Question(name: name, type: type, rclass: rclass)
+        self.edns = edns
+        self.tsigStart = tsigStart
+        self.cookie = cookie
+        self.responseCookie = nil
     }
 
     /// Skips an answer or authority record; a TSIG record there is misplaced.

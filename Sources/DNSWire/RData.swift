@@ -141,7 +141,12 @@ public enum RData: Hashable, Sendable {
         case .soa(let soa):
             writer.writeName(soa.mname, compress: true)
             writer.writeName(soa.rname, compress: true)
-            for value in [soa.serial, soa.refresh, soa.retry, soa.expire, soa.minimum] { writer.appendUInt32(value) }
+            // Five stores, not a loop over an array literal: that array was allocated for every SOA written.
+            writer.appendUInt32(soa.serial)
+            writer.appendUInt32(soa.refresh)
+            writer.appendUInt32(soa.retry)
+            writer.appendUInt32(soa.expire)
+            writer.appendUInt32(soa.minimum)
         case .mx(let preference, let exchange):
             writer.appendUInt16(preference)
             writer.writeName(exchange, compress: true)

@@ -308,3 +308,74 @@ struct RepeatedLabelCompressionTests {
         #expect(parsed.answers[0].rdata == .cname(first))
     }
 }
+
+/// `writeName` looks for the longest suffix of a name among the names and suffixes already written, at label starts
+/// only, and takes a shortcut for a name equal to the question. These tests hold it to an exhaustive search.
+@Suite("Compression: the longest suffix already written")
+struct CompressionSearchTests {
+    /// A label whose octets read like a shorter name (`x` 0x01 `a`, then the root, ends like `a.`) is not a suffix
+    /// that can point to `a.`: it starts inside a label.
+    @Test("a suffix of the right length that starts inside a label is never pointed to")
+    func onlyAtLabelStarts() throws {
+        let short = try Name(wire: [1, 0x61, 0])
+        let tricky = try Name(wire: [3, 0x78, 1, 0x61, 0])
+        var writer = MessageWriter(limit: 512)
+        writer.writeHeader(Header(questionCount: 2))
+        writer.writeQuestion(Question(name: short, type: .a))
+        let second = writer.count
+        writer.writeQuestion(Question(name: tricky, type: .a))
+        #expect(Array(writer.bytes[second ..< second + 5]) == tricky.wire)
+        #expect(try Message(parsing: writer.bytes).questions.map(\.name) == [short, tricky])
+    }
+
+    /// The longest suffix, found by exhaustive search: every label start of the name in order, every suffix written
+    /// in full in the order written; the first equal pair wins. The root is written as itself.
+    private struct Reference {
+        var message: [UInt8] = Array(repeating: 0, count: Header.size)
+        var targets: [(offset: Int, suffix: [UInt8])] = []
+
+        mutating func write(_ name: Name) {
+            let wire = name.lowercased().wire
+            let start = message.count
+            var position = 0
+            while wire[position] != 0 {
+                if let target = targets.first(where: { $0.suffix == Array(wire[position...]) }) {
+                    message += name.wire[..<position] + [0xC0 | UInt8(target.offset >> 8), UInt8(target.offset & 0xFF)]
+                    return
+                }
+                targets.append((start + position, Array(wire[position...])))
+                position += 1 + Int(wire[position])
+            }
+            message += name.wire
+        }
+    }
+
+    @Test("random names sharing labels are written as the exhaustive search writes them, and read back")
+    func sameAsExhaustiveSearch() throws {
+        // Labels that repeat, differ in case, are prefixes of one another, or hold octets that read as lengths.
+        let labels: [[UInt8]] = [Array("a".utf8), Array("A".utf8), Array("ab".utf8), Array("b".utf8),
+                                 Array("mail".utf8), Array("MAIL".utf8), [0x78, 1, 0x61], [1, 0x61], [0], [2, 1, 0]]
+        var random = SplitMix64(seed: 13)
+        for _ in 0 ..< 300 {
+            var writer = MessageWriter(limit: 4096)
+            writer.writeHeader(Header())
+            var reference = Reference()
+            var names: [Name] = []
+            for _ in 0 ..< Int.random(in: 1 ... 12, using: &random) {
+                let picked = (0 ..< Int.random(in: 0 ... 5, using: &random)).map { _ in labels.randomElement(using: &random)! }
+                let name = try Name(labels: picked)
+                names.append(name)
+                writer.writeName(name, compress: true)
+                reference.write(name)
+                #expect(writer.bytes == reference.message)
+            }
+            try writer.withUnsafeBytes { message in
+                var reader = WireReader(message, offset: Header.size)
+                for name in names {
+                    let read = try reader.readName("name")
+                    #expect(read.lowercased() == name.lowercased())
+                }
+            }
+        }
+    }
+}
