@@ -10,26 +10,29 @@ public struct ZoneError: Error, Equatable, Sendable, CustomStringConvertible {
 
 /// One authoritative zone, immutable once built. Names are looked up by their lowercased wire form.
 public final class Zone: Sendable {
-    /// The apex, lowercased.
-    public let origin: Name
-    /// The apex SOA set.
-    public let soa: RRSet
-    /// The SOA serial.
-    public var serial: UInt32 { if case .soa(let value) = soa.rdata[0] { value.serial } else { 0 } }
-    /// Every name of the zone by lowercased name (see `NodeTable` for empty non-terminals).
-    let nodes: NodeTable
-    /// The recent changes that led to this version, oldest first, each following the one before and the last
-    /// ending at `serial`: what IXFR answers from (RFC 1995).
-    public let history: [ZoneDelta]
-    /// The watch of a domain that waits for verification (see `QueryWatch`); nil for every other zone.
-    public let watch: QueryWatch?
-    // The small fields last, together: the object fits a smaller block (a million zones).
-    /// The TTL of negative answers: the lesser of the SOA's TTL and its MINIMUM field (RFC 2308 section 5).
-    let negativeTTL: UInt32
+    // The fields a query reads first, first: a zone's table slot leads to this object, and these fit the cache
+    // line the object starts in (the small ones after the key fill what would be padding).
+    /// The origin's octets in the object (see `OriginKey`).
+    let originKey: OriginKey
     /// True when the zone delegates any name below its apex, so lookups must look for zone cuts.
     let hasCuts: Bool
     /// True when the zone has a wildcard name (`*.<name>`), so a name it lacks may still be answered.
     let hasWildcards: Bool
+    /// The TTL of negative answers: the lesser of the SOA's TTL and its MINIMUM field (RFC 2308 section 5).
+    let negativeTTL: UInt32
+    /// Every name of the zone by lowercased name (see `NodeTable` for empty non-terminals).
+    let nodes: NodeTable
+    /// The watch of a domain that waits for verification (see `QueryWatch`); nil for every other zone.
+    public let watch: QueryWatch?
+    /// The apex SOA set.
+    public let soa: RRSet
+    /// The apex, lowercased.
+    public let origin: Name
+    /// The SOA serial.
+    public var serial: UInt32 { if case .soa(let value) = soa.rdata[0] { value.serial } else { 0 } }
+    /// The recent changes that led to this version, oldest first, each following the one before and the last
+    /// ending at `serial`: what IXFR answers from (RFC 1995).
+    public let history: [ZoneDelta]
 
     /// Builds a zone from its records. Exactly one SOA at the apex is required, at least one NS at the apex,
     /// and every record must lie at or below the apex. Records of one RRset take the first record's TTL.
@@ -122,6 +125,7 @@ public final class Zone: Sendable {
             nodes[apexSlot] = sharing.apex(soa: apexSets[0], shared: Array(apexSets.dropFirst()))
         }
         self.origin = origin
+        originKey = origin.wire.withUnsafeBytes(OriginKey.init)
         self.soa = nodes[apexSlot].rrset(.soa)!
         self.negativeTTL = min(soaSet.ttl, soaData.minimum)
         self.hasCuts = cuts
@@ -152,6 +156,7 @@ public final class Zone: Sendable {
     init(origin: Name, soa: RRSet, nodes: NodeTable, history: [ZoneDelta], watch: QueryWatch?, hasCuts: Bool,
          hasWildcards: Bool) {
         self.origin = origin
+        originKey = origin.wire.withUnsafeBytes(OriginKey.init)
         self.soa = soa
         self.nodes = nodes
         self.watch = watch
@@ -194,6 +199,12 @@ public final class Zone: Sendable {
     public func changes(since serial: UInt32) -> ArraySlice<ZoneDelta>? {
         guard let first = history.firstIndex(where: { $0.fromSerial == serial }) else { return nil }
         return history[first...]
+    }
+
+    /// True when the origin is the name whose lowercased wire form is `wire` and whose key is `key`.
+    func hasOrigin(_ wire: UnsafeRawBufferPointer, key: OriginKey) -> Bool {
+        guard originKey.matches(key) else { return false }
+        return key.isWhole || origin.wire.withUnsafeBytes { Name.sameOctets($0, wire) }
     }
 
     /// The node at a lowercased name.

@@ -6,14 +6,17 @@ import Platform
 /// a microsecond on one core; an origin is found by hashing its octets where they lie, with no name made and no
 /// tree walked.
 ///
-/// Open addressing with linear probing, at most half full. Each slot holds 32 bits of the origin's hash beside the
-/// zone's index, so a probe reads a zone's origin only when those bits match. The hash is the standard library's,
+/// Open addressing with linear probing, at most half full. Each slot holds the zone's address beside 16 bits of
+/// its origin's hash, so a probe reads a zone only when those bits match, and then reads the zone object, whose
+/// `OriginKey` holds the origin: one cache miss for the slot and one for the zone, which the answer reads next
+/// anyway (a slot of the zone's index in `zones` and the origin's own buffer cost two more, the largest part of
+/// a query's time in the server's own code). The hash is the standard library's,
 /// seeded per process (unless `SWIFT_DETERMINISTIC_HASHING` is set): names that customers choose cannot be made
 /// to collide.
 final class ZoneTable: Sendable {
     /// The zones, each origin once.
     let zones: [Zone]
-    /// 0 for an empty slot, else the hash's upper 32 bits, then the zone's index plus one.
+    /// 0 for an empty slot, else the hash's upper 16 bits, then the address of the zone (kept alive by `zones`).
     private let slots: [UInt64]
     /// `slots.count - 1` (a power of two less one).
     private let mask: Int
@@ -33,6 +36,8 @@ final class ZoneTable: Sendable {
         var capacity = 8
         while capacity < zones.count * 2 { capacity <<= 1 }
         var slots = [UInt64](repeating: 0, count: capacity)
+        // Where in `kept` the zone of each slot is, while the table is built.
+        var indices = [Int](repeating: 0, count: capacity)
         var kept: [Zone] = []
         kept.reserveCapacity(zones.count)
         let mask = capacity - 1
@@ -41,12 +46,14 @@ final class ZoneTable: Sendable {
             while true {
                 let slot = slots[position]
                 if slot == 0 {
+                    indices[position] = kept.count
                     kept.append(zone)
-                    slots[position] = Self.slot(hash: key.hash, index: kept.count - 1)
+                    slots[position] = Self.slot(hash: key.hash, zone: zone)
                     break
                 }
-                if Self.tag(slot) == Self.tag(key.hash), kept[Self.index(slot)].origin == zone.origin {
-                    kept[Self.index(slot)] = zone
+                if Self.tag(slot) == Self.tag(key.hash), kept[indices[position]].origin == zone.origin {
+                    kept[indices[position]] = zone
+                    slots[position] = Self.slot(hash: key.hash, zone: zone)
                     break
                 }
                 position = (position + 1) & mask
@@ -102,13 +109,14 @@ final class ZoneTable: Sendable {
     /// The same, given `hash(wire)`.
     func zone(wire: UnsafeRawBufferPointer, hash: UInt64) -> Zone? {
         guard !zones.isEmpty else { return nil }
+        let key = OriginKey(wire)
         var position = Int(truncatingIfNeeded: hash) & mask
         while true {
             let slot = slots[position]
             if slot == 0 { return nil }
             if Self.tag(slot) == Self.tag(hash) {
-                let zone = zones[Self.index(slot)]
-                if zone.origin.wire.withUnsafeBytes({ Name.sameOctets($0, wire) }) { return zone }
+                let zone = Self.zone(slot)
+                if zone.hasOrigin(wire, key: key) { return zone }
             }
             position = (position + 1) & mask
         }
@@ -126,9 +134,19 @@ final class ZoneTable: Sendable {
         return UInt64(bitPattern: Int64(hasher.finalize()))
     }
 
-    private static func tag(_ value: UInt64) -> UInt64 { value >> 32 }
+    private static func tag(_ value: UInt64) -> UInt64 { value >> 48 }
 
-    private static func index(_ slot: UInt64) -> Int { Int(slot & 0xFFFF_FFFF) - 1 }
+    /// The zone a slot holds; `zones` holds the reference.
+    private static func zone(_ slot: UInt64) -> Zone {
+        Unmanaged<Zone>.fromOpaque(UnsafeRawPointer(bitPattern: UInt(slot & addressMask))!).takeUnretainedValue()
+    }
 
-    private static func slot(hash: UInt64, index: Int) -> UInt64 { (hash & ~0xFFFF_FFFF) | UInt64(index + 1) }
+    /// A slot of `zone`, whose address fits 48 bits as every user-space address on x86-64 and arm64 Linux does.
+    private static func slot(hash: UInt64, zone: Zone) -> UInt64 {
+        let address = UInt64(UInt(bitPattern: Unmanaged.passUnretained(zone).toOpaque()))
+        precondition(address & ~addressMask == 0, "a zone's address does not fit 48 bits")
+        return (hash & ~addressMask) | address
+    }
+
+    private static let addressMask: UInt64 = 0xFFFF_FFFF_FFFF
 }

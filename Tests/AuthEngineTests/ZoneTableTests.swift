@@ -169,3 +169,33 @@ struct ZoneTableTests {
         #expect(zone == nil)
     }
 }
+
+/// A zone table compares a name with a zone's origin through the `OriginKey` in the zone object: the first 32
+/// octets, then, for a longer origin, the origin itself.
+@Suite("Origin keys: a name is the origin only when every octet is")
+struct OriginKeyTests {
+    @Test("origins of up to 32 octets and longer ones that share their first 32 octets tell apart")
+    func everyOctetCounts() throws {
+        let long = String(repeating: "a", count: 40)
+        let names = try [
+            "example.com.", "example.net.", "exampla.com.", "example.co.", "d00001.bench.test.",
+            // 32 octets in wire form, and one octet longer or different at the end.
+            "\(String(repeating: "b", count: 26)).abc.", "\(String(repeating: "b", count: 26)).abd.",
+            "\(String(repeating: "b", count: 26)).abcd.",
+            // Longer than 32 octets, the same first 32 and length, differing after.
+            "\(long).x.", "\(long).y.", "\(long).xy.", "z.\(long).",
+        ].map { try Name($0) }
+        let zones = try names.map { try ZoneTableTests.zone($0) }
+        for zone in zones {
+            for name in names {
+                let matches = name.wire.withUnsafeBytes { zone.hasOrigin($0, key: OriginKey($0)) }
+                #expect(matches == (name == zone.origin), "\(name) against the zone \(zone.origin)")
+            }
+        }
+        let set = ZoneSet(zones)
+        for (name, zone) in zip(names, zones) {
+            #expect(set.zone(origin: name) === zone)
+            #expect(set.closestZone(to: try Name("www.\(name)")) === zone)
+        }
+    }
+}
