@@ -100,13 +100,35 @@ struct ZoneNode: Sendable {
 /// table. A zone changed a few names at a time (`Zone.applying`: the catalog) keeps them in a persistent hash tree,
 /// which each version shares with the one before but for the names changed.
 enum NodeTable: Sendable {
-    case few([(name: Name, node: ZoneNode)])
+    /// `shape` holds each name's length and label count, in the zone object itself (see `FewShape`).
+    case few([(name: Name, node: ZoneNode)], shape: FewShape)
     case many([Name: ZoneNode])
     /// `deepest` is at least the label count of every name kept: a name that deep has no name below it.
     case tree(TreeDictionary<Name, ZoneNode>, deepest: Int)
 
     /// The most names kept in an array.
     static let arrayLimit = 8
+
+    /// The wire length and label count of each name of a `few` table (at most `arrayLimit`), an octet each. They
+    /// lie in the enum's payload, in the zone object a lookup has just read: a name is compared only when its
+    /// length is the one asked (or, for an empty non-terminal, looked at only when it has more labels), so a
+    /// lookup reads the array and the name it finds, not every name before it (each a cache miss). The payload
+    /// keeps its size: the `tree` case is as large.
+    struct FewShape: Sendable {
+        private var lengths: UInt64 = 0
+        private var labelCounts: UInt64 = 0
+
+        init(_ names: some Sequence<Name>) {
+            for (index, name) in names.enumerated() {
+                lengths |= UInt64(name.wire.count) << (8 * index)
+                labelCounts |= UInt64(name.labelCount) << (8 * index)
+            }
+        }
+
+        func length(_ index: Int) -> Int { Int(truncatingIfNeeded: lengths >> (8 * index)) & 0xFF }
+
+        func labels(_ index: Int) -> Int { Int(truncatingIfNeeded: labelCounts >> (8 * index)) & 0xFF }
+    }
 
     /// The table of a zone of at most `arrayLimit` `names` (distinct, lowercased, each holding records: no empty
     /// non-terminal) and the node of each, at the same position; kept apex first.
@@ -115,21 +137,23 @@ enum NodeTable: Sendable {
         entries.reserveCapacity(names.count)
         for entry in zip(names, nodes) { entries.append(entry) }
         entries.sort { ($0.name.labelCount, $0.name) < ($1.name.labelCount, $1.name) }
-        self = .few(entries)
+        self = .few(entries, shape: FewShape(entries.lazy.map(\.name)))
     }
 
     /// The node at a lowercased name (an empty one for an empty non-terminal). Ask only names at or below the
     /// zone's apex.
     subscript(name: Name) -> ZoneNode? {
         switch self {
-        case .few(let nodes):
+        case .few(let nodes, let shape):
             // Read in place: an array's elements read through its subscript or a `for` loop are copies, two
             // references counted for every entry passed over.
+            let length = name.wire.count
             return nodes.withUnsafeBufferPointer { nodes in
-                for index in nodes.indices where nodes[index].name == name { return nodes[index].node }
+                for index in nodes.indices where shape.length(index) == length && nodes[index].name == name {
+                    return nodes[index].node
+                }
                 let labels = name.labelCount
-                for index in nodes.indices where nodes[index].name.labelCount > labels
-                    && nodes[index].name.isSubdomain(of: name) {
+                for index in nodes.indices where shape.labels(index) > labels && nodes[index].name.isSubdomain(of: name) {
                     return ZoneNode(rrsets: [])
                 }
                 return nil
@@ -144,7 +168,7 @@ enum NodeTable: Sendable {
     /// The number of names kept.
     var count: Int {
         switch self {
-        case .few(let nodes): nodes.count
+        case .few(let nodes, _): nodes.count
         case .many(let table): table.count
         case .tree(let table, _): table.count
         }
@@ -154,7 +178,7 @@ enum NodeTable: Sendable {
     /// order.
     var names: [Name] {
         switch self {
-        case .few(let nodes): nodes.map(\.name)
+        case .few(let nodes, _): nodes.map(\.name)
         case .many(let table): Array(table.keys)
         case .tree(let table, _): Array(table.keys)
         }

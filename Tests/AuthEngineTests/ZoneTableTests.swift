@@ -199,3 +199,35 @@ struct OriginKeyTests {
         }
     }
 }
+
+/// A zone of a few names finds a name by its length and label count first (`NodeTable.FewShape`), then by its
+/// octets: every name and every empty non-terminal is still found, and names of the same length tell apart.
+@Suite("Few-name zones: lengths and label counts before octets")
+struct FewShapeTests {
+    @Test("names of one length, names that nest, and empty non-terminals are found as they are")
+    func findsEveryName() throws {
+        let origin = try Name("example.com.")
+        let owners = try ["example.com.", "a.example.com.", "b.example.com.", "ab.example.com.", "x.y.example.com.",
+                          "_dmarc.example.com.", "s._domainkey.example.com.", "t._domainkey.example.com."].map { try Name($0) }
+        let records = try owners.map { Record(name: $0, type: .txt, ttl: 60, rdata: .txt([Array($0.description.utf8)])) }
+            + [Record(name: origin, type: .soa, ttl: 60, rdata: .soa(SOA(
+                mname: try Name("ns.example.net."), rname: try Name("h.example.net."), serial: 1, refresh: 2, retry: 3,
+                expire: 4, minimum: 5))),
+               Record(name: origin, type: .ns, ttl: 60, rdata: .ns(try Name("ns.example.net.")))]
+        let zone = try Zone(origin: origin, records: records)
+        guard case .few = zone.nodes else { Issue.record("a zone of \(owners.count) names keeps them in an array"); return }
+        // The table's size in the zone object: the shape fits the payload the tree case takes anyway (a
+        // TreeDictionary and an Int: 32 octets and the case's, as before the shape was added).
+        #expect(MemoryLayout<NodeTable>.size <= 33)
+        for owner in owners {
+            #expect(zone.node(owner)?.rrset(.txt)?.rdata == [.txt([Array(owner.description.utf8)])], "\(owner)")
+        }
+        for empty in try ["y.example.com.", "_domainkey.example.com."].map({ try Name($0) }) {
+            #expect(zone.node(empty)?.isEmpty == true, "\(empty)")
+        }
+        for missing in try ["c.example.com.", "ac.example.com.", "z.example.com.", "x.example.com.",
+                            "u._domainkey.example.com.", "a.a.example.com."].map({ try Name($0) }) {
+            #expect(zone.node(missing) == nil, "\(missing)")
+        }
+    }
+}
