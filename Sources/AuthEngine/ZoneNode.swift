@@ -120,6 +120,7 @@ enum NodeTable: Sendable {
 
         init(_ names: some Sequence<Name>) {
             for (index, name) in names.enumerated() {
+                precondition(index < NodeTable.arrayLimit, "more names than a few-name table keeps")
                 lengths |= UInt64(name.wire.count) << (8 * index)
                 labelCounts |= UInt64(name.labelCount) << (8 * index)
             }

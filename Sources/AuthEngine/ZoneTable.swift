@@ -35,9 +35,9 @@ final class ZoneTable: Sendable {
         let keys = Self.keys(zones)
         var capacity = 8
         while capacity < zones.count * 2 { capacity <<= 1 }
+        // While the table is built a slot holds the zone's index in `kept` (plus one), as a zone kept may still be
+        // replaced by a later one of the same origin; the indices become addresses once every zone is placed.
         var slots = [UInt64](repeating: 0, count: capacity)
-        // Where in `kept` the zone of each slot is, while the table is built.
-        var indices = [Int](repeating: 0, count: capacity)
         var kept: [Zone] = []
         kept.reserveCapacity(zones.count)
         let mask = capacity - 1
@@ -46,18 +46,21 @@ final class ZoneTable: Sendable {
             while true {
                 let slot = slots[position]
                 if slot == 0 {
-                    indices[position] = kept.count
                     kept.append(zone)
-                    slots[position] = Self.slot(hash: key.hash, zone: zone)
+                    slots[position] = (key.hash & ~Self.addressMask) | UInt64(kept.count)
                     break
                 }
-                if Self.tag(slot) == Self.tag(key.hash), kept[indices[position]].origin == zone.origin {
-                    kept[indices[position]] = zone
-                    slots[position] = Self.slot(hash: key.hash, zone: zone)
+                let index = Int(slot & Self.addressMask) - 1
+                if Self.tag(slot) == Self.tag(key.hash), kept[index].origin == zone.origin {
+                    kept[index] = zone
                     break
                 }
                 position = (position + 1) & mask
             }
+        }
+        for position in slots.indices where slots[position] != 0 {
+            let slot = slots[position]
+            slots[position] = Self.slot(tag: slot & ~Self.addressMask, zone: kept[Int(slot & Self.addressMask) - 1])
         }
         self.zones = kept
         self.slots = slots
@@ -141,11 +144,13 @@ final class ZoneTable: Sendable {
         Unmanaged<Zone>.fromOpaque(UnsafeRawPointer(bitPattern: UInt(slot & addressMask))!).takeUnretainedValue()
     }
 
-    /// A slot of `zone`, whose address fits 48 bits as every user-space address on x86-64 and arm64 Linux does.
-    private static func slot(hash: UInt64, zone: Zone) -> UInt64 {
+    /// A slot of `zone` under `tag` (a hash's upper 16 bits, in place). The zone's address must fit 48 bits, as
+    /// every user-space address on x86-64 and arm64 Linux does (a heap whose pointers carry tags in their top
+    /// octet, arm64 MTE, stops the start here).
+    private static func slot(tag: UInt64, zone: Zone) -> UInt64 {
         let address = UInt64(UInt(bitPattern: Unmanaged.passUnretained(zone).toOpaque()))
         precondition(address & ~addressMask == 0, "a zone's address does not fit 48 bits")
-        return (hash & ~addressMask) | address
+        return tag | address
     }
 
     private static let addressMask: UInt64 = 0xFFFF_FFFF_FFFF
