@@ -143,7 +143,7 @@ let package = Package(
         .testTarget(name: "AuthEngineTests", dependencies: ["AuthEngine", "ZoneFile", "DNSWire", "TSIG", "Platform"]),
         .testTarget(
             name: "DNSServerTests",
-            dependencies: ["DNSServer", "DNSWire", "Platform", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["DNSServer", "DNSWire", "Platform", "CSocketShims", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "NotifyTests",

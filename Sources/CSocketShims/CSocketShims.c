@@ -112,7 +112,7 @@ static void wdns_keep_packet_info(wdns_slot *slot, struct msghdr *received) {
     }
 }
 
-int wdns_udp_batch_receive(int fd, wdns_udp_batch *batch) {
+int wdns_udp_batch_receive(int fd, wdns_udp_batch *batch, int wait) {
     for (unsigned i = 0; i < batch->count; i++) {
         wdns_slot *slot = &batch->slots[i];
         slot->reply_length = 0;
@@ -128,7 +128,7 @@ int wdns_udp_batch_receive(int fd, wdns_udp_batch *batch) {
         h->msg_controllen = sizeof slot->receive_control;
         batch->receive[i].msg_len = 0;
     }
-    int received = recvmmsg(fd, batch->receive, batch->count, MSG_WAITFORONE, NULL);
+    int received = recvmmsg(fd, batch->receive, batch->count, wait ? MSG_WAITFORONE : MSG_DONTWAIT, NULL);
     if (received <= 0) return received;
     for (int i = 0; i < received; i++) {
         wdns_slot *slot = &batch->slots[i];

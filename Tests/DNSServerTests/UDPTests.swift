@@ -1,3 +1,4 @@
+import CSocketShims
 @testable import DNSServer
 import Glibc
 import Platform
@@ -31,6 +32,29 @@ struct UDPTests {
         client.send(Query.client(id: 9), to: target)
         let reply = try #require(client.receive())
         #expect(Array(reply.bytes[12...]) == (family == .ipv4 ? [127, 0, 0, 1] : Array(repeating: 0, count: 15) + [1]))
+    }
+
+    /// A worker whose socket is empty yields the processor once before it sleeps: the receive it tries first
+    /// must not wait (the socket's own receive timeout is half a second) and must take what is queued.
+    @Test("a batch receive that does not wait returns at once from an empty socket, and takes what is queued")
+    func receiveWithoutWaiting() throws {
+        let socket = try Sockets.udp(ListenAddress("127.0.0.1:0"))
+        let address = try Sockets.localAddress(of: socket, label: "test")
+        let batch = try #require(wdns_udp_batch_create(4, 512))
+        defer { wdns_udp_batch_destroy(batch) }
+        let started = SystemClock.monotonicMilliseconds()
+        #expect(wdns_udp_batch_receive(socket.raw, batch, 0) == -1)
+        #expect(errno == EAGAIN || errno == EWOULDBLOCK)
+        #expect(SystemClock.monotonicMilliseconds() - started < 250)
+        let client = UDPClient(.ipv4)
+        for id in 1 ... 3 { client.send(Query.echo(id: UInt16(id)), to: address) }
+        // Loopback delivers within the sender's call; a moment more for a slow machine.
+        var received: Int32 = 0
+        for _ in 0 ..< 100 where received < 3 {
+            let count = wdns_udp_batch_receive(socket.raw, batch, 0)
+            if count > 0 { received += count } else { usleep(1000) }
+        }
+        #expect(received == 3)
     }
 
     @Test func answersEveryQueryOfALargeBurst() throws {

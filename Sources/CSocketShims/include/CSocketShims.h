@@ -20,10 +20,10 @@ typedef struct wdns_udp_batch wdns_udp_batch;
 wdns_udp_batch *wdns_udp_batch_create(unsigned count, unsigned buffer_size);
 void wdns_udp_batch_destroy(wdns_udp_batch *batch);
 
-/// Blocks until at least one datagram arrives, then takes as many as are queued (up to the batch size).
-/// Returns the number received, or -1 with errno set (EINTR, EAGAIN on SO_RCVTIMEO, ...).
-/// Every slot's reply is cleared.
-int wdns_udp_batch_receive(int fd, wdns_udp_batch *batch);
+/// Takes as many datagrams as are queued (up to the batch size). With `wait` set it first blocks until at least
+/// one arrives; without, it returns -1 with errno EAGAIN at once when none is queued. Returns the number received,
+/// or -1 with errno set (EINTR, EAGAIN on SO_RCVTIMEO, ...). Every slot's reply is cleared.
+int wdns_udp_batch_receive(int fd, wdns_udp_batch *batch, int wait);
 
 /// The buffer of slot `index` and the length of the datagram received into it.
 unsigned char *wdns_udp_batch_buffer(wdns_udp_batch *batch, unsigned index, size_t *length);
