@@ -156,17 +156,11 @@ public final class RRSet: Sendable {
                 if writer.overflowed { return false }
             }
         case .decoded(let rdata):
-            // Each RDATA read in place: read through the array's subscript or a `for` loop, each was copied (a
-            // reference counted per name in it).
-            let written = rdata.withUnsafeBufferPointer { rdata in
-                for index in rdata.indices {
-                    writeHeader(name, ttl, to: &writer)
-                    writer.appendRDATA(rdata[index])
-                    if writer.overflowed { return false }
-                }
-                return true
+            for data in rdata {
+                writeHeader(name, ttl, to: &writer)
+                writer.appendRDATA(data)
+                if writer.overflowed { return false }
             }
-            if !written { return false }
         case .name(let target):
             writeHeader(name, ttl, to: &writer)
             writer.appendNameRDATA(target)

@@ -60,18 +60,11 @@ struct ZoneNode: Sendable {
         case .one(let set):
             return set.type == type ? set : nil
         case .many(let sets):
-            return Self.find(type, in: sets)
+            for set in sets where set.type == type { return set }
+            return nil
         case .apex(let own, let shared):
             if own.type == type { return own }
-            return Self.find(type, in: shared)
-        }
-    }
-
-    /// The set of `type` in `sets`, read in place: an array's elements read through its subscript or a `for` loop
-    /// are copies, a reference counted for every set passed over.
-    private static func find(_ type: RecordType, in sets: [RRSet]) -> RRSet? {
-        sets.withUnsafeBufferPointer { sets in
-            for index in sets.indices where sets[index].type == type { return sets[index] }
+            for set in shared where set.type == type { return set }
             return nil
         }
     }
@@ -146,19 +139,15 @@ enum NodeTable: Sendable {
     subscript(name: Name) -> ZoneNode? {
         switch self {
         case .few(let nodes, let shape):
-            // Read in place: an array's elements read through its subscript or a `for` loop are copies, two
-            // references counted for every entry passed over.
             let length = name.wire.count
-            return nodes.withUnsafeBufferPointer { nodes in
-                for index in nodes.indices where shape.length(index) == length && nodes[index].name == name {
-                    return nodes[index].node
-                }
-                let labels = name.labelCount
-                for index in nodes.indices where shape.labels(index) > labels && nodes[index].name.isSubdomain(of: name) {
-                    return ZoneNode(rrsets: [])
-                }
-                return nil
+            for index in nodes.indices where shape.length(index) == length && nodes[index].name == name {
+                return nodes[index].node
             }
+            let labels = name.labelCount
+            for index in nodes.indices where shape.labels(index) > labels && nodes[index].name.isSubdomain(of: name) {
+                return ZoneNode(rrsets: [])
+            }
+            return nil
         case .many(let table):
             return table[name]
         case .tree(let table, _):
