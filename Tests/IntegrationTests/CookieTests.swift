@@ -117,7 +117,7 @@ struct CookieResolverTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let server = try ServerProcess(extraArguments: ["--rrl-rate", "1", "--rrl-slip", "0"])
-        let port = Int.random(in: 20000 ..< 60000)
+        let port = LoopbackPorts.take(2)  // two named instances: port and port + 1
         let named = try Self.startNamed(port: port, forwardingTo: server, cookies: true, folder: folder)
         // Names under the wildcard: every one a cache miss for named, one rate-limiting class for us.
         var answered: [Int] = []

@@ -116,7 +116,8 @@ struct IncrementalTransferIntegrationTests {
         let database = folder.appendingPathComponent("wistdns.sqlite").path
         var server = try ServerProcess(zones: zones, database: database, extraArguments: ["--allow-transfer", "127.0.0.1"])
         let key = try #require(server.log.firstMatch(of: /wm_[0-9A-Za-z]{32}/).map { String($0.0) })
-        let before = try #require(soaSerial(recordLines(try dig(server, "catalog.invalid", "SOA")).first ?? ""))
+        let first = try dig(server, "catalog.invalid", "SOA")
+        let before = try #require(soaSerial(recordLines(first).first ?? ""), "\(first)\n\(server.log)")
         #expect(try curl(server, "POST", "/api/v1/domains", key: key, body: #"{"name": "shop.example"}"#).status == 201)
         var after = before
         let deadline = Date().addingTimeInterval(5)

@@ -17,11 +17,11 @@ struct KnotRotationTests {
         let secret = Data((0 ..< 32).map { _ in UInt8.random(in: 0 ... 255) }).base64EncodedString()
         let keyName = "wistdns-xfr"
         let knotHost = "127.0.0.9"
-        let knotPort = Int.random(in: 20000 ..< 60000)
+        let knotPort = LoopbackPorts.take()
         // Knot is told the primary's port, so it is chosen here; a port another test holds is tried again.
         var launched: (ServerProcess, Int)?
         for _ in 0 ..< 5 where launched == nil {
-            let port = Int.random(in: 20000 ..< 60000)
+            let port = LoopbackPorts.take()
             // A database of its own per attempt: the first API key is printed only when one is created.
             launched = try? (ServerProcess(database: folder.appendingPathComponent("wistdns-\(port).sqlite").path,
                                           dnsListen: ["127.0.0.1:\(port)"], extraArguments: [

@@ -15,9 +15,9 @@ struct KnotSecondaryTests {
         let database = folder.appendingPathComponent("wistdns.sqlite").path
         let secret = Data((0 ..< 32).map { _ in UInt8.random(in: 0 ... 255) }).base64EncodedString()
         let keyName = "wistdns-xfr"
-        let dnsPort = Int.random(in: 20000 ..< 60000)
+        let dnsPort = LoopbackPorts.take()
         let knotHost = "127.0.0.8"
-        let knotPort = Int.random(in: 20000 ..< 60000)
+        let knotPort = LoopbackPorts.take()
         func arguments(_ extra: [String] = []) -> [String] {
             ["--tsig-key", "\(keyName):hmac-sha256:\(secret)", "--allow-transfer", keyName,
              "--notify", "\(knotHost):\(knotPort)", "--notify-key", keyName] + extra

@@ -46,7 +46,7 @@ struct LogFormatTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("logs-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let (dnsPort, apiPort) = (try freeLoopbackPort(), try freeLoopbackPort())
+        let (dnsPort, apiPort) = (LoopbackPorts.take(), LoopbackPorts.take())
         let process = Process()
         process.executableURL = ServerProcess.binary
         process.arguments = ["serve", "--log-format", format, "--zones", ServerProcess.repositoryZones.path,

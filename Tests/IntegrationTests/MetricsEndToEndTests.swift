@@ -31,7 +31,7 @@ struct MetricsEndToEndTests {
 
     @Test("after scripted queries and API calls each counter moved by exactly what was sent; the text parses")
     func countersMoveExactly() throws {
-        let metricsPort = try freeLoopbackPort()
+        let metricsPort = LoopbackPorts.take()
         let server = try ServerProcess(extraArguments: ["--metrics-listen", "127.0.0.1:\(metricsPort)"])
         let key = try #require(server.log.firstMatch(of: /wm_[0-9A-Za-z]{32}/).map { String($0.0) })
         _ = try secondsUntil(10) { (try? run("curl", ["-sf", "http://127.0.0.1:\(metricsPort)/healthz"]).status) == 0 }
@@ -92,7 +92,7 @@ struct MetricsEndToEndTests {
 
     @Test("/healthz answers; /readyz is 200 when ready and 503 with the reason while another process holds the database's write lock")
     func health() throws {
-        let metricsPort = try freeLoopbackPort()
+        let metricsPort = LoopbackPorts.take()
         let server = try ServerProcess(extraArguments: ["--metrics-listen", "127.0.0.1:\(metricsPort)"])
         _ = try secondsUntil(10) { (try? run("curl", ["-sf", "http://127.0.0.1:\(metricsPort)/healthz"]).status) == 0 }
         func get(_ path: String) throws -> (code: String, body: String) {
@@ -142,7 +142,7 @@ struct MetricsEndToEndTests {
 
     @Test("SIGTERM stops the server with both HTTP listeners at once and logs nothing at error level")
     func quietShutdown() throws {
-        let metricsPort = try freeLoopbackPort()
+        let metricsPort = LoopbackPorts.take()
         let server = try ServerProcess(extraArguments: ["--metrics-listen", "127.0.0.1:\(metricsPort)"])
         let key = try #require(server.log.firstMatch(of: /wm_[0-9A-Za-z]{32}/).map { String($0.0) })
         #expect(try curl(server, "GET", "/api/v1/domains", key: key).status == 200)
@@ -200,7 +200,7 @@ struct MetricsEndToEndTests {
         // port is in the ephemeral range, where another test's dig may be waiting for its answer).
         let silentListener = try NotifyListener()
         let silent = silentListener.port
-        let metricsPort = try freeLoopbackPort()
+        let metricsPort = LoopbackPorts.take()
         let server = try ServerProcess(extraArguments: ["--metrics-listen", "127.0.0.1:\(metricsPort)",
                                                         "--notify", "127.0.0.1:\(listener.port)", "--notify", "127.0.0.1:\(silent)"])
         #expect(listener.first(for: "wistfare.net.") != nil, "\(server.log)")
@@ -224,7 +224,7 @@ struct MetricsEndToEndTests {
 
     @Test("the webhook gauge names a receiver by number and host, never its URL's token; a JSON log field named error is prefixed, not duplicated")
     func webhookLabelsAndLogFields() throws {
-        let metricsPort = try freeLoopbackPort()
+        let metricsPort = LoopbackPorts.take()
         // Nothing listens on 127.0.0.9: every delivery fails at once and is logged with an "error" field.
         let server = try ServerProcess(extraArguments: [
             "--metrics-listen", "127.0.0.1:\(metricsPort)", "--log-format", "json",

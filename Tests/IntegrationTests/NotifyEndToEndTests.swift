@@ -129,7 +129,7 @@ struct NotifyEndToEndTests {
         try notifyZone(serial: 1, address: "192.0.2.10")
             .write(to: zones.appendingPathComponent("notify.test.zone"), atomically: true, encoding: .utf8)
         let host = "127.0.0.6"
-        let nsdPort = Int.random(in: 20000 ..< 60000)
+        let nsdPort = LoopbackPorts.take()
         var arguments = ["--allow-transfer", "127.0.0.1", "--notify", "\(host):\(nsdPort)", "--catalog-zone", "none",
                          "--log-level", "debug"]
         if let key {

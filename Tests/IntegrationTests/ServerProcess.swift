@@ -31,8 +31,9 @@ final class ServerProcess: @unchecked Sendable {
             .deletingLastPathComponent().appendingPathComponent("zones")
     }
 
-    /// Starts the server on a free port of 127.0.0.1 and ::1 with a copy of `zones` (default: the repository's).
-    /// `dnsListen` replaces those DNS addresses (e.g. `["127.0.0.2:53"]`); the API then gets a random port.
+    /// Starts the server on a free port of 127.0.0.1 and ::1 (from `LoopbackPorts`, the API on the next one) with a
+    /// copy of `zones` (default: the repository's). `dnsListen` replaces those DNS addresses (e.g.
+    /// `["127.0.0.2:53"]`); the API then gets a port of its own from `LoopbackPorts`.
     /// `launcher` runs the binary through another command (such as `prlimit --nofile=700 --`), which must exec it.
     init(zones: URL = ServerProcess.repositoryZones, database: String? = nil, dnsListen: [String]? = nil,
          extraArguments: [String] = [], launcher: [String] = []) throws {
@@ -51,10 +52,10 @@ final class ServerProcess: @unchecked Sendable {
             let listen: [String]
             if let dnsListen {
                 port = dnsListen.first.flatMap { $0.split(separator: ":").last.flatMap { Int($0) } } ?? 53
-                apiPort = Int.random(in: 20000 ..< 60000)
+                apiPort = LoopbackPorts.take()
                 listen = dnsListen
             } else {
-                port = Int.random(in: 20000 ..< 60000)
+                port = LoopbackPorts.take(2)
                 apiPort = port + 1
                 listen = ["127.0.0.1:\(port)", "[::1]:\(port)"]
             }
@@ -73,10 +74,10 @@ final class ServerProcess: @unchecked Sendable {
                 // metrics listener may print before the API has failed to bind a port that was taken.
                 try waitFor("[wistdns] listening", #""message":"listening""#, timeout: 20)
                 // The catalog's first version is built once the other zones answer: wait for it as well, unless
-                // the catalog is off.
+                // the catalog is off. Its line once served, not any line about it (an error is one too).
                 let catalogOff = zip(extraArguments, extraArguments.dropFirst())
                     .contains { $0 == "--catalog-zone" && $1 == "none" }
-                if !catalogOff { try waitFor("[Publishing] catalog zone ", #""message":"catalog zone "#, timeout: 20) }
+                if !catalogOff { try waitFor(/catalog zone \S+: serial \d+, \d+ members/, "the catalog's first version", timeout: 20) }
                 return
             } catch {
                 lastError = error
@@ -93,13 +94,22 @@ final class ServerProcess: @unchecked Sendable {
 
     /// Waits until the log contains one of `texts`.
     func waitFor(_ texts: String..., timeout: Double = 10) throws {
+        try waitFor("'\(texts.joined(separator: "' or '"))'", timeout: timeout) { log in texts.contains(where: log.contains) }
+    }
+
+    /// Waits until the log has a match of `pattern`, `described` in the error thrown when it does not come.
+    func waitFor(_ pattern: Regex<Substring>, _ described: String, timeout: Double = 10) throws {
+        try waitFor(described, timeout: timeout) { log in log.contains(pattern) }
+    }
+
+    private func waitFor(_ what: String, timeout: Double, _ found: (String) -> Bool) throws {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            if texts.contains(where: log.contains) { return }
+            if found(log) { return }
             guard process.isRunning else { throw ServerError.message("wistdns exited: \(log)") }
             Thread.sleep(forTimeInterval: 0.05)
         }
-        throw ServerError.message("timed out waiting for '\(texts.joined(separator: "' or '"))' in: \(log)")
+        throw ServerError.message("timed out waiting for \(what) in: \(log)")
     }
 
     /// Sends a signal to the server.
@@ -213,24 +223,4 @@ func secondsUntil(_ timeout: Double, _ condition: () throws -> Bool) throws -> D
         Thread.sleep(forTimeInterval: 0.01)
     }
     return nil
-}
-
-/// A TCP port of 127.0.0.1 that is free now, chosen by the kernel (bind to port 0, read it back, close): for a
-/// peer that must be named before it starts. Unlike a random pick, it never lands on a port something listens on.
-func freeLoopbackPort() throws -> Int {
-    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard descriptor >= 0 else { throw ServerError.message("socket: errno \(errno)") }
-    defer { close(descriptor) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
-        }
-    }
-    guard bound else { throw ServerError.message("bind: errno \(errno)") }
-    return Int(UInt16(bigEndian: address.sin_port))
 }

@@ -120,7 +120,7 @@ struct TSIGTransferTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
         let host = "127.0.0.6"
-        let port = Int.random(in: 20000 ..< 60000)
+        let port = LoopbackPorts.take()
         var config = nsdServerSections(folder: folder, host: host, port: port, verbosity: 2) + """
             key:
                 name: "xfr.example."

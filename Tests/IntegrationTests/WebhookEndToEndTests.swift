@@ -107,7 +107,7 @@ struct WebhookEndToEndTests {
     func survivesKill() throws {
         let folder = try folder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let port = try freeLoopbackPort()
+        let port = LoopbackPorts.take()
         let database = folder.appendingPathComponent("wistdns.sqlite").path
         let arguments = ["--webhook", "http://127.0.0.1:\(port)/hooks", "--webhook-secret", Self.secret,
                          "--webhook-private-addresses"]

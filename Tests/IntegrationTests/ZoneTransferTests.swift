@@ -68,7 +68,7 @@ struct ZoneTransferTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
         let host = "127.0.0.5"
-        let port = Int.random(in: 20000 ..< 60000)
+        let port = LoopbackPorts.take()
         // request-xfr with AXFR: NSD asks for AXFR straight away (IXFR is not offered yet).
         try (nsdServerSections(folder: folder, host: host, port: port, verbosity: 2) + """
             zone:
